@@ -1,0 +1,107 @@
+"""Where things are and how big they are, in words, plus the overlap test for duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+# Thirds across; vertically only the outer 30 % count as top/bottom, because most subjects sit a
+# little below the middle and "at the bottom" for them would mislead more than it helps.
+_LEFT, _RIGHT = 1 / 3, 2 / 3
+_TOP, _BOTTOM = 0.3, 0.7
+
+
+def position_word(x: float, y: float) -> str:
+    """Words for a point given as ``(x, y)`` fractions of the frame (y grows downwards):
+    ``"left"``, ``"centre"``, ``"upper right"``, ``"bottom"``, ..."""
+    horizontal = "left" if x < _LEFT else "right" if x > _RIGHT else "centre"
+    vertical = "top" if y < _TOP else "bottom" if y > _BOTTOM else ""
+    if not vertical:
+        return horizontal
+    if horizontal == "centre":
+        return vertical
+    return ("upper " if vertical == "top" else "lower ") + horizontal
+
+
+def horizontal_part(position: str) -> str:
+    """``"upper left"`` -> ``"left"``; ``"top"`` -> ``"centre"``."""
+    last = position.split()[-1]
+    return last if last in ("left", "right") else "centre"
+
+
+def position_phrase(position: str) -> str:
+    """A position word with its preposition: ``"on the left"``, ``"in the centre"``, ..."""
+    if position in ("left", "right"):
+        return f"on the {position}"
+    if position in ("top", "bottom"):
+        return f"at the {position}"
+    if position == "across the photo":
+        return position
+    if position.startswith("mostly "):
+        return "mostly " + position_phrase(position.removeprefix("mostly "))
+    return f"in the {position}"
+
+
+def group_position(xs: Sequence[float], ys: Sequence[float]) -> str:
+    """One position for several objects: their shared position when they agree, "mostly X"
+    when a clear majority does, else "across the photo"."""
+    words = [position_word(x, y) for x, y in zip(xs, ys, strict=True)]
+    if len(set(words)) == 1:
+        return words[0]
+    horizontal = [horizontal_part(w) for w in words]
+    if len(set(horizontal)) == 1:
+        return horizontal[0]
+    for side in ("left", "centre", "right"):
+        if horizontal.count(side) * 3 >= len(horizontal) * 2:
+            return f"mostly {side}"
+    return "across the photo"
+
+
+# Share of the frame, largest first. Mask area reads smaller than it looks (a cat that dominates
+# a photo covers under a fifth of it), so the steps are lower than a box-based feel suggests.
+# "Fills most of the photo" needs a real mask: a box around a diagonal object can cover half the
+# frame while the object covers a tenth, so boxes-only results say "spans" instead.
+SIZE_STEPS: tuple[tuple[float, str], ...] = (
+    (0.5, "most"),
+    (0.15, "large"),
+    (0.03, "medium"),
+    (0.003, "small"),
+    (0.0, "very small"),
+)
+
+
+def size_class(area_fraction: float) -> str:
+    for floor, name in SIZE_STEPS:
+        if area_fraction >= floor:
+            return name
+    return "very small"
+
+
+def size_words(area_fraction: float, *, from_masks: bool = True) -> str:
+    """``"fills most of the photo"``, ``"large"``, ``"medium"``, ``"small"``, ``"very small"``.
+    From boxes only, the top step says "spans", which claims extent rather than coverage."""
+    name = size_class(area_fraction)
+    if name == "most":
+        return "fills most of the photo" if from_masks else "spans most of the photo"
+    return name
+
+
+def size_adjective(size_class_name: str) -> str:
+    """The size class as an adjective before a noun ("a medium-sized dog")."""
+    return {"most": "very large", "medium": "medium-sized"}.get(size_class_name, size_class_name)
+
+
+def box_iou(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over union of two xyxy boxes."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over union of two boolean masks of the same shape."""
+    union = np.logical_or(a, b).sum()
+    return float(np.logical_and(a, b).sum() / union) if union else 0.0

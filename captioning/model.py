@@ -1,0 +1,107 @@
+"""The typed result of :func:`captioning.describe`: text plus the objects and phrases behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from captioning.thresholds import Certainty
+
+TextField = Literal["alt_text", "long_description"]
+
+
+@dataclass(frozen=True)
+class DetectedObject:
+    """One instance of the segmentation result, as the text sees it.
+
+    Attributes:
+        index: instance id, i.e. the index into the :class:`~segmentation.result.Instances`.
+        label: COCO class name.
+        score: model confidence in ``[0, 1]``.
+        box: ``(x0, y0, x1, y1)`` in original-image pixels.
+        area_fraction: share of the frame covered (mask area, or box area for boxes-only results).
+        centre: ``(x, y)`` of the mask centroid (box centre without masks) as fractions of the
+            frame, y downwards.
+        position: ``"left"``, ``"centre"``, ``"upper right"``, ... from the mask centroid (box
+            centre for boxes-only results).
+        size: ``"fills most of the photo"`` (``"spans ..."`` from boxes), ``"large"``, ``"medium"``,
+            ``"small"`` or ``"very small"``.
+        certainty: ``"stated"`` (said plainly), ``"possible"`` ("possibly ...") or ``"dropped"``
+            (not mentioned: low score, or a duplicate of another detection).
+        merged_into: for a duplicate, the index of the detection it was merged into.
+    """
+
+    index: int
+    label: str
+    score: float
+    box: tuple[float, float, float, float]
+    area_fraction: float
+    centre: tuple[float, float]
+    position: str
+    size: str
+    certainty: Certainty
+    merged_into: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "label": self.label,
+            "score": round(self.score, 4),
+            "box": [round(v, 1) for v in self.box],
+            "area_fraction": round(self.area_fraction, 5),
+            "centre": [round(v, 4) for v in self.centre],
+            "position": self.position,
+            "size": self.size,
+            "certainty": self.certainty,
+            "merged_into": self.merged_into,
+        }
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A phrase of the text and the instances it stands for, so a page can link words to regions.
+
+    ``text == description.<field>[start:end]``.
+    """
+
+    text: str
+    label: str
+    instance_ids: tuple[int, ...]
+    field: TextField
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "label": self.label,
+            "instance_ids": list(self.instance_ids),
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Description:
+    """Alt text for one photo.
+
+    Attributes:
+        alt_text: at most 125 characters, most important first, never empty.
+        long_description: every stated and possible object with count, place and size.
+        objects: one entry per instance, in instance order (dropped ones included).
+        mentions: phrases of both texts linked to instance ids.
+    """
+
+    alt_text: str
+    long_description: str
+    objects: tuple[DetectedObject, ...]
+    mentions: tuple[Mention, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "alt_text": self.alt_text,
+            "long_description": self.long_description,
+            "objects": [obj.to_dict() for obj in self.objects],
+            "mentions": [m.to_dict() for m in self.mentions],
+        }

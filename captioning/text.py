@@ -1,0 +1,234 @@
+"""Writing the short alt text and the long description from grouped objects.
+
+Text is built from segments ``(text, link)`` where ``link`` is ``(label, instance_ids)`` or
+``None``; assembling the segments gives both the final string and the character spans of every
+linked phrase, so mentions can never drift from the words they point at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from captioning.analyse import Group
+from captioning.geometry import group_position, position_phrase, size_adjective, size_class
+from captioning.grammar import count_noun, number_word, plural, singular, with_article
+from captioning.model import DetectedObject, Mention, TextField
+
+Link = tuple[str, tuple[int, ...]]
+Segment = tuple[str, Link | None]
+
+ALT_LIMIT = 125
+EMPTY_ALT = "No recognisable objects; the photo may show a scene, text or things the model does not know."
+EMPTY_LONG = (
+    EMPTY_ALT + " The model only knows 80 common kinds of things, such as people, animals, vehicles, "
+    "furniture and food, and does not describe scenes or read text."
+)
+BOXES_NOTE = "Sizes are rough: this model outlines objects with boxes, not their exact shapes."
+# In the long description, groups up to this size are broken down object by object; bigger
+# groups get a summary, which a listener can follow better than a dozen clauses.
+ITEMISE_UP_TO = 6
+# How many groups in the alt text get a place ("on the left"); the rest are only named.
+ALT_PLACED_GROUPS = 2
+
+Objects = Mapping[int, DetectedObject]
+
+
+# -- assembling --------------------------------------------------------------------------------
+def assemble(sentences: Sequence[Sequence[Segment]], field: TextField) -> tuple[str, list[Mention]]:
+    """Join sentences (capitalised, full stop, one space between) and locate each link."""
+    out: list[str] = []
+    mentions: list[Mention] = []
+    pos = 0
+    for s_index, segments in enumerate(sentences):
+        if s_index:
+            out.append(" ")
+            pos += 1
+        for k, (text, link) in enumerate(segments):
+            if k == 0:
+                text = text[:1].upper() + text[1:]
+            if link is not None:
+                mentions.append(Mention(text, link[0], link[1], field, pos, pos + len(text)))
+            out.append(text)
+            pos += len(text)
+        if not "".join(t for t, _ in segments).endswith("."):
+            out.append(".")
+            pos += 1
+    return "".join(out), mentions
+
+
+def joined(items: Sequence[list[Segment]]) -> list[Segment]:
+    """Segments of several phrases joined as "a, b and c"."""
+    result: list[Segment] = []
+    for k, item in enumerate(items):
+        if k:
+            result.append((" and " if k == len(items) - 1 else ", ", None))
+        result.extend(item)
+    return result
+
+
+def length(segments: Sequence[Segment]) -> int:
+    return sum(len(t) for t, _ in segments) + 1  # + the full stop
+
+
+# -- alt text ----------------------------------------------------------------------------------
+def write_alt(groups: Sequence[Group], objects: Objects, *, from_masks: bool) -> tuple[str, list[Mention]]:
+    """The short alt text: as many groups as fit in :data:`ALT_LIMIT` characters, most important
+    first, whole groups dropped (never words cut) and "other objects" said when some are left out."""
+    if not groups:
+        return EMPTY_ALT, []
+    for count in range(len(groups), 0, -1):
+        for placed in range(min(ALT_PLACED_GROUPS, count), -1, -1):
+            phrases = [_alt_phrase(g, objects, from_masks, placed=k < placed) for k, g in enumerate(groups[:count])]
+            left_out = groups[count:]
+            if left_out:
+                hedge = "" if any(g.stated for g in left_out) else "possibly "
+                phrases.append([(f"{hedge}other objects", None)])
+            segments = joined(phrases)
+            if length(segments) <= ALT_LIMIT:
+                return assemble([segments], "alt_text")
+    # Unreachable with the COCO vocabulary (the longest single phrase is far below the limit),
+    # but an unknown label could be very long: cut between words rather than fail.
+    first = groups[0]
+    phrase = fit_words(count_noun(first.label, len(first.stated or first.possible)), ALT_LIMIT - 1)
+    return assemble([[(phrase, None)]], "alt_text")
+
+
+def fit_words(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` characters, cut only between words (a single
+    over-long word is cut hard, as there is nothing better to do)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0]
+    return cut if 0 < len(cut) <= limit else text[:limit]
+
+
+def _alt_phrase(group: Group, objects: Objects, from_masks: bool, *, placed: bool) -> list[Segment]:
+    ids = group.stated or group.possible
+    segments: list[Segment] = []
+    if not group.stated:
+        segments.append(("possibly ", None))
+    segments.append((count_noun(group.label, len(ids)), (group.label, ids)))
+    if placed:
+        where = _alt_place([objects[i] for i in ids], from_masks)
+        if where:
+            segments.append((" " + where, None))
+    return segments
+
+
+def _alt_place(members: Sequence[DetectedObject], from_masks: bool) -> str:
+    if len(members) == 1:
+        obj = members[0]
+        if size_class(obj.area_fraction) == "most":
+            return "filling most of the photo" if from_masks else "spanning most of the photo"
+        return position_phrase(obj.position)
+    where = group_position([m.centre[0] for m in members], [m.centre[1] for m in members])
+    # "Across the photo" adds length without telling a reader where to look; leave it out.
+    return "" if where == "across the photo" else position_phrase(where)
+
+
+# -- long description ------------------------------------------------------------------------
+def write_long(groups: Sequence[Group], objects: Objects, *, from_masks: bool) -> tuple[str, list[Mention]]:
+    """One sentence per group with count, place and size of every object; "possibly" objects in
+    sentences of their own right after the plainly stated ones of the same class."""
+    if not groups:
+        return EMPTY_LONG, []
+    sentences: list[list[Segment]] = []
+    for group in groups:
+        if group.stated:
+            sentences.append(_members(group.label, [objects[i] for i in group.stated], from_masks))
+            if group.possible:
+                sentences.append([("possibly ", None), *_extra(group.label, [objects[i] for i in group.possible])])
+        else:
+            possible = [objects[i] for i in group.possible]
+            sentences.append([("possibly ", None), *_members(group.label, possible, from_masks)])
+    if not from_masks:
+        sentences.append([(BOXES_NOTE, None)])
+    return assemble(sentences, "long_description")
+
+
+def _members(label: str, members: Sequence[DetectedObject], from_masks: bool) -> list[Segment]:
+    """Phrases like "a medium-sized dog on the right" or "four elephants: a large one in the centre, ..."."""
+    ids = tuple(m.index for m in members)
+    n = len(members)
+    if n == 1:
+        obj = members[0]
+        if size_class(obj.area_fraction) == "most":
+            verb = "filling" if from_masks else "spanning"
+            return [(with_article(singular(label)), (label, ids)), (f" {verb} most of the photo", None)]
+        noun = with_article(f"{size_adjective(size_class(obj.area_fraction))} {singular(label)}")
+        return [(noun, (label, ids)), (" " + position_phrase(obj.position), None)]
+    if n > ITEMISE_UP_TO:
+        return _summary(label, members)
+    noun = f"{number_word(n)} {plural(label)}"
+    sizes = {size_class(m.area_fraction) for m in members}
+    places = {m.position for m in members}
+    if len(sizes) == 1 and len(places) == 1:  # "three small dogs on the left"
+        noun = f"{number_word(n)} {size_adjective(sizes.pop())} {plural(label)}"
+        return [(noun, (label, ids)), (" " + position_phrase(places.pop()), None)]
+    if len(sizes) == 1:  # "two small people: one on the left and one in the centre"
+        noun = f"{number_word(n)} {size_adjective(sizes.pop())} {plural(label)}"
+        parts = [
+            [(_count_one(sub, ""), _link(label, sub)), (" " + position_phrase(place), None)]
+            for (_, place), sub in _subgroups(members).items()
+        ]
+        return [(noun, (label, ids)), (": ", None), *joined(parts)]
+    if len(places) == 1:  # "four elephants in the centre: two large ones and two small ones"
+        subgroups = _subgroups(members).items()
+        parts = [[(_count_one(sub, size_adjective(size)), _link(label, sub))] for (size, _), sub in subgroups]
+        return [(noun, (label, ids)), (" " + position_phrase(places.pop()) + ": ", None), *joined(parts)]
+    parts = [
+        [(_count_one(sub, size_adjective(size)), _link(label, sub)), (" " + position_phrase(place), None)]
+        for (size, place), sub in _subgroups(members).items()
+    ]
+    return [(noun, (label, ids)), (": ", None), *joined(parts)]
+
+
+def _count_one(sub: Sequence[DetectedObject], adjective: str) -> str:
+    """Counts like "a large one", "two small ones", or without adjective "one", "two"."""
+    if not adjective:
+        return number_word(len(sub))
+    return with_article(f"{adjective} one") if len(sub) == 1 else f"{number_word(len(sub))} {adjective} ones"
+
+
+def _link(label: str, sub: Sequence[DetectedObject]) -> Link:
+    return (label, tuple(m.index for m in sub))
+
+
+def _extra(label: str, members: Sequence[DetectedObject]) -> list[Segment]:
+    """Hedged extras after stated ones: "another small dog on the left", "two more dogs on the right"."""
+    ids = tuple(m.index for m in members)
+    if len(members) == 1:
+        obj = members[0]
+        noun = f"another {size_adjective(size_class(obj.area_fraction))} {singular(label)}"
+        return [(noun, (label, ids)), (" " + position_phrase(obj.position), None)]
+    where = group_position([m.centre[0] for m in members], [m.centre[1] for m in members])
+    return [(f"{number_word(len(members))} more {plural(label)}", (label, ids)), (" " + position_phrase(where), None)]
+
+
+def _summary(label: str, members: Sequence[DetectedObject]) -> list[Segment]:
+    """A big group in one clause: "eleven books across the photo, most of them small; the largest is
+    medium-sized and on the left"."""
+    ids = tuple(m.index for m in members)
+    where = group_position([m.centre[0] for m in members], [m.centre[1] for m in members])
+    sizes = [size_class(m.area_fraction) for m in members]
+    # Most common size; ties go to the larger class so the summary does not undersell.
+    common = max(dict.fromkeys(sizes), key=sizes.count)
+    spread = "all" if sizes.count(common) == len(sizes) else "most of them"
+    segments: list[Segment] = [
+        (f"{number_word(len(members))} {plural(label)}", (label, ids)),
+        (f" {position_phrase(where)}, {spread} {size_adjective(common)}", None),
+    ]
+    largest = members[0]  # members come largest first
+    if sizes[0] != common:
+        segments.append(("; ", None))
+        segments.append(("the largest", (label, (largest.index,))))
+        segments.append((f" is {size_adjective(sizes[0])} and {position_phrase(largest.position)}", None))
+    return segments
+
+
+def _subgroups(members: Sequence[DetectedObject]) -> dict[tuple[str, str], list[DetectedObject]]:
+    """Members keyed by (size class, position), in order of first (largest) appearance."""
+    out: dict[tuple[str, str], list[DetectedObject]] = {}
+    for m in members:
+        out.setdefault((size_class(m.area_fraction), m.position), []).append(m)
+    return out

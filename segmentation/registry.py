@@ -1,0 +1,365 @@
+"""Named segmentation backends, weight resolution and the :func:`build_segmenter` entry point.
+
+This module never imports torch at import time: the web process imports it to ask which backend
+would run (:func:`resolve_backend`) and to show helpful errors (:class:`WeightsUnavailable`)
+without paying for the model stack. Torch is imported when a segmenter is built.
+
+Backends, best first (``auto`` picks the best one whose weights are on hand):
+
+=============================== ===== ===========================================================
+name                            masks weights (torchvision enum / cache file)
+=============================== ===== ===========================================================
+``maskrcnn_resnet50_fpn_v2``    yes   ``MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1``
+``maskrcnn_resnet50_fpn``       yes   ``MaskRCNN_ResNet50_FPN_Weights.COCO_V1``
+``ssdlite320_mobilenet_v3_large`` no  ``SSDLite320_MobileNet_V3_Large_Weights.COCO_V1``
+=============================== ===== ===========================================================
+
+Weights come from, in order: the ``weights_path`` argument, the ``SEGMENTER_WEIGHTS`` environment
+variable, torchvision's cache (``$TORCH_HOME/hub/checkpoints``), or (explicit names only) a
+download by torchvision when the segmenter is built.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from segmentation.checkpoints import CheckpointError, read_state_dict_keys
+
+if TYPE_CHECKING:
+    from segmentation.base import Segmenter
+
+__all__ = [
+    "WEIGHTS_ENV_VAR",
+    "BackendSpec",
+    "IncompatibleWeights",
+    "ResolvedBackend",
+    "WeightsUnavailable",
+    "available_backends",
+    "backend_names",
+    "build_segmenter",
+    "get_backend",
+    "register_backend",
+    "resolve_backend",
+    "torch_hub_checkpoints_dir",
+]
+
+#: Environment variable naming a state-dict file, used when ``weights_path`` is not given.
+WEIGHTS_ENV_VAR = "SEGMENTER_WEIGHTS"
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """Static description of one backend.
+
+    Attributes:
+        name: registry name, also ``Instances.model`` of its results.
+        has_masks: whether results carry instance masks (else boxes only).
+        quality: rank for ``auto``; higher is better.
+        weights_enum: torchvision weights enum member, as accepted by
+            ``torchvision.models.get_weight`` (``"MaskRCNN_ResNet50_FPN_Weights.COCO_V1"``).
+        weights_url: that member's download URL; its basename is :attr:`weights_file`.
+        builder: ``"module:function"`` of the keyword-only builder returning a ``Segmenter``.
+        description: one line for humans.
+        signature_keys: state-dict keys that only this architecture has; a weights file whose
+            keys include all of them "fits" the backend (strict loading still checks the rest).
+    """
+
+    name: str
+    has_masks: bool
+    quality: int
+    weights_enum: str
+    weights_url: str
+    builder: str
+    description: str
+    signature_keys: tuple[str, ...]
+
+    @property
+    def weights_file(self) -> str:
+        """File name torchvision caches the official weights under, e.g.
+        ``maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth``."""
+        return self.weights_url.rsplit("/", 1)[-1]
+
+    def cache_path(self) -> Path:
+        """Where torchvision keeps (or would download) the official weights."""
+        return torch_hub_checkpoints_dir() / self.weights_file
+
+    def fits(self, keys: Iterable[str]) -> bool:
+        """Whether a state dict with these keys looks like this architecture."""
+        keys = set(keys)
+        return all(k in keys for k in self.signature_keys)
+
+
+_REGISTRY: dict[str, BackendSpec] = {}
+
+
+def register_backend(spec: BackendSpec) -> BackendSpec:
+    """Add ``spec`` to the registry (a name can be registered once)."""
+    if spec.name in _REGISTRY or spec.name == "auto":
+        raise ValueError(f"segmentation backend {spec.name!r} is already registered or reserved")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+register_backend(
+    BackendSpec(
+        name="maskrcnn_resnet50_fpn_v2",
+        has_masks=True,
+        quality=30,
+        weights_enum="MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1",
+        weights_url="https://download.pytorch.org/models/maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth",
+        builder="segmentation.maskrcnn:build_maskrcnn_resnet50_fpn_v2",
+        description="Mask R-CNN ResNet-50 FPN v2 (torchvision, COCO mask AP 41.8): best masks, slowest",
+        signature_keys=("roi_heads.box_head.0.0.weight", "roi_heads.mask_predictor.mask_fcn_logits.weight"),
+    )
+)
+register_backend(
+    BackendSpec(
+        name="maskrcnn_resnet50_fpn",
+        has_masks=True,
+        quality=20,
+        weights_enum="MaskRCNN_ResNet50_FPN_Weights.COCO_V1",
+        weights_url="https://download.pytorch.org/models/maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth",
+        builder="segmentation.maskrcnn:build_maskrcnn_resnet50_fpn",
+        description="Mask R-CNN ResNet-50 FPN (torchvision, COCO mask AP 34.6)",
+        signature_keys=("roi_heads.box_head.fc6.weight", "roi_heads.mask_predictor.mask_fcn_logits.weight"),
+    )
+)
+register_backend(
+    BackendSpec(
+        name="ssdlite320_mobilenet_v3_large",
+        has_masks=False,
+        quality=10,
+        weights_enum="SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
+        weights_url="https://download.pytorch.org/models/ssdlite320_mobilenet_v3_large_coco-a79551df.pth",
+        builder="segmentation.ssdlite:build_ssdlite320_mobilenet_v3_large",
+        description="SSDLite320 MobileNetV3-Large (torchvision, COCO box AP 21.3): boxes only, light CPU backend",
+        signature_keys=("head.classification_head.module_list.0.0.0.weight", "backbone.features.0.0.0.weight"),
+    )
+)
+
+
+def backend_names() -> tuple[str, ...]:
+    """Registered backend names, best first."""
+    return tuple(s.name for s in sorted(_REGISTRY.values(), key=lambda s: -s.quality))
+
+
+def get_backend(name: str) -> BackendSpec:
+    """The spec registered as ``name``; ``ValueError`` listing the names if there is none."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown segmentation backend {name!r}; choose 'auto' or one of: {', '.join(backend_names())}"
+        ) from None
+
+
+def torch_hub_checkpoints_dir() -> Path:
+    """``torch.hub.get_dir()/checkpoints`` without importing torch.
+
+    Mirrors torch: ``$TORCH_HOME/hub/checkpoints``, ``TORCH_HOME`` defaulting to
+    ``$XDG_CACHE_HOME/torch`` and that to ``~/.cache/torch``. When torch is already imported its
+    own answer is used (it also honours ``torch.hub.set_dir``).
+    """
+    torch = sys.modules.get("torch")
+    hub = getattr(torch, "hub", None) if torch is not None else None
+    if hub is not None:
+        return Path(hub.get_dir()) / "checkpoints"
+    torch_home = os.getenv("TORCH_HOME", os.path.join(os.getenv("XDG_CACHE_HOME", "~/.cache"), "torch"))
+    return Path(os.path.expanduser(torch_home)) / "hub" / "checkpoints"
+
+
+class WeightsUnavailable(Exception):
+    """No usable weights for the requested backend(s); the message says how to install them."""
+
+    def __init__(self, reason: str, specs: Iterable[BackendSpec] = ()) -> None:
+        self.reason = reason
+        self.specs = tuple(specs)
+        super().__init__(_install_help(reason, self.specs))
+
+
+class IncompatibleWeights(WeightsUnavailable):
+    """A weights file was given but it does not hold weights for the backend asked for (or for
+    any registered backend, with ``auto``), or is not a state dict at all."""
+
+
+def _install_help(reason: str, specs: tuple[BackendSpec, ...]) -> str:
+    if not specs:
+        return reason
+    checkpoints = torch_hub_checkpoints_dir()
+    lines = [reason, "", "To install segmentation weights, do one of:"]
+    lines.append(
+        "  1. Run once on a machine with internet access: torchvision downloads the weights into "
+        f"{checkpoints}/ on first use."
+    )
+    lines.append(f"  2. Copy the official weights file into {checkpoints}/ ($TORCH_HOME/hub/checkpoints):")
+    for spec in specs:
+        lines.append(f"       {spec.weights_file}  for {spec.name} (from {spec.weights_url})")
+    lines.append(
+        f"  3. Set {WEIGHTS_ENV_VAR}=/path/to/state_dict.pth (a state dict for "
+        f"{' or '.join(s.name for s in specs)}), or pass weights_path=..."
+    )
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ResolvedBackend:
+    """Which backend to build and where its weights come from.
+
+    Attributes:
+        spec: the backend.
+        weights_file: the state-dict file to load (``explicit``), or torchvision's cache file for
+            the official weights (which may not exist yet: torchvision downloads it on build).
+        explicit: ``True`` when ``weights_file`` came from ``weights_path`` /
+            ``SEGMENTER_WEIGHTS`` and is loaded directly.
+    """
+
+    spec: BackendSpec
+    weights_file: Path
+    explicit: bool
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def available(self) -> bool:
+        """Whether the weights are on disk now (else building needs a download)."""
+        return self.weights_file.is_file()
+
+
+def _architecture_of(keys: frozenset[str]) -> BackendSpec | None:
+    return next((_REGISTRY[n] for n in backend_names() if _REGISTRY[n].fits(keys)), None)
+
+
+def _read_keys(path: Path, specs: tuple[BackendSpec, ...]) -> frozenset[str]:
+    try:
+        return read_state_dict_keys(path)
+    except FileNotFoundError:
+        raise WeightsUnavailable(f"segmentation weights file {path} does not exist", specs) from None
+    except CheckpointError as exc:
+        raise IncompatibleWeights(str(exc), specs) from exc
+
+
+def resolve_backend(name: str = "auto", weights_path: str | os.PathLike[str] | None = None) -> ResolvedBackend:
+    """Choose the backend and its weights file without importing torch or loading tensors.
+
+    Args:
+        name: a registered backend name, or ``"auto"`` for the best one whose weights are on hand.
+        weights_path: a state-dict file; defaults to ``$SEGMENTER_WEIGHTS`` when set.
+
+    * explicit ``name``: that backend; ``weights_path`` (if any) must exist and fit its
+      architecture. Without ``weights_path`` the result points at torchvision's cache file even
+      when it is missing: building then lets torchvision download it.
+    * ``auto`` with ``weights_path``: the best backend whose architecture the file fits.
+    * ``auto`` without: the best backend whose official file is in torchvision's cache.
+
+    Raises:
+        ValueError: unknown ``name``.
+        WeightsUnavailable: ``weights_path`` missing, or ``auto`` found no weights (the message
+            lists what was looked for and how to install it).
+        IncompatibleWeights: ``weights_path`` is not a state dict for ``name`` (or for any
+            backend, with ``auto``).
+    """
+    if weights_path is None:
+        weights_path = os.environ.get(WEIGHTS_ENV_VAR) or None
+    path = Path(os.path.expanduser(os.fspath(weights_path))) if weights_path is not None else None
+
+    if name != "auto":
+        spec = get_backend(name)
+        if path is None:
+            return ResolvedBackend(spec, spec.cache_path(), explicit=False)
+        keys = _read_keys(path, (spec,))
+        if not spec.fits(keys):
+            other = _architecture_of(keys)
+            held = f"holds {other.name!r} weights" if other else "does not hold weights of any known backend"
+            raise IncompatibleWeights(
+                f"segmentation weights file {path} {held}, not {spec.name!r}"
+                + (f"; use backend {other.name!r} with this file" if other else ""),
+                (spec,),
+            )
+        return ResolvedBackend(spec, path, explicit=True)
+
+    specs = tuple(_REGISTRY[n] for n in backend_names())
+    if path is not None:
+        spec = _architecture_of(_read_keys(path, specs))
+        if spec is None:
+            raise IncompatibleWeights(
+                f"segmentation weights file {path} does not hold weights of any known backend "
+                f"({', '.join(backend_names())})",
+                specs,
+            )
+        return ResolvedBackend(spec, path, explicit=True)
+    for spec in specs:
+        if spec.cache_path().is_file():
+            return ResolvedBackend(spec, spec.cache_path(), explicit=False)
+    raise WeightsUnavailable(
+        f"no segmentation weights found: looked for {', '.join(s.weights_file for s in specs)} "
+        f"in {torch_hub_checkpoints_dir()} and {WEIGHTS_ENV_VAR} is not set",
+        specs,
+    )
+
+
+def available_backends() -> tuple[str, ...]:
+    """Names of backends whose official weights are in torchvision's cache, best first."""
+    return tuple(n for n in backend_names() if _REGISTRY[n].cache_path().is_file())
+
+
+def _import_builder(path: str) -> Any:
+    module_name, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def build_segmenter(
+    name: str = "auto",
+    *,
+    weights_path: str | os.PathLike[str] | None = None,
+    device: str = "auto",
+    min_score: float = 0.25,
+    random_init: bool = False,
+    torch_threads: int | None = None,
+    **overrides: Any,
+) -> Segmenter:
+    """Build a ready-to-run segmenter (weights loaded, eval mode, on ``device``).
+
+    Args:
+        name: backend name or ``"auto"`` (see :func:`resolve_backend`).
+        weights_path: state-dict file to load instead of torchvision's official weights.
+        device: ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, ``"cuda:1"``...
+        min_score: instances scoring below this are dropped (also the model's own threshold).
+        random_init: tests only: random weights (seeded, reproducible) instead of trained ones.
+            Needs an explicit ``name`` and no weights; never used as a fallback.
+        torch_threads: if given, ``torch.set_num_threads(torch_threads)`` (process-wide).
+        **overrides: builder options, e.g. ``min_size=320, max_size=512`` (working size) or
+            torchvision model kwargs such as ``box_detections_per_img=50``.
+
+    Raises:
+        ValueError: unknown name, or ``random_init`` combined with ``auto`` / weights.
+        WeightsUnavailable: no weights on hand and none could be downloaded.
+        IncompatibleWeights: the weights file does not fit the backend.
+    """
+    if random_init:
+        if name == "auto":
+            raise ValueError("random_init=True needs an explicit backend name, not 'auto'")
+        if weights_path is not None:
+            raise ValueError("random_init=True cannot be combined with weights_path")
+        spec = get_backend(name)
+        file = None
+    else:
+        resolved = resolve_backend(name, weights_path)
+        spec = resolved.spec
+        file = os.fspath(resolved.weights_file) if resolved.explicit else None
+    builder = _import_builder(spec.builder)
+    return builder(
+        weights_path=file,
+        random_init=random_init,
+        device=device,
+        min_score=min_score,
+        torch_threads=torch_threads,
+        **overrides,
+    )

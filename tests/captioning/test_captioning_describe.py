@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from captioning import Description, Thresholds, describe
+from captioning.grammar import COCO_LABELS
+from captioning.text import BOXES_NOTE, EMPTY_ALT
+from segmentation.result import Instances
+
+MakeInstances = Callable[..., Instances]
+
+LEFT = [20, 200, 100, 280]  # small box, left middle
+CENTRE = [280, 200, 360, 280]
+RIGHT = [540, 200, 620, 280]
+
+
+def check_mentions(d: Description) -> None:
+    for m in d.mentions:
+        text = getattr(d, m.field)
+        assert text[m.start : m.end] == m.text
+
+
+def test_counts_with_number_words(make: MakeInstances) -> None:
+    d = describe(make(["dog", "dog", "dog"], [LEFT, CENTRE, RIGHT]))
+    assert d.alt_text.startswith("Three dogs")
+    assert d.long_description.startswith("Three small dogs: one on the left, one in the centre and one on the right.")
+    assert d.mentions[0].text == "Three dogs" and d.mentions[0].instance_ids == (0, 1, 2)
+    check_mentions(d)
+
+
+def test_single_object_with_article_and_position(make: MakeInstances) -> None:
+    d = describe(make(["elephant"], [LEFT]))
+    assert d.alt_text == "An elephant on the left."
+    assert d.long_description == "A small elephant on the left."
+    assert d.objects[0].position == "left"
+    assert d.objects[0].size == "small"
+
+
+def test_people_first_then_by_area(make: MakeInstances) -> None:
+    big_bus = [100, 50, 600, 450]
+    d = describe(make(["bus", "cup", "person"], [big_bus, [0, 0, 60, 60], [300, 300, 360, 420]]))
+    assert d.alt_text.startswith("A person")
+    assert d.alt_text.index("bus") < d.alt_text.index("cup")
+
+
+def test_tiny_people_do_not_lead(make: MakeInstances) -> None:
+    d = describe(make(["bus", "person"], [[100, 50, 600, 450], [10, 10, 14, 20]]))
+    assert d.alt_text.startswith("A bus")
+    assert "person" in d.alt_text
+
+
+def test_size_from_mask_not_box(make: MakeInstances) -> None:
+    masks = np.zeros((1, 48, 64), dtype=bool)
+    masks[0, :24, :16] = True  # an eighth of the frame in a box covering all of it
+    d = describe(make(["cat"], [[0, 0, 640, 480]], masks=masks))
+    assert d.objects[0].area_fraction == pytest.approx(1 / 8)
+    assert d.objects[0].size == "medium"
+    assert d.objects[0].position == "upper left"  # from the mask centroid, not the box centre
+
+
+def test_fills_most_of_the_photo(make: MakeInstances) -> None:
+    d = describe(make(["bed", "cup"], [[0, 0, 640, 400], CENTRE]))
+    assert d.alt_text.startswith("A bed filling most of the photo")
+    assert d.objects[0].size == "fills most of the photo"
+    assert "A bed filling most of the photo." in d.long_description
+
+
+def test_boxes_only_makes_no_mask_claims(make: MakeInstances) -> None:
+    d = describe(make(["bed", "dog"], [[0, 0, 640, 400], LEFT], masks=None))
+    assert d.objects[0].size == "spans most of the photo"
+    assert "filling" not in d.alt_text + d.long_description
+    assert "spanning most of the photo" in d.alt_text
+    assert d.long_description.endswith(BOXES_NOTE)
+    assert BOXES_NOTE not in describe(make(["dog"], [LEFT])).long_description
+
+
+def test_duplicates_are_merged(make: MakeInstances) -> None:
+    d = describe(make(["dog", "dog"], [[100, 100, 300, 300], [105, 100, 300, 305]], [0.6, 0.9]))
+    assert d.alt_text.startswith("A dog")
+    assert d.objects[1].certainty == "stated"
+    assert d.objects[0].certainty == "dropped" and d.objects[0].merged_into == 1
+
+
+def test_duplicates_merge_on_boxes_without_masks(make: MakeInstances) -> None:
+    d = describe(make(["dog", "dog"], [[100, 100, 300, 300], [105, 100, 300, 305]], masks=None))
+    assert d.alt_text.startswith("A dog") and d.objects[1].merged_into == 0
+
+
+def test_overlap_below_threshold_or_other_class_is_kept(make: MakeInstances) -> None:
+    half = describe(make(["dog", "dog"], [[0, 0, 200, 200], [100, 0, 300, 200]]))
+    assert half.alt_text.startswith("Two dogs")
+    other = describe(make(["dog", "cat"], [[0, 0, 200, 200], [0, 0, 200, 200]]))
+    assert "dog" in other.alt_text and "cat" in other.alt_text
+
+
+def test_confidence_wording(make: MakeInstances) -> None:
+    d = describe(make(["dog", "cat", "bird"], [LEFT, CENTRE, RIGHT], [0.9, 0.4, 0.2]))
+    assert [o.certainty for o in d.objects] == ["stated", "possible", "dropped"]
+    assert d.alt_text == "A dog on the left and possibly a cat in the centre."
+    assert "Possibly a small cat in the centre." in d.long_description
+    assert "bird" not in d.alt_text + d.long_description
+    assert all(m.label != "bird" for m in d.mentions)
+
+
+def test_possible_extra_of_a_stated_class(make: MakeInstances) -> None:
+    d = describe(make(["dog", "dog", "dog"], [LEFT, CENTRE, RIGHT], [0.9, 0.8, 0.35]))
+    assert d.alt_text.startswith("Two dogs")
+    assert "Possibly another small dog on the right." in d.long_description
+    check_mentions(d)
+
+
+def test_per_class_thresholds(make: MakeInstances) -> None:
+    thresholds = Thresholds(per_class={"cat": (0.9, 0.8)})
+    d = describe(make(["cat", "dog"], [LEFT, RIGHT], [0.85, 0.85]), thresholds=thresholds)
+    assert d.objects[0].certainty == "possible" and d.objects[1].certainty == "stated"
+    assert d.alt_text == "A dog on the right and possibly a cat on the left."
+    with pytest.raises(ValueError):
+        Thresholds(state=0.3, possible=0.5)
+    with pytest.raises(TypeError):
+        thresholds.per_class["dog"] = (0.1, 0.1)  # type: ignore[index]
+
+
+def test_nothing_stated() -> None:
+    for instances in (Instances.empty((640, 480)), Instances.empty((640, 480), mask_size=(10, 10))):
+        d = describe(instances)
+        assert d.alt_text == EMPTY_ALT
+        assert d.long_description.startswith(EMPTY_ALT)
+        assert d.objects == () and d.mentions == ()
+
+
+def test_only_dropped_objects(make: MakeInstances) -> None:
+    d = describe(make(["dog"], [LEFT], [0.1]))
+    assert d.alt_text == EMPTY_ALT
+    assert d.objects[0].certainty == "dropped"
+
+
+def test_alt_limit_with_many_classes(make: MakeInstances) -> None:
+    labels = list(COCO_LABELS[:30])
+    boxes = [[10 * k, 10 * k, 10 * k + 100, 10 * k + 80] for k in range(len(labels))]
+    d = describe(make(labels, boxes))
+    assert len(d.alt_text) <= 125
+    assert d.alt_text.endswith(" and other objects.")
+    # whole groups are dropped, never words: every mentioned label phrase is complete
+    check_mentions(d)
+    long_ids = {i for m in d.mentions if m.field == "long_description" for i in m.instance_ids}
+    assert long_ids == set(range(len(labels)))
+
+
+def test_many_of_one_class(make: MakeInstances) -> None:
+    boxes = [[40 * k, 300, 40 * k + 35, 340] for k in range(14)]
+    d = describe(make(["book"] * 14, boxes))
+    assert d.alt_text.startswith("Many books")
+    assert d.long_description.startswith("Fourteen books across the photo, all small.")
+
+
+def test_grammar_of_output(make: MakeInstances) -> None:
+    d = describe(make(["umbrella", "person", "person", "knife", "knife"], [LEFT, CENTRE, RIGHT, LEFT, RIGHT]))
+    assert d.alt_text[0].isupper() and d.alt_text.endswith(".")
+    assert "an umbrella" in d.alt_text and "two people" in d.alt_text.lower() and "two knives" in d.alt_text
+    assert not re.match(r"(image|picture|photo) of", d.alt_text, re.IGNORECASE)
+
+
+def test_deterministic_and_serialisable(make: MakeInstances) -> None:
+    instances = make(["dog", "cat", "dog", "person"], [LEFT, CENTRE, RIGHT, [0, 0, 300, 400]], [0.9, 0.45, 0.7, 0.99])
+    a, b = describe(instances), describe(instances)
+    assert a == b and a.to_dict() == b.to_dict()
+    data = json.loads(json.dumps(a.to_dict()))
+    assert set(data) == {"alt_text", "long_description", "objects", "mentions"}
+    assert {"label", "score", "box", "area_fraction", "position"} <= set(data["objects"][0])
+    assert data["objects"][3]["box"] == [0.0, 0.0, 300.0, 400.0]

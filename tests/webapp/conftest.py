@@ -1,0 +1,67 @@
+"""Fixtures for the Django app: isolated media, the real SSDLite model, tasks run in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.conftest import SSDLITE_WEIGHTS
+from webapp.celery import app as celery_app
+from webapp.photos import pipeline
+
+
+@pytest.fixture(autouse=True)
+def app_settings(settings, tmp_path: Path) -> Iterator[object]:  # noqa: ANN001
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SEGMENTER = "ssdlite320_mobilenet_v3_large"
+    settings.SEGMENTER_WEIGHTS = str(SSDLITE_WEIGHTS)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    yield settings
+
+
+@pytest.fixture(scope="session")
+def real_segmenter() -> object:
+    """Loaded once for the whole run; pipeline keeps it per process like the worker does."""
+    from django.conf import settings
+
+    settings.SEGMENTER = "ssdlite320_mobilenet_v3_large"
+    settings.SEGMENTER_WEIGHTS = str(SSDLITE_WEIGHTS)
+    pipeline.reset_segmenter()
+    return pipeline.get_segmenter()
+
+
+@pytest.fixture
+def processing(real_segmenter: object, django_capture_on_commit_callbacks) -> Iterator[Callable]:  # noqa: ANN001
+    """``with processing(): client.post(...)`` runs each queued ``segment_photo`` in-process
+    (the real task and model) when the block's transaction work commits."""
+    celery_app.conf.task_always_eager = True
+    try:
+        yield lambda: django_capture_on_commit_callbacks(execute=True)
+    finally:
+        celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def user(django_user_model):  # noqa: ANN001
+    return django_user_model.objects.create_user("alice", password="correct horse battery")
+
+
+@pytest.fixture
+def other_user(django_user_model):  # noqa: ANN001
+    return django_user_model.objects.create_user("mallory", password="correct horse battery")
+
+
+@pytest.fixture
+def logged_in(client, user):  # noqa: ANN001
+    client.force_login(user)
+    return client
+
+
+def upload_file(path: Path, name: str | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name or path.name, path.read_bytes(), content_type="image/jpeg")

@@ -1,0 +1,48 @@
+"""Sign-up and the account page (API tokens)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from webapp.accounts.models import ApiToken
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("photos:library")
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.username}. Upload photos to get alt text.")
+            return redirect("photos:library")
+        return render(request, "registration/signup.html", {"form": form}, status=400)
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    new_key = None
+    if request.method == "POST":
+        name = " ".join(request.POST.get("name", "").split())[:100] or "API token"
+        _, new_key = ApiToken.issue(request.user, name)
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "accounts/account.html", {"tokens": tokens, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.delete()
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:account")

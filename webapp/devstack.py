@@ -1,0 +1,267 @@
+"""Run the whole app as real processes: Redis broker, Celery worker, web server.
+
+Used by ``manage.py runstack`` (what ``make run`` starts) and by the end-to-end tests, so the
+tests exercise exactly what a person runs. Redis comes from a local ``redis-server`` when
+there is one; otherwise the worker and web share kombu's filesystem transport, an embedded
+broker that needs nothing installed (fine for one machine, not for production).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def wait_for(check: object, *, timeout: float, what: str, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {proc.returncode} before it was ready")
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} not ready after {timeout:.0f} s")
+
+
+@dataclass
+class Stack:
+    """The app's processes, each in its own process group, logging to ``data_dir/logs``.
+
+    ``env`` overrides the environment of every process (``SEGMENTER``, ``DEBUG``...).
+    """
+
+    data_dir: Path
+    web_port: int = 8000
+    redis_port: int | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    worker_concurrency: int = 1
+    echo: bool = False  # copy every process's output to our stdout with a prefix
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    broker: str = ""
+
+    # -- environment ---------------------------------------------------------------------------
+    def base_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "webapp.settings",
+                "DATA_DIR": str(self.data_dir),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.env)
+        return env
+
+    def choose_broker(self) -> str:
+        """A configured ``REDIS_URL`` wins; else a Redis we start; else the embedded broker."""
+        configured = self.env.get("REDIS_URL") or os.environ.get("REDIS_URL")
+        if configured:
+            return configured
+        if shutil.which("redis-server"):
+            self.redis_port = self.redis_port or 6379
+            return f"redis://127.0.0.1:{self.redis_port}/0"
+        return "filesystem://"
+
+    # -- processes ------------------------------------------------------------------------------
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+        logs = self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = (logs / f"{name}.log").open("ab")
+        proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE if self.echo else log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() takes its children too
+        )
+        if self.echo:
+            threading.Thread(target=_pump, args=(name, proc.stdout, log), daemon=True).start()
+        self.processes[name] = proc
+        return proc
+
+    def start_redis(self) -> None:
+        assert self.redis_port is not None
+        directory = self.data_dir / "redis"
+        directory.mkdir(parents=True, exist_ok=True)
+        proc = self._spawn(
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(directory),
+                # Append-only persistence: queued photos survive a Redis restart.
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                # Never drop a queued message to make room (Celery's advice for Redis brokers).
+                "--maxmemory-policy",
+                "noeviction",
+            ],
+            self.base_env(),
+        )
+        wait_for(lambda: port_open(self.redis_port), timeout=20, what="redis-server", proc=proc)
+
+    def worker_argv(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "webapp",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={self.worker_concurrency}",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"worker-{self.web_port}@%h",
+        ]
+
+    def start_worker(self) -> subprocess.Popen:
+        return self._spawn("worker", self.worker_argv(), self.env_for_apps())
+
+    def start_web(self) -> None:
+        proc = self._spawn(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "webapp.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.web_port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+                "--access-logfile",
+                "-",
+            ],
+            self.env_for_apps(),
+        )
+        wait_for(lambda: _http_ok(f"{self.url}/accounts/login/"), timeout=60, what="web server", proc=proc)
+
+    def env_for_apps(self) -> dict[str, str]:
+        env = self.base_env()
+        env["REDIS_URL"] = self.broker
+        env["CELERY_BROKER_URL"] = self.broker
+        return env
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env_for_apps(),
+            check=check,
+            capture_output=True,
+            text=True,
+        )
+
+    def start(self) -> Stack:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.broker = self.choose_broker()
+        if self.broker.startswith("redis://") and self.redis_port and not port_open(self.redis_port):
+            self.start_redis()
+        self.manage("migrate", "--noinput")
+        self.start_worker()
+        self.start_web()
+        return self
+
+    def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+        proc = self.processes.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=timeout)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+    def stop(self) -> None:
+        for name in ("web", "worker", "redis"):
+            self.stop_process(name)
+
+    def log(self, name: str) -> str:
+        path = self.data_dir / "logs" / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _pump(name: str, stream: IO[bytes], log: IO[bytes]) -> None:
+    for line in iter(stream.readline, b""):
+        log.write(line)
+        log.flush()
+        sys.stdout.write(f"[{name}] {line.decode(errors='replace')}")
+        sys.stdout.flush()
+
+
+def wait_forever(stack: Stack, watch: Iterable[str] = ("web", "worker")) -> None:
+    """Block until Ctrl-C or until a watched process dies; then stop everything."""
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    try:
+        while not stopping.is_set():
+            for name in watch:
+                proc = stack.processes.get(name)
+                if proc is not None and proc.poll() is not None:
+                    print(f"{name} exited with code {proc.returncode}; stopping", file=sys.stderr)
+                    stopping.set()
+            stopping.wait(1)
+    finally:
+        stack.stop()

@@ -1,0 +1,121 @@
+"""A photo, its processing state and its description.
+
+The row is the source of truth for a photo's progress (the queue only carries its id), and
+the alt text a person accepted or wrote is kept apart from the model's suggestion, so a
+later run can refresh the suggestion without ever touching the human's words.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def _upload_path(prefix: str) -> str:
+    return f"{prefix}/{uuid.uuid4().hex}.jpg"
+
+
+class Photo(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected"
+
+    class AltSource(models.TextChoices):
+        NONE = "", "Not reviewed"
+        ACCEPTED = "accepted", "Suggestion accepted"
+        EDITED = "edited", "Written by a person"
+        DECORATIVE = "decorative", "Decorative"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos")
+    # Paths relative to MEDIA_ROOT; the files are re-encoded JPEGs, never the uploaded bytes.
+    image = models.CharField(max_length=200)
+    thumbnail = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status_message = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    # The model's suggestion (replaced by every successful run).
+    model_name = models.CharField(max_length=64, blank=True)
+    suggested_alt = models.TextField(blank=True)
+    long_description = models.TextField(blank=True)
+    # Instances (RLE masks) and the captioner's mentions, for the photo page and later reruns.
+    result = models.JSONField(null=True, blank=True)
+
+    # The person's decision (never written by a run).
+    accepted_alt = models.TextField(blank=True)
+    alt_source = models.CharField(max_length=12, choices=AltSource.choices, default=AltSource.NONE, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.alt_source != self.AltSource.NONE
+
+    @property
+    def is_decorative(self) -> bool:
+        return self.alt_source == self.AltSource.DECORATIVE
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.REJECTED}
+
+    @property
+    def current_alt(self) -> str:
+        """The alt text to publish: the person's when reviewed ('' for decorative), else the
+        suggestion."""
+        if self.is_reviewed:
+            return self.accepted_alt
+        return self.suggested_alt
+
+    @property
+    def thumbnail_alt(self) -> str:
+        """``alt`` for this photo's thumbnail inside the app: the reviewed text first, then the
+        suggestion, then the file name (so a thumbnail is never unnamed)."""
+        if self.is_decorative:
+            return f"Decorative photo {self.original_name}"
+        return self.current_alt or f"Photo {self.original_name}, {self.get_status_display().lower()}"
+
+
+class DetectedObject(models.Model):
+    """One stated or possible instance, as a row so search can use indexes."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="detections")
+    index = models.PositiveIntegerField(help_text="Instance id within the photo's result")
+    label = models.CharField(max_length=40, db_index=True)
+    score = models.FloatField()
+    x0 = models.FloatField()
+    y0 = models.FloatField()
+    x1 = models.FloatField()
+    y1 = models.FloatField()
+    area_fraction = models.FloatField()
+    position = models.CharField(max_length=40)
+    size = models.CharField(max_length=40, blank=True)
+    certainty = models.CharField(max_length=12)
+
+    class Meta:
+        ordering = ["photo", "index"]
+        constraints = [models.UniqueConstraint(fields=["photo", "index"], name="unique_object_index")]
+
+    @property
+    def box(self) -> list[float]:
+        return [self.x0, self.y0, self.x1, self.y1]

@@ -1,0 +1,102 @@
+"""Photo → instances → description, shared by the worker, the API and ``manage.py describe``.
+
+No ORM here: the same code describes a file on disk or a stored photo. The model is built once
+per process (the first call), lazily, so a forked Celery worker never touches CUDA in its parent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+
+from captioning import Description, describe
+from segmentation.registry import WeightsUnavailable, build_segmenter, resolve_backend
+from segmentation.result import Instances
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_segmenter: Any = None
+_segmenter_error: WeightsUnavailable | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    instances: Instances
+    description: Description
+
+    def objects_json(self) -> list[dict[str, Any]]:
+        return [obj.to_dict() for obj in self.description.objects if obj.certainty != "dropped"]
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``describe --json`` prints and the API returns (minus per-photo fields)."""
+        return {
+            "model": self.instances.model,
+            "alt_text": self.description.alt_text,
+            "long_description": self.description.long_description,
+            "objects": self.objects_json(),
+        }
+
+
+def get_segmenter() -> Any:
+    """The process-wide segmenter chosen by ``SEGMENTER`` / ``SEGMENTER_WEIGHTS``.
+
+    Raises:
+        WeightsUnavailable: no weights for the chosen backend; the message says how to get them.
+            Remembered, so a worker without weights does not retry a download for every photo.
+    """
+    global _segmenter, _segmenter_error
+    with _lock:
+        if _segmenter is not None:
+            return _segmenter
+        if _segmenter_error is not None:
+            raise _segmenter_error
+        try:
+            _segmenter = build_segmenter(
+                settings.SEGMENTER,
+                weights_path=settings.SEGMENTER_WEIGHTS,
+                device=settings.SEGMENTER_DEVICE,
+                **({"torch_threads": settings.SEGMENTER_THREADS} if settings.SEGMENTER_THREADS else {}),
+            )
+        except WeightsUnavailable as exc:
+            _segmenter_error = exc
+            log.error("No segmentation model: %s", exc)
+            raise
+        log.info("Segmentation model %s loaded on %s", _segmenter.name, _segmenter.device)
+        return _segmenter
+
+
+def reset_segmenter() -> None:
+    """Forget the loaded model (tests, and after settings change)."""
+    global _segmenter, _segmenter_error
+    with _lock:
+        _segmenter = None
+        _segmenter_error = None
+
+
+def analyse(source: str | Path | IO[bytes]) -> Analysis:
+    """Segment and describe one image file (any format Pillow reads, EXIF-rotated)."""
+    instances = get_segmenter().segment_file(source)
+    return Analysis(instances=instances, description=describe(instances))
+
+
+def model_problem() -> str | None:
+    """A sentence for the UI when no weights can be found for the configured backend, without
+    loading the model (cheap enough for every page)."""
+    try:
+        resolved = resolve_backend(settings.SEGMENTER, settings.SEGMENTER_WEIGHTS)
+    except (WeightsUnavailable, ValueError) as exc:
+        return str(exc)
+    if _segmenter_error is not None:
+        return str(_segmenter_error)
+    if not resolved.available:
+        return (
+            f"The weights for {resolved.name} are not on this machine yet ({resolved.weights_file}); "
+            "the worker will try to download them when it starts."
+        )
+    return None

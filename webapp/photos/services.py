@@ -1,0 +1,219 @@
+"""Everything that changes a photo: upload, processing, review. Views and tasks only call these."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from segmentation.registry import WeightsUnavailable
+from webapp.photos import pipeline
+from webapp.photos.models import DetectedObject, Photo
+from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
+
+log = logging.getLogger(__name__)
+
+MAX_NAME_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    name: str
+    photo: Photo | None = None
+    error: str = ""
+
+
+def clean_filename(name: str | None) -> str:
+    """A display name: no folders, no control characters, bounded length."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "photo"
+    if len(base) > MAX_NAME_LENGTH:
+        stem, dot, ext = base.rpartition(".")
+        base = (
+            (stem[: MAX_NAME_LENGTH - len(ext) - 2] + "…" + dot + ext)
+            if dot and len(ext) <= 10
+            else base[:MAX_NAME_LENGTH]
+        )
+    return base
+
+
+def _write_media(relative: str, data: bytes) -> None:
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def media_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def create_photo(owner: Any, upload: UploadedFile) -> Photo:
+    """Validate, re-encode and store one upload, and queue it once the transaction commits.
+
+    Raises:
+        UploadRejected: the file is not an acceptable photo (message for the person).
+    """
+    image = normalise_upload(
+        upload, size=upload.size or 0, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
+    )
+    photo = Photo(owner=owner, original_name=clean_filename(upload.name), width=image.width, height=image.height)
+    stem = f"photos/{owner.pk}/{timezone.now():%Y%m}"
+    photo.image = f"{stem}/{_new_name()}.jpg"
+    photo.thumbnail = f"{stem}/{_new_name()}_thumb.jpg"
+    _write_media(photo.image, image.jpeg)
+    _write_media(photo.thumbnail, image.thumbnail)
+    photo.save()
+    enqueue(photo)
+    return photo
+
+
+def _new_name() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome]:
+    """One outcome per file, in order; a bad file never stops the others."""
+    if len(uploads) > settings.UPLOAD_MAX_FILES:
+        raise UploadRejected(f"You chose {len(uploads)} files; upload at most {settings.UPLOAD_MAX_FILES} at a time.")
+    outcomes = []
+    for upload in uploads:
+        name = clean_filename(upload.name)
+        try:
+            with transaction.atomic():
+                outcomes.append(UploadOutcome(name=name, photo=create_photo(owner, upload)))
+        except UploadRejected as exc:
+            outcomes.append(UploadOutcome(name=name, error=str(exc)))
+    return outcomes
+
+
+def enqueue(photo: Photo) -> None:
+    """Send the photo to the worker after the row is committed, so the worker always finds it."""
+    from webapp.photos.tasks import segment_photo
+
+    photo_id = photo.pk
+    transaction.on_commit(lambda: segment_photo.delay(photo_id))
+
+
+def retry(photo: Photo) -> None:
+    """Queue a failed or rejected photo again."""
+    Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.QUEUED, status_message="", updated_at=timezone.now())
+    enqueue(photo)
+
+
+def process_photo(photo_id: int) -> str:
+    """Segment and describe one stored photo; the body of the ``segment_photo`` task.
+
+    Safe to run twice (a redelivered message): a photo already done is left as it is, and a
+    rerun replaces the suggestion and instances in one transaction, never the person's text.
+    Never raises for a bad photo or a missing model: the photo is marked and the worker goes
+    on. Returns the final status.
+    """
+    with transaction.atomic():
+        photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
+        if photo is None:
+            log.warning("Photo %s no longer exists; nothing to do", photo_id)
+            return "missing"
+        if photo.status in {Photo.Status.DONE, Photo.Status.REJECTED}:
+            return photo.status
+        photo.status = Photo.Status.PROCESSING
+        photo.attempts += 1
+        photo.started_at = timezone.now()
+        photo.status_message = ""
+        photo.save(update_fields=["status", "attempts", "started_at", "status_message", "updated_at"])
+
+    try:
+        analysis = pipeline.analyse(media_path(photo.image))
+    except WeightsUnavailable as exc:
+        return _finish(photo, Photo.Status.FAILED, f"No model weights are installed, so no alt text was written. {exc}")
+    except FileNotFoundError:
+        return _finish(photo, Photo.Status.REJECTED, "The stored image is missing; upload the photo again.")
+    except DECODE_ERRORS as exc:
+        log.warning("Photo %s cannot be decoded: %s", photo_id, exc)
+        return _finish(photo, Photo.Status.REJECTED, "The image could not be decoded; upload it again.")
+    except Exception as exc:  # noqa: BLE001 - a model crash must not take the worker with it
+        log.exception("Photo %s failed", photo_id)
+        return _finish(photo, Photo.Status.FAILED, f"The model failed on this photo ({type(exc).__name__}). Try again.")
+
+    description = analysis.description
+    with transaction.atomic():
+        photo = Photo.objects.select_for_update().get(pk=photo_id)
+        DetectedObject.objects.filter(photo=photo).delete()
+        DetectedObject.objects.bulk_create(
+            DetectedObject(
+                photo=photo,
+                index=obj.index,
+                label=obj.label,
+                score=obj.score,
+                x0=obj.box[0],
+                y0=obj.box[1],
+                x1=obj.box[2],
+                y1=obj.box[3],
+                area_fraction=obj.area_fraction,
+                position=obj.position,
+                size=obj.size,
+                certainty=obj.certainty,
+            )
+            for obj in description.objects
+        )
+        photo.model_name = analysis.instances.model
+        photo.suggested_alt = description.alt_text
+        photo.long_description = description.long_description
+        photo.result = {"instances": analysis.instances.to_dict(), "description": description.to_dict()}
+        photo.status = Photo.Status.DONE
+        photo.status_message = ""
+        photo.finished_at = timezone.now()
+        photo.save()
+    log.info("Photo %s described by %s: %s", photo_id, photo.model_name, photo.suggested_alt)
+    return photo.status
+
+
+def _finish(photo: Photo, status: str, message: str) -> str:
+    Photo.objects.filter(pk=photo.pk).update(
+        status=status, status_message=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    return status
+
+
+def review_alt(photo: Photo, *, action: str, text: str = "") -> Photo:
+    """Record the person's decision: ``accept`` the suggestion, save ``edit``ed text, or mark
+    the photo ``decorative`` (alt="")."""
+    if action == "decorative":
+        photo.alt_source, photo.accepted_alt = Photo.AltSource.DECORATIVE, ""
+    elif action == "accept":
+        if not photo.suggested_alt:
+            raise ValueError("There is no suggestion to accept yet.")
+        photo.alt_source, photo.accepted_alt = Photo.AltSource.ACCEPTED, photo.suggested_alt
+    elif action == "edit":
+        text = " ".join(text.split())
+        if not text:
+            raise ValueError("Enter the alt text, or mark the photo as decorative.")
+        source = Photo.AltSource.ACCEPTED if text == photo.suggested_alt else Photo.AltSource.EDITED
+        photo.alt_source, photo.accepted_alt = source, text
+    else:
+        raise ValueError(f"Unknown action {action!r}.")
+    photo.accepted_at = timezone.now()
+    photo.save(update_fields=["alt_source", "accepted_alt", "accepted_at", "updated_at"])
+    return photo
+
+
+def delete_photo(photo: Photo) -> None:
+    for relative in (photo.image, photo.thumbnail):
+        media_path(relative).unlink(missing_ok=True)
+    photo.delete()
+
+
+def html_snippet(photo: Photo) -> str:
+    """``<img>`` markup to paste into a page: the reviewed text, or the suggestion."""
+    from django.utils.html import escape
+
+    return f'<img src="{escape(photo.original_name)}" alt="{escape(photo.current_alt)}">'

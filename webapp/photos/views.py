@@ -1,0 +1,165 @@
+"""Pages of the photo library. Thin: each view checks ownership and calls a service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from webapp.photos import services
+from webapp.photos.forms import AltTextForm
+from webapp.photos.models import Photo
+from webapp.photos.uploads import ALLOWED_DESCRIPTION, UploadRejected
+
+
+def _own_photo(request: HttpRequest, pk: int) -> Photo:
+    # Another user's photo is a 404, not a 403: ids of other people's photos are not confirmed.
+    return get_object_or_404(Photo, pk=pk, owner=request.user)
+
+
+def upload_context() -> dict:
+    return {
+        "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        "max_bytes": settings.UPLOAD_MAX_BYTES,
+        "max_files": settings.UPLOAD_MAX_FILES,
+        "max_megapixels": settings.UPLOAD_MAX_PIXELS // 1_000_000,
+        "allowed": ALLOWED_DESCRIPTION,
+    }
+
+
+@login_required
+@require_GET
+def library(request: HttpRequest) -> HttpResponse:
+    photos = Photo.objects.filter(owner=request.user)
+    pending = [p.pk for p in photos if not p.is_finished]
+    return render(request, "photos/library.html", {"photos": photos, "pending": pending, **upload_context()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "photos/upload.html", upload_context())
+    files = request.FILES.getlist("images")
+    if not files:
+        return render(
+            request,
+            "photos/upload.html",
+            {"form_errors": ["Choose at least one photo to upload."], **upload_context()},
+            status=400,
+        )
+    try:
+        outcomes = services.create_photos(request.user, files)
+    except UploadRejected as exc:
+        return render(request, "photos/upload.html", {"form_errors": [str(exc)], **upload_context()}, status=400)
+    accepted = [o for o in outcomes if o.photo]
+    rejected = [o for o in outcomes if o.error]
+    if accepted and not rejected:
+        count = len(accepted)
+        messages.success(request, f"{count} photo{'s' if count != 1 else ''} uploaded and queued for description.")
+        return redirect("photos:library")
+    return render(
+        request,
+        "photos/upload.html",
+        {"accepted": accepted, "rejected": rejected, **upload_context()},
+        status=200 if accepted else 400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = _own_photo(request, pk)
+    if request.method == "POST":
+        form = AltTextForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_alt(photo, action=form.cleaned_data["action"], text=form.cleaned_data["alt_text"])
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _review_message(photo))
+                return redirect(reverse("photos:detail", args=[photo.pk]) + "#alt-result")
+        status = 400
+    else:
+        form = AltTextForm(initial={"alt_text": photo.current_alt})
+        status = 200
+    objects = photo.detections.exclude(certainty="dropped")
+    return render(
+        request,
+        "photos/detail.html",
+        {"photo": photo, "form": form, "objects": objects, "snippet": services.html_snippet(photo)},
+        status=status,
+    )
+
+
+def _review_message(photo: Photo) -> str:
+    if photo.is_decorative:
+        return "Marked as decorative: the image will get an empty alt attribute."
+    return "Alt text saved."
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = _own_photo(request, pk)
+    if photo.status in {Photo.Status.FAILED, Photo.Status.REJECTED}:
+        services.retry(photo)
+        messages.success(request, f"{photo.original_name} queued again.")
+    return redirect("photos:detail", pk=photo.pk)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = _own_photo(request, pk)
+    name = photo.original_name
+    services.delete_photo(photo)
+    messages.success(request, f"{name} deleted.")
+    return redirect("photos:library")
+
+
+@login_required
+@require_GET
+def image(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    photo = _own_photo(request, pk)
+    relative = photo.thumbnail if kind == "thumb" else photo.image
+    try:
+        handle = services.media_path(relative).open("rb")
+    except FileNotFoundError:
+        raise Http404("Image file missing") from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def status(request: HttpRequest) -> JsonResponse:
+    """Statuses of the given photos, for the library's polling script."""
+    try:
+        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip()][:200]
+    except ValueError:
+        return JsonResponse({"error": "ids must be a comma-separated list of numbers"}, status=400)
+    photos = Photo.objects.filter(owner=request.user, pk__in=ids)
+    return JsonResponse(
+        {
+            "photos": [
+                {
+                    "id": p.pk,
+                    "name": p.original_name,
+                    "status": p.status,
+                    "status_label": p.get_status_display(),
+                    "message": p.status_message,
+                    "alt": p.thumbnail_alt,
+                    "finished": p.is_finished,
+                }
+                for p in photos
+            ]
+        }
+    )

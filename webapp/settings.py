@@ -1,0 +1,194 @@
+"""Settings for the alt-text web app: one module, everything from the environment.
+
+Typed helpers (as in Healthchecks' ``hc/settings.py``) read each variable once, with a safe
+default so ``make run`` works on a fresh machine with nothing configured: SQLite in ``var/``,
+Redis on loopback, DEBUG off. Production overrides are listed in the README.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+def envstr(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+# All local state (database, uploads, broker data, generated secret) lives in one folder.
+DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var")))
+
+
+def _local_secret_key() -> str:
+    # No SECRET_KEY in the environment: make one per install and keep it, so sessions survive
+    # restarts without anybody ever running with a key that is published in the repository.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+DEBUG = envbool("DEBUG", False)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # whitenoise serves static files in every mode, so DEBUG=0 locally behaves as production.
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "webapp.accounts",
+    "webapp.photos",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "webapp.urls"
+WSGI_APPLICATION = "webapp.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "webapp.photos.context_processors.model_status",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # The web process and the worker write the same file: wait for a lock instead of
+        # failing, take the write lock up front, and let readers run beside one writer.
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "photos:library"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "webapp" / "static"]
+# Serve straight from the source folders: no collectstatic step before `make run`.
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Uploads are never served from a public URL: an owner-checked view streams them.
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(DATA_DIR / "media")))
+
+# --- Uploads -------------------------------------------------------------------------------
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)  # per file; phone photos are 2-12 MB
+UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 50_000_000)  # 50 MP; more is a bomb, not a photo
+UPLOAD_MAX_FILES = envint("UPLOAD_MAX_FILES", 20)  # per request
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger files spill to a temporary file on disk
+
+# --- Segmentation ----------------------------------------------------------------------------
+SEGMENTER = envstr("SEGMENTER", "auto")
+SEGMENTER_WEIGHTS = os.environ.get("SEGMENTER_WEIGHTS") or None
+SEGMENTER_DEVICE = envstr("SEGMENTER_DEVICE", "auto")
+SEGMENTER_THREADS = envint("SEGMENTER_THREADS", 0)  # 0 = torch's default
+
+# --- Celery ----------------------------------------------------------------------------------
+REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
+# Results live in the Photo row, not in a result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# Acknowledge after the task ran, so a worker killed mid-photo leaves the message to redeliver.
+CELERY_TASK_ACKS_LATE = True
+# ...and with the same aim, requeue (not ack) when the child process dies under the task.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One photo at a time per process: a GPU job is long, prefetching only starves other workers.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers unacked messages after this; it must exceed the longest task (hard limit).
+CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# JSON only: a message never carries pickled objects, just a photo id.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Keep trying to reach the broker when the worker starts before Redis does.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tests and `describe` may run tasks in-process instead.
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded broker (no Redis installed): messages are files in DATA_DIR/broker.
+    _broker_dir = DATA_DIR / "broker"
+    _broker_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir)}

@@ -1,0 +1,160 @@
+// Progressive enhancement only: every page works without this script.
+(function () {
+  "use strict";
+
+  // --- Upload: client-side checks (the server checks again), drag-and-drop as an extra. ---
+  function initUpload(form) {
+    var input = form.querySelector('input[type="file"]');
+    var summary = document.querySelector("[data-error-summary]");
+    var maxBytes = parseInt(form.dataset.maxBytes, 10);
+    var maxFiles = parseInt(form.dataset.maxFiles, 10);
+    var zone = form.querySelector("[data-drop-zone]");
+
+    function showErrors(errors) {
+      if (!summary) { return; }
+      var list = summary.querySelector("ul");
+      list.textContent = "";
+      errors.forEach(function (text) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = "#" + input.id;
+        a.textContent = text;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      summary.hidden = false;
+      summary.focus();
+    }
+
+    function check() {
+      var errors = [];
+      var files = Array.prototype.slice.call(input.files || []);
+      if (!files.length) { errors.push("Choose at least one photo to upload."); }
+      if (files.length > maxFiles) { errors.push("You chose " + files.length + " files; upload at most " + maxFiles + " at a time."); }
+      files.forEach(function (f) {
+        var looksLikeImage = /^image\//.test(f.type) || /\.(heic|heif)$/i.test(f.name);
+        if (f.size === 0) { errors.push(f.name + ": the file is empty."); }
+        else if (f.size > maxBytes) { errors.push(f.name + ": the file is larger than " + Math.round(maxBytes / 1048576) + " MB."); }
+        else if (!looksLikeImage) { errors.push(f.name + ": this is not an image file."); }
+      });
+      return errors;
+    }
+
+    form.addEventListener("submit", function (event) {
+      var errors = check();
+      if (errors.length) { event.preventDefault(); showErrors(errors); }
+    });
+
+    if (zone && window.DataTransfer) {
+      ["dragenter", "dragover"].forEach(function (name) {
+        zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("is-dragging"); });
+      });
+      ["dragleave", "drop"].forEach(function (name) {
+        zone.addEventListener(name, function () { zone.classList.remove("is-dragging"); });
+      });
+      zone.addEventListener("drop", function (e) {
+        e.preventDefault();
+        if (e.dataTransfer && e.dataTransfer.files.length) {
+          input.files = e.dataTransfer.files;
+          input.dispatchEvent(new Event("change"));
+        }
+      });
+    }
+  }
+
+  // --- Status polling with throttled announcements in a live region. ---
+  var ANNOUNCE_EVERY_MS = 4000;
+  function initPolling() {
+    var region = document.getElementById("poll-status");
+    var nodes = document.querySelectorAll("[data-photo-id]");
+    var urlNode = document.querySelector("[data-poll-url]");
+    if (!region || !urlNode || !nodes.length) { return; }
+    var url = urlNode.dataset.pollUrl;
+    var pending = {};
+    nodes.forEach(function (n) {
+      if (["queued", "processing"].indexOf(n.dataset.status) >= 0) { pending[n.dataset.photoId] = n; }
+    });
+    var queue = [];
+    var lastAnnounce = 0;
+
+    function announce() {
+      var now = Date.now();
+      if (!queue.length || now - lastAnnounce < ANNOUNCE_EVERY_MS) { return; }
+      region.textContent = queue.join(" ");
+      queue = [];
+      lastAnnounce = now;
+    }
+
+    function update(info) {
+      var node = pending[info.id];
+      if (!node || node.dataset.status === info.status) { return; }
+      node.dataset.status = info.status;
+      var label = node.querySelector("[data-status-label]") || node;
+      label.textContent = info.status_label;
+      label.className = "status status-" + info.status;
+      var alt = node.querySelector("[data-alt]");
+      var img = node.querySelector("img");
+      if (info.finished) {
+        delete pending[info.id];
+        if (alt) { alt.textContent = info.status === "done" ? info.alt : info.message; }
+        if (img) { img.alt = info.alt; }
+        queue.push(info.status === "done" ? info.name + ": alt text ready." : info.name + ": " + info.status_label.toLowerCase() + ". " + info.message);
+        if (node.id === "photo-status") { offerReload(); }
+      } else if (info.status === "processing") {
+        queue.push(info.name + ": processing.");
+      }
+    }
+
+    function offerReload() {
+      var p = document.createElement("p");
+      var a = document.createElement("a");
+      a.href = window.location.pathname;
+      a.textContent = "Show the alt text";
+      p.appendChild(a);
+      region.parentNode.insertBefore(p, region.nextSibling);
+    }
+
+    function poll() {
+      var ids = Object.keys(pending);
+      if (!ids.length) { announce(); if (queue.length) { setTimeout(poll, ANNOUNCE_EVERY_MS); } return; }
+      fetch(url + "?ids=" + ids.join(","), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { photos: [] }; })
+        .then(function (data) { data.photos.forEach(update); announce(); })
+        .catch(function () { /* keep polling: the network may come back */ })
+        .then(function () { setTimeout(poll, 2000); });
+    }
+    if (Object.keys(pending).length) { setTimeout(poll, 1500); }
+  }
+
+  // --- Copy buttons and the alt text character count. ---
+  function initCopy(button) {
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.dataset.copy);
+      var region = document.getElementById("messages");
+      function done(ok) { if (region) { region.textContent = ok ? "Copied to the clipboard." : "Could not copy: select the text and copy it."; } }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(function () { done(true); }, function () { field.select(); done(false); });
+      } else {
+        field.select();
+        done(document.execCommand && document.execCommand("copy"));
+      }
+    });
+  }
+
+  function initCount(node) {
+    var area = document.getElementById("id_alt_text");
+    if (!area) { return; }
+    function render() { node.textContent = area.value.length + " characters (aim for at most 125)."; }
+    area.addEventListener("input", render);
+    render();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".upload-form").forEach(initUpload);
+    document.querySelectorAll("[data-copy]").forEach(initCopy);
+    document.querySelectorAll("[data-char-count]").forEach(initCount);
+    var summary = document.querySelector("[data-error-summary]:not([hidden])");
+    if (summary) { summary.focus(); }
+    initPolling();
+  });
+})();

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from webapp.accounts.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", include("webapp.photos.urls")),
+    path("account/", include("webapp.accounts.urls")),
+    path("accounts/", include(auth_urlpatterns)),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "webapp.errors.not_found"
+handler403 = "webapp.errors.forbidden"
+handler400 = "webapp.errors.bad_request"
+handler500 = "webapp.errors.server_error"
