@@ -165,6 +165,10 @@ class Instances:
         )
 
     @classmethod
-    def empty(cls, image_size: tuple[int, int], *, model: str = "", mask_size: tuple[int, int] | None = None) -> Instances:
+    def empty(
+        cls, image_size: tuple[int, int], *, model: str = "", mask_size: tuple[int, int] | None = None
+    ) -> Instances:
         masks = None if mask_size is None else np.zeros((0, *mask_size), dtype=bool)
-        return cls(image_size=image_size, labels=(), scores=np.zeros(0), boxes=np.zeros((0, 4)), masks=masks, model=model)
+        return cls(
+            image_size=image_size, labels=(), scores=np.zeros(0), boxes=np.zeros((0, 4)), masks=masks, model=model
+        )

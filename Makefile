@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make run` (the app) and `make test` (everything CI checks).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# The one real COCO model on hand for development (boxes-only SSDLite); used when present and
+# nothing else is configured. Set SEGMENTER_WEIGHTS= (empty) to use torchvision's cache instead.
+SHARED ?= ../shared
+DEV_WEIGHTS := $(wildcard $(SHARED)/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth)
+SEGMENTER_WEIGHTS ?= $(DEV_WEIGHTS)
+export SEGMENTER_WEIGHTS
+
+.PHONY: run test lint system-deps venv clean bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Debian packages the tests need (a real Redis broker; `make run` uses one when installed and
+# an embedded broker otherwise). Installed only where we can (root with apt-get).
+system-deps:
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "Install redis-server (e.g. sudo apt-get install redis-server) to run the tests." >&2; exit 1; fi; \
+	fi
+
+run: venv
+	$(PY) manage.py runstack
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+test: venv system-deps lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,180 @@
+"""The whole product as real processes: Redis, a Celery worker with the real SSDLite model,
+gunicorn, driven over HTTP the way a browser and an API client drive it."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, SSDLITE_WEIGHTS
+from webapp.devstack import Stack, free_port
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def start_stack(tmp: Path, **env: str) -> Stack:
+    stack = Stack(data_dir=tmp, web_port=free_port(), redis_port=free_port(), env={"DEBUG": "0", **env})
+    try:
+        return stack.start()
+    except Exception:
+        stack.stop()
+        raise
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    stack = start_stack(tmp_path_factory.mktemp("stack"), SEGMENTER="auto", SEGMENTER_WEIGHTS=str(SSDLITE_WEIGHTS))
+    yield stack
+    stack.stop()
+
+
+class Browser:
+    """A requests session that behaves like a form-submitting browser (cookies + CSRF)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+
+    def get(self, path: str, **kw: object) -> requests.Response:
+        return self.session.get(self.base + path, timeout=30, **kw)
+
+    def post_form(self, path: str, data: dict, files: list | None = None) -> requests.Response:
+        page = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        return self.session.post(
+            self.base + path,
+            data={**data, "csrfmiddlewaretoken": token},
+            files=files,
+            headers={"Referer": self.base + path},
+            allow_redirects=False,
+            timeout=60,
+        )
+
+    def sign_up(self, username: str) -> None:
+        password = "an unusual long passphrase"
+        response = self.post_form(
+            "/account/signup/", {"username": username, "password1": password, "password2": password}
+        )
+        assert response.status_code == 302, response.text
+
+
+def wait_finished(browser: Browser, ids: list[int], timeout: float = 240) -> dict[int, dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data = browser.get("/photos/status/", params={"ids": ",".join(map(str, ids))}).json()["photos"]
+        if len(data) == len(ids) and all(p["finished"] for p in data):
+            return {p["id"]: p for p in data}
+        time.sleep(1)
+    raise AssertionError(f"photos {ids} not finished after {timeout} s")
+
+
+def suggestion(page: str) -> str:
+    return html.unescape(re.search(r'<p class="suggestion">(.*?)</p>', page, re.S).group(1))
+
+
+def test_browser_upload_gets_alt_text_naming_what_is_there(stack: Stack) -> None:
+    browser = Browser(stack.url)
+    browser.sign_up("reader")
+    with BUS_PHOTO.open("rb") as bus, ELEPHANT_PHOTO.open("rb") as elephants:
+        response = browser.post_form(
+            "/upload/",
+            {},
+            files=[
+                ("images", (BUS_PHOTO.name, bus, "image/jpeg")),
+                ("images", (ELEPHANT_PHOTO.name, elephants, "image/jpeg")),
+            ],
+        )
+    assert response.status_code == 302, response.text
+    library = browser.get("/").text
+    assert "2 photos uploaded and queued" in library
+    ids = [int(i) for i in re.findall(r'data-photo-id="(\d+)"', library)]
+    assert len(ids) == 2
+    statuses = wait_finished(browser, ids)
+    assert {p["status"] for p in statuses.values()} == {"done"}, statuses
+    by_name = {p["name"]: p for p in statuses.values()}
+
+    bus_page = browser.get(f"/photos/{by_name[BUS_PHOTO.name]['id']}/").text
+    bus_alt = suggestion(bus_page)
+    # The COCO annotations of this photo: 3 buses, 10 cars, a truck, a person.
+    assert "bus" in bus_alt.lower(), bus_alt
+    assert len(bus_alt) <= 125
+    assert not bus_alt.lower().startswith(("image of", "picture of", "photo of"))
+    elephant_alt = suggestion(browser.get(f"/photos/{by_name[ELEPHANT_PHOTO.name]['id']}/").text)
+    assert "elephant" in elephant_alt.lower(), elephant_alt
+    # The library's thumbnails now carry the alt text.
+    assert f'alt="{html.escape(bus_alt, quote=True)}"' in browser.get("/").text
+    assert "Segmentation model ssdlite320_mobilenet_v3_large loaded" in stack.log("worker")
+
+
+def test_api_upload_read_and_accept(stack: Stack) -> None:
+    browser = Browser(stack.url)
+    browser.sign_up("apiuser")
+    token = stack.manage("issue_token", "apiuser").stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    with BUS_PHOTO.open("rb") as bus:
+        response = requests.post(
+            f"{stack.url}/api/photos/",
+            headers=headers,
+            timeout=60,
+            files=[
+                ("image", (BUS_PHOTO.name, bus, "image/jpeg")),
+                ("image", ("notes.jpg", b"not a photo", "image/jpeg")),
+            ],
+        )
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["rejected"] == [{"file": "notes.jpg", "error": body["rejected"][0]["error"]}]
+    photo_url = f"{stack.url}/api/photos/{body['photos'][0]['id']}/"
+    deadline = time.monotonic() + 240
+    while (data := requests.get(photo_url, headers=headers, timeout=30).json())["status"] in {"queued", "processing"}:
+        assert time.monotonic() < deadline, data
+        time.sleep(1)
+    assert data["status"] == "done"
+    assert "bus" in data["alt_text"].lower()
+    assert any(o["label"] == "bus" for o in data["objects"])
+    response = requests.patch(photo_url, headers=headers, json={"accept": True}, timeout=30)
+    assert response.json()["accepted_alt_text"] == data["alt_text"]
+    # Another user's token cannot see it.
+    Browser(stack.url).sign_up("stranger")
+    other = stack.manage("issue_token", "stranger").stdout.strip()
+    assert requests.get(photo_url, headers={"Authorization": f"Bearer {other}"}, timeout=30).status_code == 404
+
+
+def test_no_weights_is_said_in_the_ui_the_worker_log_and_the_photo(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path, SEGMENTER="auto", SEGMENTER_WEIGHTS="", TORCH_HOME=str(tmp_path / "torch"))
+    try:
+        browser = Browser(stack.url)
+        browser.sign_up("noweights")
+        library = browser.get("/").text
+        assert "No description model is installed" in library
+        with BUS_PHOTO.open("rb") as bus:
+            browser.post_form("/upload/", {}, files=[("images", (BUS_PHOTO.name, bus, "image/jpeg"))])
+        ids = [int(i) for i in re.findall(r'data-photo-id="(\d+)"', browser.get("/").text)]
+        (photo,) = wait_finished(browser, ids, timeout=120).values()
+        assert photo["status"] == "failed"
+        assert "No model weights are installed" in photo["message"]
+        assert "SEGMENTER_WEIGHTS" in photo["message"]
+        assert "No segmentation model" in stack.log("worker")
+    finally:
+        stack.stop()
+
+
+def test_embedded_broker_without_redis(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path, REDIS_URL="filesystem://", SEGMENTER_WEIGHTS=str(SSDLITE_WEIGHTS))
+    try:
+        assert stack.broker == "filesystem://" and "redis" not in stack.processes
+        browser = Browser(stack.url)
+        browser.sign_up("offline")
+        with ELEPHANT_PHOTO.open("rb") as f:
+            browser.post_form("/upload/", {}, files=[("images", (ELEPHANT_PHOTO.name, f, "image/jpeg"))])
+        ids = [int(i) for i in re.findall(r'data-photo-id="(\d+)"', browser.get("/").text)]
+        (photo,) = wait_finished(browser, ids, timeout=180).values()
+        assert photo["status"] == "done" and "elephant" in photo["alt"].lower()
+    finally:
+        stack.stop()
