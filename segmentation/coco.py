@@ -4,8 +4,8 @@ A plain tuple (no torch import) so the web process and ``captioning`` can turn l
 names, or list the known categories, without loading the model stack.
 
 ``COCO_CATEGORIES[i]`` is the name of model output label ``i``: index 0 is ``"__background__"``
-and the 11 category ids that COCO skipped (12, 26, 29, 30, 45, 66, 68, 69, 71, 83, 91 in
-1-based paper ids) are ``"N/A"``, so the tuple has 91 entries and lines up with the 91-way
+and the 10 category ids below 91 that COCO's release skipped (12, 26, 29, 30, 45, 66, 68, 69, 71,
+83) are ``"N/A"``, so the tuple has 91 entries (80 real categories) and lines up with the 91-way
 classifiers of torchvision's Mask R-CNN and SSDLite COCO weights.
 """
 

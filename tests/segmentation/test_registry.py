@@ -45,12 +45,16 @@ def test_spec_matches_torchvision_weights(name: str) -> None:
 
 def test_coco_categories() -> None:
     assert len(COCO_CATEGORIES) == 91 and COCO_CATEGORIES[0] == "__background__"
-    assert COCO_CATEGORIES.count("N/A") == 11
+    assert COCO_CATEGORIES.count("N/A") == 10
     assert len(category_names()) == 80 and "N/A" not in category_names()
 
 
 def test_signature_keys_tell_architectures_apart() -> None:
-    from torchvision.models.detection import maskrcnn_resnet50_fpn, maskrcnn_resnet50_fpn_v2, ssdlite320_mobilenet_v3_large
+    from torchvision.models.detection import (
+        maskrcnn_resnet50_fpn,
+        maskrcnn_resnet50_fpn_v2,
+        ssdlite320_mobilenet_v3_large,
+    )
 
     builders = {
         "maskrcnn_resnet50_fpn_v2": maskrcnn_resnet50_fpn_v2,
@@ -64,22 +68,31 @@ def test_signature_keys_tell_architectures_apart() -> None:
 
 def test_hub_dir_matches_torch_without_importing_it(tmp_path: Path) -> None:
     """The torch-free computation agrees with torch.hub.get_dir() for each way of configuring it."""
+    configs = [{}, {"XDG_CACHE_HOME": str(tmp_path / "xdg")}, {"TORCH_HOME": str(tmp_path / "th")}]
     script = textwrap.dedent(
-        """
-        import sys
+        f"""
+        import os, pathlib, sys
         from segmentation.registry import torch_hub_checkpoints_dir
-        mine = torch_hub_checkpoints_dir()
+        configs = {configs!r}
+        def apply(config):
+            for key in ("TORCH_HOME", "XDG_CACHE_HOME"):
+                os.environ.pop(key, None)
+            os.environ.update(config)
+        mine = []
+        for config in configs:
+            apply(config)
+            mine.append(torch_hub_checkpoints_dir())
         assert "torch" not in sys.modules
-        import os, torch
-        print(mine == __import__("pathlib").Path(torch.hub.get_dir()) / "checkpoints", mine)
+        import torch
+        for config, path in zip(configs, mine):
+            apply(config)
+            assert path == pathlib.Path(torch.hub.get_dir()) / "checkpoints", (config, path)
+        print("ok")
         """
     )
-    base = {k: v for k, v in os.environ.items() if k not in ("TORCH_HOME", "XDG_CACHE_HOME")}
-    for extra in ({}, {"XDG_CACHE_HOME": str(tmp_path / "xdg")}, {"TORCH_HOME": str(tmp_path / "th")}):
-        env = {**base, **extra, "PYTHONPATH": str(ROOT)}
-        out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True)
-        assert out.returncode == 0, out.stderr
-        assert out.stdout.startswith("True"), out.stdout
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
 def test_importing_segmentation_does_not_import_torch() -> None:

@@ -123,3 +123,15 @@ def test_official_layout_v1_checkpoint_loads(tmp_path: Path) -> None:
     loaded = segmenter.model.state_dict()
     for key, value in state.items():
         assert torch.equal(loaded[key], value), key
+
+
+def test_torch_threads_and_device_options() -> None:
+    previous = torch.get_num_threads()
+    try:
+        segmenter = build_segmenter(SSDLITE, weights_path=str(SSDLITE_WEIGHTS), device="auto", torch_threads=1)
+        assert torch.get_num_threads() == 1
+        assert segmenter.device.type == ("cuda" if torch.cuda.is_available() else "cpu")
+    finally:
+        torch.set_num_threads(previous)
+    with pytest.raises(ValueError, match="torch_threads"):
+        build_segmenter(SSDLITE, random_init=True, device="cpu", torch_threads=0)
