@@ -18,13 +18,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-# Debian packages the tests need (a real Redis broker; `make run` uses one when installed and
-# an embedded broker otherwise). Installed only where we can (root with apt-get).
+# Debian packages the tests need: a real Redis broker (`make run` uses one when installed and an
+# embedded broker otherwise) and Chromium for the browser tests. Installed only as root with apt-get.
 system-deps:
-	@if ! command -v redis-server >/dev/null; then \
+	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
-	  else echo "Install redis-server (e.g. sudo apt-get install redis-server) to run the tests." >&2; exit 1; fi; \
+	    echo "Installing$$missing from Debian"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Install$$missing (e.g. sudo apt-get install$$missing) to run the tests." >&2; exit 1; fi; \
 	fi
 
 run: venv

@@ -9,7 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import SSDLITE_WEIGHTS
+from tests.webapp.stack import start_stack
 from webapp.celery import app as celery_app
+from webapp.devstack import Stack
 from webapp.photos import pipeline
 
 
@@ -65,3 +67,12 @@ def logged_in(client, user):  # noqa: ANN001
 
 def upload_file(path: Path, name: str | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name or path.name, path.read_bytes(), content_type="image/jpeg")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The whole app as real processes (Redis, Celery worker with real SSDLite, gunicorn),
+    shared by the end-to-end and browser tests."""
+    stack = start_stack(tmp_path_factory.mktemp("stack"), SEGMENTER="auto", SEGMENTER_WEIGHTS=str(SSDLITE_WEIGHTS))
+    yield stack
+    stack.stop()

@@ -6,72 +6,16 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, SSDLITE_WEIGHTS
-from webapp.devstack import Stack, free_port
+from tests.webapp.stack import Browser, start_stack, wait_finished
+from webapp.devstack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def start_stack(tmp: Path, **env: str) -> Stack:
-    stack = Stack(data_dir=tmp, web_port=free_port(), redis_port=free_port(), env={"DEBUG": "0", **env})
-    try:
-        return stack.start()
-    except Exception:
-        stack.stop()
-        raise
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    stack = start_stack(tmp_path_factory.mktemp("stack"), SEGMENTER="auto", SEGMENTER_WEIGHTS=str(SSDLITE_WEIGHTS))
-    yield stack
-    stack.stop()
-
-
-class Browser:
-    """A requests session that behaves like a form-submitting browser (cookies + CSRF)."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.session = requests.Session()
-
-    def get(self, path: str, **kw: object) -> requests.Response:
-        return self.session.get(self.base + path, timeout=30, **kw)
-
-    def post_form(self, path: str, data: dict, files: list | None = None) -> requests.Response:
-        page = self.get(path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        return self.session.post(
-            self.base + path,
-            data={**data, "csrfmiddlewaretoken": token},
-            files=files,
-            headers={"Referer": self.base + path},
-            allow_redirects=False,
-            timeout=60,
-        )
-
-    def sign_up(self, username: str) -> None:
-        password = "an unusual long passphrase"
-        response = self.post_form(
-            "/account/signup/", {"username": username, "password1": password, "password2": password}
-        )
-        assert response.status_code == 302, response.text
-
-
-def wait_finished(browser: Browser, ids: list[int], timeout: float = 240) -> dict[int, dict]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        data = browser.get("/photos/status/", params={"ids": ",".join(map(str, ids))}).json()["photos"]
-        if len(data) == len(ids) and all(p["finished"] for p in data):
-            return {p["id"]: p for p in data}
-        time.sleep(1)
-    raise AssertionError(f"photos {ids} not finished after {timeout} s")
 
 
 def suggestion(page: str) -> str:
