@@ -113,7 +113,8 @@ def test_official_layout_v1_checkpoint_loads(tmp_path: Path) -> None:
             key = key.replace(f"roi_heads.mask_head.{i}.0.", f"roi_heads.mask_head.mask_fcn{i + 1}.")
         legacy[key.replace("rpn.head.conv.0.0.", "rpn.head.conv.")] = value
     legacy._metadata = collections.OrderedDict(  # type: ignore[attr-defined]
-        (prefix, {"version": 1}) for prefix in state._metadata  # type: ignore[attr-defined]
+        (prefix, {"version": 1})
+        for prefix in state._metadata  # type: ignore[attr-defined]
     )
     assert not any("num_batches_tracked" in k for k in legacy)
     path = tmp_path / "maskrcnn_v1_official_layout.pth"

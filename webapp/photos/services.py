@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from segmentation.registry import WeightsUnavailable
-from webapp.photos import pipeline
+from webapp.photos import pipeline, signals
 from webapp.photos.models import DetectedObject, Photo
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
 
@@ -173,6 +173,7 @@ def process_photo(photo_id: int) -> str:
         photo.status_message = ""
         photo.finished_at = timezone.now()
         photo.save()
+    signals.photo_described.send(sender=Photo, photo=photo)
     log.info("Photo %s described by %s: %s", photo_id, photo.model_name, photo.suggested_alt)
     return photo.status
 
@@ -203,6 +204,7 @@ def review_alt(photo: Photo, *, action: str, text: str = "") -> Photo:
         raise ValueError(f"Unknown action {action!r}.")
     photo.accepted_at = timezone.now()
     photo.save(update_fields=["alt_source", "accepted_alt", "accepted_at", "updated_at"])
+    signals.alt_reviewed.send(sender=Photo, photo=photo)
     return photo
 
 

@@ -4,72 +4,14 @@ the photo, accept the text, copy the snippet. axe-core checks each page on the w
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, ROOT
-from webapp.devstack import Stack
+from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO
+from tests.webapp.browser.helpers import axe_violations, shot, sign_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-# The machine has no internet: keep Chromium from trying to reach Google's services.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does it)")
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: object, stack: Stack) -> Iterator[object]:
-    context = browser.new_context(base_url=stack.url, viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.url)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def axe_violations(page: object) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page)
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in result.response["violations"]]
-
-
-def shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_up(page: object, username: str) -> None:
-    page.goto("/account/signup/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill("an unusual long passphrase")
-    page.get_by_label("Password again").fill("an unusual long passphrase")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/")
 
 
 def test_upload_watch_status_live_and_review(page: object) -> None:
