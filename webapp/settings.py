@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "webapp.accounts",
     "webapp.photos",
+    "webapp.search",
+    "webapp.integrations",
 ]
 
 MIDDLEWARE = [

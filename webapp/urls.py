@@ -7,6 +7,8 @@ from webapp.accounts.urls import auth_urlpatterns
 
 urlpatterns = [
     path("", include("webapp.photos.urls")),
+    path("", include("webapp.search.urls")),
+    path("", include("webapp.integrations.urls")),
     path("account/", include("webapp.accounts.urls")),
     path("accounts/", include(auth_urlpatterns)),
     path("admin/", admin.site.urls),
