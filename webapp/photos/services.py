@@ -12,7 +12,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from captioning import Description
 from segmentation.registry import WeightsUnavailable
+from segmentation.result import Instances
 from webapp.photos import pipeline, signals
 from webapp.photos.models import DetectedObject, Photo
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
@@ -144,7 +146,14 @@ def process_photo(photo_id: int) -> str:
         log.exception("Photo %s failed", photo_id)
         return _finish(photo, Photo.Status.FAILED, f"The model failed on this photo ({type(exc).__name__}). Try again.")
 
-    description = analysis.description
+    photo = store_result(photo_id, analysis.instances, analysis.description)
+    log.info("Photo %s described by %s: %s", photo_id, photo.model_name, photo.suggested_alt)
+    return photo.status
+
+
+def store_result(photo_id: int, instances: Instances, description: Description) -> Photo:
+    """Replace a photo's suggestion and instances with a new result, in one transaction, and
+    mark it done. The person's reviewed text is never touched. Sends ``photo_described``."""
     with transaction.atomic():
         photo = Photo.objects.select_for_update().get(pk=photo_id)
         DetectedObject.objects.filter(photo=photo).delete()
@@ -165,17 +174,16 @@ def process_photo(photo_id: int) -> str:
             )
             for obj in description.objects
         )
-        photo.model_name = analysis.instances.model
+        photo.model_name = instances.model
         photo.suggested_alt = description.alt_text
         photo.long_description = description.long_description
-        photo.result = {"instances": analysis.instances.to_dict(), "description": description.to_dict()}
+        photo.result = {"instances": instances.to_dict(), "description": description.to_dict()}
         photo.status = Photo.Status.DONE
         photo.status_message = ""
         photo.finished_at = timezone.now()
         photo.save()
-    signals.photo_described.send(sender=Photo, photo=photo)
-    log.info("Photo %s described by %s: %s", photo_id, photo.model_name, photo.suggested_alt)
-    return photo.status
+        transaction.on_commit(lambda: signals.photo_described.send(sender=Photo, photo=photo))
+    return photo
 
 
 def _finish(photo: Photo, status: str, message: str) -> str:
