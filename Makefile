@@ -6,8 +6,6 @@ PY := $(VENV)/bin/python
 # nothing else is configured. Set SEGMENTER_WEIGHTS= (empty) to use torchvision's cache instead.
 SHARED ?= ../shared
 DEV_WEIGHTS := $(wildcard $(SHARED)/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth)
-SEGMENTER_WEIGHTS ?= $(DEV_WEIGHTS)
-export SEGMENTER_WEIGHTS
 
 .PHONY: run test lint system-deps venv clean bench
 
@@ -30,6 +28,7 @@ system-deps:
 	  else echo "Install$$missing (e.g. sudo apt-get install$$missing) to run the tests." >&2; exit 1; fi; \
 	fi
 
+run: export SEGMENTER_WEIGHTS ?= $(DEV_WEIGHTS)
 run: venv
 	$(PY) manage.py runstack
 

@@ -31,6 +31,7 @@ def test_process_twice_leaves_one_result(photo, real_segmenter):
 
 def test_missing_weights_marks_failed_with_instructions(photo, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.delenv("SEGMENTER_WEIGHTS", raising=False)
     settings.SEGMENTER, settings.SEGMENTER_WEIGHTS = "auto", None
     pipeline.reset_segmenter()
     try:
