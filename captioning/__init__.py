@@ -12,7 +12,7 @@ Example (COCO photo 442450)::
 from __future__ import annotations
 
 from captioning.describe import describe
-from captioning.model import Description, DetectedObject, Mention
+from captioning.model import Description, DetectedObject, Mention, Relation
 from captioning.thresholds import Certainty, Thresholds
 
-__all__ = ["Certainty", "Description", "DetectedObject", "Mention", "Thresholds", "describe"]
+__all__ = ["Certainty", "Description", "DetectedObject", "Mention", "Relation", "Thresholds", "describe"]

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 from pycocotools import mask as mask_utils
 
+from captioning.thresholds import GROUND_TRUTH_MODEL
 from segmentation.result import Instances
 
-MODEL_NAME = "coco-annotations"
+MODEL_NAME = GROUND_TRUTH_MODEL
 
 
 def category_names(categories: Sequence[Mapping[str, Any]] | Mapping[int, str]) -> dict[int, str]:
@@ -47,6 +48,8 @@ def instances_from_coco(
 
     Scores are the annotation's ``score`` when present (detection results), else 1.0 (ground
     truth). Instances are sorted by score, highest first, keeping file order among equals.
+    Results without any ``segmentation`` (boxes-only backends) give ``masks=None``, exactly as the
+    backend itself returns them, so their text is worded from boxes.
     """
     names = category_names(categories)
     width, height = int(image_record["width"]), int(image_record["height"])
@@ -60,7 +63,9 @@ def instances_from_coco(
     if not chosen:
         return Instances.empty((width, height), model=model, mask_size=(height, width))
     boxes = np.array([_xywh_to_xyxy(a["bbox"]) for a in chosen], dtype=np.float32)
-    masks = np.stack([_decode(a.get("segmentation"), height, width) for a in chosen])
+    masks = None  # a boxes-only result (no segmentation anywhere, e.g. SSDLite): said from boxes
+    if any(a.get("segmentation") for a in chosen):
+        masks = np.stack([_decode(a.get("segmentation"), height, width) for a in chosen])
     return Instances(
         image_size=(width, height),
         labels=tuple(names[int(a["category_id"])] for a in chosen),

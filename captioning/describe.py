@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from captioning.analyse import detect_objects, group_objects
+from captioning.layout import compute_layout
 from captioning.model import Description
+from captioning.relations import find_relations
 from captioning.text import write_alt, write_long
-from captioning.thresholds import Thresholds
+from captioning.thresholds import Thresholds, default_thresholds
 from segmentation.result import Instances
 
-_DEFAULT_THRESHOLDS = Thresholds()
 
-
-def describe(instances: Instances, *, thresholds: Thresholds | None = None) -> Description:
+def describe(instances: Instances, *, thresholds: Thresholds | None = None, crowd: Collection[int] = ()) -> Description:
     """Describe the objects of one photo for a screen-reader user.
 
-    ``alt_text`` names the most important groups (people first, then by area) within 125
+    ``alt_text`` names the most important groups (people first, then by salience) within 125
     characters; ``long_description`` gives count, place and size of every object that is not
-    dropped. The output depends only on the input, so the same result always reads the same.
+    dropped, then the relations the masks clearly show. The output depends only on the input, so
+    the same result always reads the same.
+
+    Args:
+        instances: the segmentation result.
+        thresholds: score thresholds; default: the calibrated table for ``instances.model``.
+        crowd: indices of instances that stand for many objects (COCO ``iscrowd`` regions), said
+            as "a group of ..." and never counted.
     """
-    thresholds = thresholds or _DEFAULT_THRESHOLDS
-    objects = detect_objects(instances, thresholds)
+    thresholds = thresholds or default_thresholds(instances.model)
+    layout = compute_layout(instances)
+    objects = detect_objects(instances, thresholds, layout, crowd)
     groups = group_objects(objects)
     by_index = {obj.index: obj for obj in objects}
-    alt, alt_mentions = write_alt(groups, by_index, from_masks=instances.has_masks)
-    long, long_mentions = write_long(groups, by_index, from_masks=instances.has_masks)
-    return Description(alt, long, objects, tuple(alt_mentions + long_mentions))
+    rank = {i: k for k, i in enumerate(i for g in groups for i in (*g.stated, *g.possible))}
+    relations = find_relations(objects, layout, rank)
+    label_of = {i: g.label for g in groups for i in (*g.stated, *g.possible)}
+    linked = {label_of[r.object] for r in relations if r.predicate in ("riding", "holding", "on")}
+    linked |= {label_of[r.subject] for r in relations if r.predicate == "on"}
+    alt, alt_mentions = write_alt(groups, by_index, from_masks=layout.from_masks, linked=linked)
+    long, long_mentions = write_long(groups, by_index, from_masks=layout.from_masks, relations=relations)
+    return Description(alt, long, objects, tuple(alt_mentions + long_mentions), relations)

@@ -97,6 +97,21 @@ NOUNS: dict[str, tuple[str, str]] = {
 
 COCO_LABELS: tuple[str, ...] = tuple(NOUNS)
 
+# Nouns for the families a phrase backs off to when the model hesitates between sibling classes
+# ("an animal" rather than a coin flip between cat and dog); see captioning.vocabulary.FAMILY.
+GENERIC_NOUNS: dict[str, tuple[str, str]] = {
+    "animal": ("animal", "animals"),
+    "vehicle": ("vehicle", "vehicles"),
+    "food": ("piece of food", "pieces of food"),
+    "bag": ("bag", "bags"),
+    "container": ("cup or bottle", "cups or bottles"),
+    "utensil": ("piece of cutlery", "pieces of cutlery"),
+    "furniture": ("piece of furniture", "pieces of furniture"),
+    "electronic": ("electronic device", "electronic devices"),
+    "appliance": ("kitchen appliance", "kitchen appliances"),
+    "board": ("board", "boards"),
+}
+
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"
@@ -108,14 +123,16 @@ MANY_ABOVE = 10
 
 
 def singular(label: str) -> str:
-    """The singular noun for a COCO label; unknown labels are used as they are."""
-    return NOUNS.get(label, (label, ""))[0]
+    """The singular noun for a COCO label (or a generic family); unknown labels are used as they are."""
+    return NOUNS.get(label, GENERIC_NOUNS.get(label, (label, "")))[0]
 
 
 def plural(label: str) -> str:
     """The plural noun for a COCO label; unknown labels get a regular English plural."""
     if label in NOUNS:
         return NOUNS[label][1]
+    if label in GENERIC_NOUNS:
+        return GENERIC_NOUNS[label][1]
     if label.endswith(("s", "x", "z", "ch", "sh")):
         return label + "es"
     if label.endswith("y") and label[-2:-1] not in ("a", "e", "i", "o", "u"):

@@ -29,6 +29,9 @@ class DetectedObject:
         certainty: ``"stated"`` (said plainly), ``"possible"`` ("possibly ...") or ``"dropped"``
             (not mentioned: low score, or a duplicate of another detection).
         merged_into: for a duplicate, the index of the detection it was merged into.
+        generic: the family noun the text uses instead of ``label`` (``"animal"``) when the model
+            hesitated between this class and a sibling on the same pixels; else ``None``.
+        crowd: the instance stands for many objects (a COCO crowd region): no exact count.
     """
 
     index: int
@@ -41,6 +44,8 @@ class DetectedObject:
     size: str
     certainty: Certainty
     merged_into: int | None = None
+    generic: str | None = None
+    crowd: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +59,8 @@ class DetectedObject:
             "size": self.size,
             "certainty": self.certainty,
             "merged_into": self.merged_into,
+            "generic": self.generic,
+            "crowd": self.crowd,
         }
 
 
@@ -61,7 +68,8 @@ class DetectedObject:
 class Mention:
     """A phrase of the text and the instances it stands for, so a page can link words to regions.
 
-    ``text == description.<field>[start:end]``.
+    ``text == description.<field>[start:end]``. ``label`` is the COCO class of the instances, or
+    the family name (``"animal"``, ``"vehicle"``, ...) for a backed-off phrase ("an animal").
     """
 
     text: str
@@ -82,6 +90,26 @@ class Mention:
         }
 
 
+Predicate = Literal["riding", "on", "holding", "in front of", "behind", "next to"]
+PREDICATES: tuple[Predicate, ...] = ("riding", "on", "holding", "in front of", "behind", "next to")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``subject`` <predicate> ``object``, both instance indices into the Instances.
+
+    Read from geometry (see :mod:`captioning.relations`): "riding", "on", "holding", "in front
+    of" and "behind" need masks; "next to" is also said from boxes alone.
+    """
+
+    subject: int
+    predicate: Predicate
+    object: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "predicate": self.predicate, "object": self.object}
+
+
 @dataclass(frozen=True)
 class Description:
     """Alt text for one photo.
@@ -91,12 +119,15 @@ class Description:
         long_description: every stated and possible object with count, place and size.
         objects: one entry per instance, in instance order (dropped ones included).
         mentions: phrases of both texts linked to instance ids.
+        relations: what the geometry clearly shows between stated objects, each said in the long
+            description.
     """
 
     alt_text: str
     long_description: str
     objects: tuple[DetectedObject, ...]
     mentions: tuple[Mention, ...]
+    relations: tuple[Relation, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,4 +135,5 @@ class Description:
             "long_description": self.long_description,
             "objects": [obj.to_dict() for obj in self.objects],
             "mentions": [m.to_dict() for m in self.mentions],
+            "relations": [r.to_dict() for r in self.relations],
         }

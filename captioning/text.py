@@ -7,12 +7,12 @@ linked phrase, so mentions can never drift from the words they point at.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from captioning.analyse import Group
 from captioning.geometry import group_position, position_phrase, size_adjective, size_class
-from captioning.grammar import count_noun, number_word, plural, singular, with_article
-from captioning.model import DetectedObject, Mention, TextField
+from captioning.grammar import MANY_ABOVE, count_noun, number_word, plural, singular, with_article
+from captioning.model import DetectedObject, Mention, Relation, TextField
 
 Link = tuple[str, tuple[int, ...]]
 Segment = tuple[str, Link | None]
@@ -29,6 +29,11 @@ BOXES_NOTE = "Sizes are rough: this model outlines objects with boxes, not their
 ITEMISE_UP_TO = 6
 # How many groups in the alt text get a place ("on the left"); the rest are only named.
 ALT_PLACED_GROUPS = 2
+# The alt text names at most this many groups, and after the first only those at least this share
+# of the first one's salience: a reader wants what the photo is of, not every cup on the shelf
+# (the long description has them all). People are always named when stated.
+ALT_MAX_GROUPS = 4
+ALT_MIN_SALIENCE = 0.3
 
 Objects = Mapping[int, DetectedObject]
 
@@ -71,12 +76,23 @@ def length(segments: Sequence[Segment]) -> int:
 
 
 # -- alt text ----------------------------------------------------------------------------------
-def write_alt(groups: Sequence[Group], objects: Objects, *, from_masks: bool) -> tuple[str, list[Mention]]:
+def write_alt(
+    groups: Sequence[Group], objects: Objects, *, from_masks: bool, linked: Collection[str] = ()
+) -> tuple[str, list[Mention]]:
     """The short alt text: as many groups as fit in :data:`ALT_LIMIT` characters, most important
     first, whole groups dropped (never words cut) and "other objects" said when some are left out."""
     if not groups:
         return EMPTY_ALT, []
-    for count in range(len(groups), 0, -1):
+    top = groups[0].salience
+    chosen = [groups[0]]
+    for g in groups[1:]:
+        if not g.stated or len(chosen) >= ALT_MAX_GROUPS + (g.label in linked):
+            continue
+        if g.salience >= ALT_MIN_SALIENCE * top or g.label == "person" or g.label in linked:
+            chosen.append(g)
+    rest = [g for g in groups if g not in chosen]
+    groups = [*chosen, *rest]
+    for count in range(len(chosen), 0, -1):
         for placed in range(min(ALT_PLACED_GROUPS, count), -1, -1):
             phrases = [_alt_phrase(g, objects, from_masks, placed=k < placed) for k, g in enumerate(groups[:count])]
             left_out = groups[count:]
@@ -88,8 +104,7 @@ def write_alt(groups: Sequence[Group], objects: Objects, *, from_masks: bool) ->
                 return assemble([segments], "alt_text")
     # Unreachable with the COCO vocabulary (the longest single phrase is far below the limit),
     # but an unknown label could be very long: cut between words rather than fail.
-    first = groups[0]
-    phrase = fit_words(count_noun(first.label, len(first.stated or first.possible)), ALT_LIMIT - 1)
+    phrase = fit_words(_count_text(groups[0], many_above=MANY_ABOVE), ALT_LIMIT - 1)
     return assemble([[(phrase, None)]], "alt_text")
 
 
@@ -103,16 +118,28 @@ def fit_words(text: str, limit: int) -> str:
 
 
 def _alt_phrase(group: Group, objects: Objects, from_masks: bool, *, placed: bool) -> list[Segment]:
-    ids = group.stated or group.possible
+    ids = group.ids
     segments: list[Segment] = []
     if not group.stated:
         segments.append(("possibly ", None))
-    segments.append((count_noun(group.label, len(ids)), (group.label, ids)))
+    segments.append((_count_text(group, many_above=MANY_ABOVE), (group.label, ids)))
     if placed:
         where = _alt_place([objects[i] for i in ids], from_masks)
         if where:
             segments.append((" " + where, None))
     return segments
+
+
+def _count_text(group: Group, *, many_above: int | None) -> str:
+    """The counted noun: "three dogs", "many books", "a group of people" (a crowd region: no exact count), or "two or
+    more dogs" when further dogs are only possible, so the stated number is a floor, not a claim."""
+    if group.crowd:
+        return f"a group of {plural(group.label)}"
+    n = len(group.ids)
+    text = count_noun(group.label, n, many_above=many_above)
+    if group.stated and group.possible and not text.startswith("many "):
+        return f"{number_word(n)} or more {plural(group.label)}"
+    return text
 
 
 def _alt_place(members: Sequence[DetectedObject], from_masks: bool) -> str:
@@ -127,23 +154,76 @@ def _alt_place(members: Sequence[DetectedObject], from_masks: bool) -> str:
 
 
 # -- long description ------------------------------------------------------------------------
-def write_long(groups: Sequence[Group], objects: Objects, *, from_masks: bool) -> tuple[str, list[Mention]]:
+def write_long(
+    groups: Sequence[Group], objects: Objects, *, from_masks: bool, relations: Sequence[Relation] = ()
+) -> tuple[str, list[Mention]]:
     """One sentence per group with count, place and size of every object; "possibly" objects in
-    sentences of their own right after the plainly stated ones of the same class."""
+    sentences of their own right after the plainly stated ones of the same class; then one
+    sentence per relation."""
     if not groups:
         return EMPTY_LONG, []
     sentences: list[list[Segment]] = []
     for group in groups:
-        if group.stated:
+        if group.crowd:
+            sentences.extend(_crowd(group, objects, from_masks))
+        elif group.stated:
             sentences.append(_members(group.label, [objects[i] for i in group.stated], from_masks))
             if group.possible:
                 sentences.append([("possibly ", None), *_extra(group.label, [objects[i] for i in group.possible])])
         else:
             possible = [objects[i] for i in group.possible]
             sentences.append([("possibly ", None), *_members(group.label, possible, from_masks)])
+    by_group = {i: g for g in groups for i in (*g.stated, *g.possible)}
+    for relation in relations:
+        sentences.append(_relation(relation, objects, by_group))
     if not from_masks:
         sentences.append([(BOXES_NOTE, None)])
     return assemble(sentences, "long_description")
+
+
+def _crowd(group: Group, objects: Objects, from_masks: bool) -> list[list[Segment]]:
+    """A crowd group: "A group of people across the photo." then the ones picked out one by one."""
+    members = [objects[i] for i in group.stated]
+    where = group_position([m.centre[0] for m in members], [m.centre[1] for m in members])
+    out = [[(f"a group of {plural(group.label)}", (group.label, group.stated)), (" " + position_phrase(where), None)]]
+    single = [m for m in members if not m.crowd]
+    if single:
+        out.append([("among them, ", None), *_members(group.label, single, from_masks)])
+    if group.possible:
+        out.append([("possibly ", None), *_extra(group.label, [objects[i] for i in group.possible])])
+    return out
+
+
+_VERBS = {
+    "riding": "is riding",
+    "on": "is on",
+    "holding": "is holding",
+    "in front of": "is in front of",
+    "behind": "is behind",
+    "next to": "is next to",
+}
+
+
+def _relation(relation: Relation, objects: Objects, by_group: Mapping[int, Group]) -> list[Segment]:
+    """A relation as a sentence: "The person on the left is riding the horse."."""
+    subject = _the(relation.subject, objects, by_group)
+    obj = _the(relation.object, objects, by_group)
+    return [subject, (f" {_VERBS[relation.predicate]} ", None), obj]
+
+
+def _the(index: int, objects: Objects, by_group: Mapping[int, Group]) -> Segment:
+    """A noun phrase for one object: "the dog", "the dog on the left" (one of several, told apart
+    by place) or "one of the dogs"."""
+    obj = objects[index]
+    group = by_group[index]
+    label = group.label
+    link = (label, (index,))
+    members = [objects[i] for i in (*group.stated, *group.possible)]
+    if len(members) == 1:
+        return (f"the {singular(label)}", link)
+    if sum(m.position == obj.position for m in members) == 1:
+        return (f"the {singular(label)} {position_phrase(obj.position)}", link)
+    return (f"one of the {plural(label)}", link)
 
 
 def _members(label: str, members: Sequence[DetectedObject], from_masks: bool) -> list[Segment]:

@@ -363,3 +363,23 @@ def build_segmenter(
         torch_threads=torch_threads,
         **overrides,
     )
+
+
+# The FAIR 2016 pipeline (segmentation/fair/): trained by this project's own command, so there is
+# no torchvision enum or download; ``weights_url`` names where ``python -m segmentation.fair.train``
+# writes the file (its basename is also looked for in $TORCH_HOME/hub/checkpoints). Ranked lowest:
+# trained here on 343 COCO images it is far weaker than the COCO-trained torchvision models, so
+# ``auto`` only picks it when its file is the one given (SEGMENTER_WEIGHTS) or the only one cached.
+register_backend(
+    BackendSpec(
+        name="sharpmask_multipathnet",
+        has_masks=True,
+        quality=5,
+        weights_enum="",
+        weights_url="var/fair/coco/sharpmask_multipathnet_coco.pth",
+        builder="segmentation.fair.backend:build_sharpmask_multipathnet",
+        description="DeepMask/SharpMask proposals + MultiPathNet classifier (FAIR 2016), trained by "
+        "`python -m segmentation.fair.train`",
+        signature_keys=("_fair_config", "sharpmask.encode.weight", "multipathnet.heads.0.weight"),
+    )
+)

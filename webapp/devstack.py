@@ -1,4 +1,4 @@
-"""Run the whole app as real processes: Redis broker, Celery worker, web server.
+"""Run the whole app as real processes: Redis broker, Celery worker, sweeper, web server.
 
 Used by ``manage.py runstack`` (what ``make run`` starts) and by the end-to-end tests, so the
 tests exercise exactly what a person runs. Redis comes from a local ``redis-server`` when
@@ -152,6 +152,28 @@ class Stack:
     def start_worker(self) -> subprocess.Popen:
         return self._spawn("worker", self.worker_argv(), self.env_for_apps())
 
+    def start_sweeper(self) -> subprocess.Popen:
+        """``manage.py sweep --loop``: a plain loop process rather than celery beat, because it
+        must work exactly when the queue does not (Redis restarted empty, worker busy or dead):
+        it reads the rows and publishes directly, instead of waiting in the queue behind photos."""
+        return self._spawn("sweeper", [sys.executable, "manage.py", "sweep", "--loop"], self.env_for_apps())
+
+    def worker_children(self) -> list[int]:
+        """Process ids of the worker's pool processes (the ones that run photos)."""
+        proc = self.processes.get("worker")
+        if proc is None or proc.poll() is not None:
+            return []
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                # "pid (comm) state ppid ...": comm may hold spaces, so split after its ")".
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == proc.pid:
+                children.append(int(stat.parent.name))
+        return children
+
     def start_web(self) -> None:
         proc = self._spawn(
             "web",
@@ -202,6 +224,7 @@ class Stack:
             self.start_redis()
         self.manage("migrate", "--noinput")
         self.start_worker()
+        self.start_sweeper()
         self.start_web()
         return self
 
@@ -220,7 +243,7 @@ class Stack:
             proc.wait()
 
     def stop(self) -> None:
-        for name in ("web", "worker", "redis"):
+        for name in ("web", "sweeper", "worker", "redis"):
             self.stop_process(name)
 
     def log(self, name: str) -> str:
@@ -250,7 +273,7 @@ def _pump(name: str, stream: IO[bytes], log: IO[bytes]) -> None:
         sys.stdout.flush()
 
 
-def wait_forever(stack: Stack, watch: Iterable[str] = ("web", "worker")) -> None:
+def wait_forever(stack: Stack, watch: Iterable[str] = ("web", "worker", "sweeper")) -> None:
     """Block until Ctrl-C or until a watched process dies; then stop everything."""
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

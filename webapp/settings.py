@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     # whitenoise serves static files in every mode, so DEBUG=0 locally behaves as production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Login rate limiting: failed attempts are counted per (username, address) in the database.
+    "axes",
     "webapp.accounts",
     "webapp.photos",
     "webapp.search",
@@ -80,7 +83,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Must be last: turns a locked-out login into a 429 before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
+# Oversized bodies, too many files and malformed multipart get a clear 4xx before any view (or
+# the CSRF check, which runs in process_view) parses the body; after authentication so the error
+# page can show who is logged in.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "webapp.photos.uploads.UploadLimitsMiddleware",
+)
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out (username, address) before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login rate limiting (django-axes): after LOGIN_MAX_FAILURES wrong passwords for one username from
+# one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (a 429); a success resets the count.
+AXES_FAILURE_LIMIT = envint("LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "webapp.urls"
 WSGI_APPLICATION = "webapp.wsgi.application"
@@ -108,7 +132,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # The web process and the worker write the same file: wait for a lock instead of
         # failing, take the write lock up front, and let readers run beside one writer.
-        "timeout": 30,
+        # (Past the timeout the worker retries the photo with backoff; the sweeper is the backstop.)
+        "timeout": envint("SQLITE_TIMEOUT", 30),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
@@ -149,6 +174,8 @@ UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)  # per file; pho
 UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 50_000_000)  # 50 MP; more is a bomb, not a photo
 UPLOAD_MAX_FILES = envint("UPLOAD_MAX_FILES", 20)  # per request
 DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
+# A whole request body (checked from Content-Length before reading it): every file at its limit.
+UPLOAD_MAX_REQUEST_BYTES = envint("UPLOAD_MAX_REQUEST_BYTES", UPLOAD_MAX_BYTES * UPLOAD_MAX_FILES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger files spill to a temporary file on disk
 
 # --- Segmentation ----------------------------------------------------------------------------
@@ -168,6 +195,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One photo at a time per process: a GPU job is long, prefetching only starves other workers.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process loads the model before it reports for work (worker_process_init); the 4 s default
+# kills a child that is still loading on a busy CPU, so a restarted child would never come up.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 180)
 # Redis redelivers unacked messages after this; it must exceed the longest task (hard limit).
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
@@ -179,6 +209,40 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tests and `describe` may run tasks in-process instead.
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
+# Publishing a photo's message while Redis is down: give up after a few seconds (the upload still
+# succeeds; the row stays 'queued' and the sweeper sends it again) instead of hanging the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 1, "interval_max": 2}
+
+# --- Reliability: the Photo row is the source of truth, the queue only a hint -----------------
+# Deliveries that may start processing one photo before it is dead-lettered (failed, with reason).
+PHOTO_MAX_ATTEMPTS = envint("PHOTO_MAX_ATTEMPTS", 3)
+# A photo 'processing' longer than this lost its worker: the hard time limit plus a margin.
+PHOTO_PROCESSING_TIMEOUT = envint("PHOTO_PROCESSING_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60)
+# A photo 'queued' longer than this may have lost its message (Redis data lost, publish failed).
+# Sending it again is harmless (the task is idempotent); too short only wastes duplicate messages.
+PHOTO_QUEUED_TIMEOUT = envint("PHOTO_QUEUED_TIMEOUT", 15 * 60)
+# How often the sweeper (`manage.py sweep --loop`, started by `make run`) looks for stale photos.
+SWEEP_INTERVAL = envint("SWEEP_INTERVAL", 30)
+# Database busy (SQLite locked, PostgreSQL failover): Celery retries the task this many times with
+# exponential backoff (capped) before leaving the photo to the sweeper.
+PHOTO_DB_RETRIES = envint("PHOTO_DB_RETRIES", 8)
+PHOTO_DB_RETRY_BACKOFF_MAX = envint("PHOTO_DB_RETRY_BACKOFF_MAX", 60)
+
+# --- HTTPS and cookies (production: DEBUG=0 HTTPS=1; `manage.py check --deploy` gives 0 warnings) --
+HTTPS = envbool("HTTPS", False) and not DEBUG
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (only when the proxy strips it from clients).
+if envbool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,
@@ -186,7 +250,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every login at INFO; its warnings (lockouts) are what matter.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -26,18 +26,25 @@ ELEPHANT_PHOTO = PHOTOS / "000000054718.jpg"  # 4 elephants
 ANNOTATIONS = PHOTOS / "instances.json"
 
 SSDLITE = "ssdlite320_mobilenet_v3_large"
-MASK_BACKENDS = ("maskrcnn_resnet50_fpn_v2", "maskrcnn_resnet50_fpn")
-ALL_BACKENDS = (*MASK_BACKENDS, SSDLITE)
+FAIR = "sharpmask_multipathnet"
+MASK_BACKENDS = ("maskrcnn_resnet50_fpn_v2", "maskrcnn_resnet50_fpn", FAIR)
+#: Backends whose weights come from torchvision's weights API.
+TORCHVISION_BACKENDS = ("maskrcnn_resnet50_fpn_v2", "maskrcnn_resnet50_fpn", SSDLITE)
+ALL_BACKENDS = (*TORCHVISION_BACKENDS, FAIR)
 
 #: Small working size and few proposals: random-init Mask R-CNN in about a second per photo.
 MASKRCNN_TEST_OVERRIDES: dict[str, Any] = dict(
     min_size=320, max_size=512, rpn_pre_nms_top_n_test=200, rpn_post_nms_top_n_test=50, box_detections_per_img=10
 )
 #: Random weights give near-uniform class scores (about 1/91 for SSDLite), so keep everything.
-RANDOM_MIN_SCORE = {"maskrcnn_resnet50_fpn_v2": 0.05, "maskrcnn_resnet50_fpn": 0.05, SSDLITE: 0.0}
+RANDOM_MIN_SCORE = {"maskrcnn_resnet50_fpn_v2": 0.05, "maskrcnn_resnet50_fpn": 0.05, SSDLITE: 0.0, FAIR: 0.0}
+#: The FAIR pipeline's tiny CPU config at the Mask R-CNN tests' working size.
+FAIR_TEST_OVERRIDES: dict[str, Any] = dict(config="tiny", min_size=320, max_size=512, detections_per_img=20)
 
 
 def overrides_for(name: str) -> dict[str, Any]:
+    if name == FAIR:
+        return dict(FAIR_TEST_OVERRIDES)
     return dict(MASKRCNN_TEST_OVERRIDES) if name in MASK_BACKENDS else dict(detections_per_img=20)
 
 

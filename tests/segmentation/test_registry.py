@@ -20,19 +20,19 @@ from segmentation.registry import (
     resolve_backend,
     torch_hub_checkpoints_dir,
 )
-from tests.segmentation.conftest import ALL_BACKENDS, ROOT, SSDLITE, SSDLITE_WEIGHTS
+from tests.segmentation.conftest import ALL_BACKENDS, ROOT, SSDLITE, SSDLITE_WEIGHTS, TORCHVISION_BACKENDS
 
 
 def test_registered_backends_best_first() -> None:
     assert backend_names() == ALL_BACKENDS
-    assert [get_backend(n).has_masks for n in backend_names()] == [True, True, False]
+    assert [get_backend(n).has_masks for n in backend_names()] == [True, True, False, True]
     with pytest.raises(ValueError, match="maskrcnn_resnet50_fpn_v2, maskrcnn_resnet50_fpn, ssdlite"):
         get_backend("yolo")
     with pytest.raises(ValueError, match="already registered"):
         registry.register_backend(get_backend(SSDLITE))
 
 
-@pytest.mark.parametrize("name", ALL_BACKENDS)
+@pytest.mark.parametrize("name", TORCHVISION_BACKENDS)
 def test_spec_matches_torchvision_weights(name: str) -> None:
     from torchvision.models import get_weight
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -18,6 +20,16 @@ def start_stack(tmp: Path, **env: str) -> Stack:
     except Exception:
         stack.stop()
         raise
+
+
+def restart_redis(stack: Stack, *, wipe: bool = False, down_for: float = 0.0) -> None:
+    """Stop the stack's redis-server (SIGTERM: it writes its append-only file; with ``wipe``,
+    SIGKILL and its data deleted: every queued message lost) and start it again on the same port."""
+    stack.stop_process("redis", signal.SIGKILL if wipe else signal.SIGTERM)
+    if wipe:
+        shutil.rmtree(stack.data_dir / "redis", ignore_errors=True)
+    time.sleep(down_for)
+    stack.start_redis()
 
 
 class Browser:

@@ -42,9 +42,15 @@ class Photo(models.Model):
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
     status_message = models.TextField(blank=True)
+    # Deliveries that started processing (the queue has no retry count, so we keep our own);
+    # at ``PHOTO_MAX_ATTEMPTS`` the photo is dead-lettered (failed, with the reason).
     attempts = models.PositiveIntegerField(default=0)
+    # Why the last attempt did not finish (kept across re-queues; cleared when a run succeeds).
+    last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # When a message for this photo was last sent to the queue (the sweeper's clock for 'queued').
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -62,7 +68,11 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-created_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            # The sweeper's scan: unfinished photos by how long ago they were queued/started.
+            models.Index(fields=["status", "enqueued_at"], name="photo_status_enqueued"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.status})"

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from webapp.photos import services
 
 
-@shared_task(name="photos.segment_photo")
+# A busy or unreachable database (SQLite locked past its timeout, a PostgreSQL failover) is not the
+# photo's fault: retry with capped exponential backoff and jitter. Safe because process_photo is
+# idempotent; if every retry fails the row is still 'queued'/'processing' and the sweeper re-sends it.
+@shared_task(
+    name="photos.segment_photo",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=1,
+    retry_backoff_max=settings.PHOTO_DB_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=settings.PHOTO_DB_RETRIES,
+)
 def segment_photo(photo_id: int) -> str:
     return services.process_photo(photo_id)
 

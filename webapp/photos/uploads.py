@@ -12,9 +12,15 @@ from __future__ import annotations
 import io
 import struct
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 try:  # HEIC/HEIF from phones; pillow-heif registers itself as a Pillow plugin.
@@ -47,6 +53,8 @@ DECODE_ERRORS = (
 
 THUMBNAIL_SIZE = (480, 480)
 JPEG_QUALITY = 90
+# What is stored is a JPEG, and a JPEG side cannot exceed 65,500 pixels (libjpeg's JPEG_MAX_DIMENSION).
+MAX_SIDE = 65_500
 
 
 class UploadRejected(ValueError):
@@ -90,6 +98,10 @@ def normalise_upload(fileobj: IO[bytes], *, size: int, max_bytes: int, max_pixel
             raise UploadRejected("The image file is damaged and cannot be read.") from None
         with image:
             width, height = image.size
+            if max(width, height) > MAX_SIDE:
+                raise UploadRejected(
+                    f"The image is {width}×{height} pixels; each side may be at most {MAX_SIDE:,} pixels."
+                )
             if width * height > max_pixels:
                 raise UploadRejected(
                     f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
@@ -103,12 +115,12 @@ def normalise_upload(fileobj: IO[bytes], *, size: int, max_bytes: int, max_pixel
                 rgb = _to_rgb(upright)
             except DECODE_ERRORS:
                 raise UploadRejected("The image file is damaged or incomplete and cannot be read.") from None
+    try:
+        jpeg, thumbnail = _encode_jpeg(rgb), _encode_jpeg(_thumbnail(rgb))
+    except DECODE_ERRORS:
+        raise UploadRejected("The image could not be converted to a JPEG; save it as a JPEG and try again.") from None
     return NormalisedImage(
-        jpeg=_encode_jpeg(rgb),
-        thumbnail=_encode_jpeg(_thumbnail(rgb)),
-        width=rgb.width,
-        height=rgb.height,
-        source_format=source_format,
+        jpeg=jpeg, thumbnail=thumbnail, width=rgb.width, height=rgb.height, source_format=source_format
     )
 
 
@@ -134,3 +146,55 @@ def _encode_jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return buffer.getvalue()
+
+
+class UploadLimitsMiddleware:
+    """Refuse bodies that are too big, carry too many files or are not valid multipart with a
+    clear 4xx (JSON under ``/api/``) before a view or the CSRF check reads them.
+
+    The size is judged from ``Content-Length`` before a byte is read; a multipart body is parsed
+    here (files beyond ``FILE_UPLOAD_MAX_MEMORY_SIZE`` spill to disk), so its errors get a message
+    that says what to do instead of Django's generic "bad request".
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in {"POST", "PUT", "PATCH"}:
+            refused = self.check(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def check(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _refuse(request, 400, "The request's Content-Length is not a number.")
+        limit = settings.UPLOAD_MAX_REQUEST_BYTES
+        if length > limit:
+            return _refuse(
+                request,
+                413,
+                f"The upload is {_human_size(length)}; one request may carry at most {_human_size(limit)} "
+                f"({settings.UPLOAD_MAX_FILES} files of up to {_human_size(settings.UPLOAD_MAX_BYTES)}).",
+            )
+        if request.content_type != "multipart/form-data":
+            return None
+        try:
+            request.POST  # noqa: B018 - parse now, so errors are answered here
+        except TooManyFilesSent:
+            return _refuse(request, 400, f"Too many files in one upload; send at most {settings.UPLOAD_MAX_FILES}.")
+        except (RequestDataTooBig, TooManyFieldsSent):
+            return _refuse(request, 413, "The form has too many or too large fields besides the files.")
+        except MultiPartParserError:
+            return _refuse(request, 400, "The upload is not valid multipart/form-data; send the files again.")
+        return None
+
+
+def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": message}, status=status)
+    title = "Upload too large" if status == 413 else "Upload not accepted"
+    return render(request, "error.html", {"title": title, "text": message}, status=status)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("photos/<int:pk>/retry/", views.retry, name="retry"),
     path("photos/<int:pk>/delete/", views.delete, name="delete"),
     path("photos/<int:pk>/image/", views.image, {"kind": "full"}, name="image"),
+    path("photos/<int:pk>/overlay/", views.overlay_image, name="overlay"),
     path("photos/<int:pk>/thumb/", views.image, {"kind": "thumb"}, name="thumb"),
     path("api/photos/", api.photos, name="api-photos"),
     path("api/photos/<int:pk>/", api.photo, name="api-photo"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from webapp.photos import services
+from webapp.photos import overlay, services
 from webapp.photos.forms import AltTextForm
 from webapp.photos.models import Photo
 from webapp.photos.uploads import ALLOWED_DESCRIPTION, UploadRejected
@@ -88,13 +89,39 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = AltTextForm(initial={"alt_text": photo.current_alt})
         status = 200
-    objects = photo.detections.exclude(certainty="dropped")
-    return render(
-        request,
-        "photos/detail.html",
-        {"photo": photo, "form": form, "objects": objects, "snippet": services.html_snippet(photo)},
-        status=status,
-    )
+    return render(request, "photos/detail.html", {**_detail_context(photo), "form": form}, status=status)
+
+
+def _detail_context(photo: Photo) -> dict:
+    regions = overlay.regions(photo.result)
+    from_masks = bool(photo.result and photo.result.get("instances", {}).get("masks") is not None)
+    description = (photo.result or {}).get("description", {})
+    return {
+        "photo": photo,
+        "regions": regions,
+        "from_masks": from_masks,
+        "overlay_alt": overlay.overlay_alt(regions, from_masks),
+        # The texts with the phrases that name regions as links (only while they are the stored result's).
+        "alt_pieces": overlay.linked_text(photo.suggested_alt, "alt_text", regions)
+        if description.get("alt_text") == photo.suggested_alt
+        else [overlay.Piece(photo.suggested_alt)],
+        "long_pieces": overlay.linked_text(photo.long_description, "long_description", regions)
+        if description.get("long_description") == photo.long_description
+        else [overlay.Piece(photo.long_description)],
+        "snippet": services.html_snippet(photo),
+        "next_photo": _neighbour(photo, older=True),
+        "previous_photo": _neighbour(photo, older=False),
+    }
+
+
+def _neighbour(photo: Photo, *, older: bool) -> Photo | None:
+    """The next photo in library order (newest first, like ``Photo.Meta.ordering``), or the previous."""
+    mine = Photo.objects.filter(owner=photo.owner_id).only("pk", "original_name", "created_at")
+    if older:
+        after = Q(created_at__lt=photo.created_at) | Q(created_at=photo.created_at, pk__lt=photo.pk)
+        return mine.filter(after).order_by("-created_at", "-id").first()
+    before = Q(created_at__gt=photo.created_at) | Q(created_at=photo.created_at, pk__gt=photo.pk)
+    return mine.filter(before).order_by("created_at", "id").first()
 
 
 def _review_message(photo: Photo) -> str:
@@ -135,6 +162,21 @@ def image(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     response = FileResponse(handle, content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def overlay_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo with its numbered regions drawn on it (see ``overlay``), for sighted reviewers."""
+    photo = _own_photo(request, pk)
+    try:
+        data = overlay.render_overlay(services.media_path(photo.image), photo.result)
+    except FileNotFoundError:
+        raise Http404("Image file missing") from None
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.webapp.browser.helpers import CHROMIUM, CHROMIUM_ARGS
+from tests.webapp.browser.helpers import CHROMIUM, CHROMIUM_ARGS, LIVE_RECORDER, WIDE
 from webapp.devstack import Stack
 
 
@@ -24,9 +24,23 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object, stack: Stack) -> Iterator[object]:
-    context = browser.new_context(base_url=stack.url, viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.url)
-    page = context.new_page()
-    yield page
-    context.close()
+def open_page(browser: object) -> Iterator[Callable[[str], object]]:
+    """``open_page(base_url)``: a fresh browser context (own cookies) at 1280 × 900 with the
+    clipboard allowed and the live-region recorder installed; closed after the test."""
+    contexts: list[object] = []
+
+    def make(base_url: str) -> object:
+        context = browser.new_context(base_url=base_url, viewport=WIDE)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+        context.add_init_script(LIVE_RECORDER)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[[str], object], stack: Stack) -> object:
+    return open_page(stack.url)

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from django.urls import reverse
+from PIL import Image
 
 from tests.conftest import BUS_PHOTO
 from tests.webapp.conftest import upload_file
@@ -24,13 +28,64 @@ def url(photo):
     return reverse("photos:detail", args=[photo.pk])
 
 
-def test_shows_suggestion_description_objects_and_snippet(logged_in, done_photo):
+def text_of(html: str) -> str:
+    """The page's text with tags removed (phrases naming regions are links inside the texts)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_shows_suggestion_description_regions_and_snippet(logged_in, done_photo):
     html = logged_in.get(url(done_photo)).content.decode()
-    assert done_photo.suggested_alt in html
-    assert done_photo.long_description in html
-    assert "<caption>" in html and ">bus" in html
+    assert done_photo.suggested_alt in text_of(html)
+    assert done_photo.long_description in text_of(html)
     assert "&lt;img src=&quot;000000252639.jpg&quot; alt=&quot;" in html
     assert 'data-copy="snippet"' in html
+    # The numbered regions: a legend entry per shown object, in words, and the overlay with its own alt.
+    shown = done_photo.detections.exclude(certainty="dropped").order_by("index")
+    assert shown
+    first = shown[0]
+    assert '<li id="region-1"' in html
+    assert f"1: {first.label}, {first.position}, its box covers" in html
+    overlay_url = reverse("photos:overlay", args=[done_photo.pk])
+    alt = re.search(rf'<img src="{overlay_url}" alt="([^"]+)"', html).group(1)
+    assert alt.startswith(f"The photo with {len(shown)} numbered region") and f"1 {first.label}" in alt
+    # The words of the description link to the region and back.
+    assert re.search(r'<a class="mention" id="mention-long-description-1" href="#region-1"', html)
+    assert '<a href="#mention-long-description-1">' in html
+
+
+def test_overlay_image_is_a_jpeg_for_the_owner_only(logged_in, done_photo, client, other_user):
+    response = logged_in.get(reverse("photos:overlay", args=[done_photo.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    picture = Image.open(io.BytesIO(response.content))
+    assert picture.format == "JPEG"
+    assert picture.size == (done_photo.width, done_photo.height)  # 640 px wide: not scaled
+    client.force_login(other_user)
+    assert client.get(reverse("photos:overlay", args=[done_photo.pk])).status_code == 404
+
+
+def test_next_and_previous_photo_links_follow_library_order(logged_in, user, processing):
+    with processing():
+        logged_in.post(reverse("photos:upload"), {"images": [upload_file(BUS_PHOTO, "first.jpg")]})
+        logged_in.post(reverse("photos:upload"), {"images": [upload_file(BUS_PHOTO, "second.jpg")]})
+    newest, older = Photo.objects.filter(owner=user)  # library order: newest first
+    assert newest.original_name == "second.jpg"
+    html = logged_in.get(url(newest)).content.decode()
+    assert f'<a href="{url(older)}" rel="next">Next photo: first.jpg</a>' in html
+    assert 'rel="prev"' not in html
+    html = logged_in.get(url(older)).content.decode()
+    assert f'<a href="{url(newest)}" rel="prev">Previous photo: second.jpg</a>' in html
+    assert 'rel="next"' not in html
+
+
+def test_queued_photo_has_a_status_region_and_no_regions_yet(logged_in, user):
+    logged_in.post(reverse("photos:upload"), {"images": [upload_file(BUS_PHOTO)]})  # not processed
+    photo = Photo.objects.get(owner=user)
+    html = logged_in.get(url(photo)).content.decode()
+    assert 'id="poll-status" class="visually-hidden" role="status"' in html
+    assert 'data-status="queued"' in html
+    assert "What the model found" not in html
 
 
 def test_accept_edit_and_decorative(logged_in, done_photo):
@@ -55,6 +110,9 @@ def test_empty_edit_is_an_error_linked_to_the_field(logged_in, done_photo):
     html = response.content.decode()
     assert '<a href="#id_alt_text">Enter the alt text' in html
     assert "<title>Error:" in html
+    # The field says it is invalid and which message describes it.
+    assert 'aria-describedby="alt-error alt-hint alt-count" aria-invalid="true"' in html
+    assert '<p class="error-message" id="alt-error">Error: Enter the alt text' in html
 
 
 def test_human_edit_survives_a_rerun(logged_in, done_photo, processing):

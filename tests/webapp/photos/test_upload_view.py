@@ -105,3 +105,21 @@ def test_no_file_chosen(logged_in):
     response = logged_in.post(URL, {})
     assert response.status_code == 400
     assert "Choose at least one photo" in response.content.decode()
+
+
+def test_errors_are_summarised_and_tied_to_the_field(logged_in):
+    response = logged_in.post(reverse("photos:upload"), {})
+    html = response.content.decode()
+    assert "<title>Error: Upload photos" in html
+    summary = html[html.index("data-error-summary") : html.index("</div>", html.index("data-error-summary"))]
+    assert 'role="alert"' in html and "hidden" not in summary
+    assert '<li><a href="#id_images">Choose at least one photo to upload.</a></li>' in summary
+    assert 'aria-describedby="images-error images-hint" aria-invalid="true"' in html
+    assert '<p class="error-message" id="images-error">Error: Choose at least one photo' in html
+
+
+def test_form_without_errors_keeps_a_hidden_summary_and_a_status_region(logged_in):
+    html = logged_in.get(reverse("photos:upload")).content.decode()
+    assert "data-error-summary hidden>" in html  # ready for the client-side check to fill
+    assert "aria-invalid" not in html
+    assert '<p class="hint upload-status" id="upload-status" role="status" aria-live="polite"></p>' in html

@@ -40,9 +40,15 @@
       return errors;
     }
 
+    var progress = form.querySelector("#upload-status");
+    var sending = false;
     form.addEventListener("submit", function (event) {
       var errors = check();
-      if (errors.length) { event.preventDefault(); showErrors(errors); }
+      if (errors.length) { event.preventDefault(); showErrors(errors); return; }
+      if (sending) { event.preventDefault(); return; }  // one upload per press
+      sending = true;
+      var n = input.files.length;
+      if (progress) { progress.textContent = "Uploading " + n + " photo" + (n === 1 ? "" : "s") + "…"; }
     });
 
     if (zone && window.DataTransfer) {
@@ -100,9 +106,15 @@
         if (img) { img.alt = info.alt; }
         queue.push(info.status === "done" ? info.name + ": alt text ready." : info.name + ": " + info.status_label.toLowerCase() + ". " + info.message);
         if (node.id === "photo-status") { offerReload(); }
+        if (!Object.keys(pending).length) { allDone(); }
       } else if (info.status === "processing") {
         queue.push(info.name + ": processing.");
       }
+    }
+
+    function allDone() {
+      var hint = document.getElementById("refresh-hint");
+      if (hint) { hint.textContent = "All photos are described."; }
     }
 
     function offerReload() {
@@ -149,12 +161,49 @@
     render();
   }
 
+  // --- Photo page: pick a region out on the overlay while its list entry or a phrase naming it
+  // has focus or the pointer, or is the page's #target. ---
+  function initRegions(section) {
+    var highlights = section.querySelectorAll("[data-highlight]");
+    var items = section.querySelectorAll("[data-region]");
+    var phrases = document.querySelectorAll("a.mention[data-regions]");
+    function show(numbers) {
+      highlights.forEach(function (h) { h.hidden = numbers.indexOf(h.dataset.highlight) < 0; });
+      items.forEach(function (li) { li.classList.toggle("is-highlighted", numbers.indexOf(li.dataset.region) >= 0); });
+    }
+    function fromHash() {
+      var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+      if (target && target.dataset.region) { return [target.dataset.region]; }
+      if (target && target.dataset.regions) { return target.dataset.regions.split(" "); }
+      return [];
+    }
+    function bind(node, numbers) {
+      ["focusin", "mouseenter"].forEach(function (name) { node.addEventListener(name, function () { show(numbers); }); });
+      ["focusout", "mouseleave"].forEach(function (name) { node.addEventListener(name, function () { show(fromHash()); }); });
+    }
+    items.forEach(function (li) { bind(li, [li.dataset.region]); });
+    phrases.forEach(function (a) { bind(a, a.dataset.regions.split(" ")); });
+    window.addEventListener("hashchange", function () { show(fromHash()); });
+    show(fromHash());
+  }
+
+  // --- Focus after a page load that follows an action: the error summary first, then the
+  // element the address points at (the result after saving), then the status messages. ---
+  function initialFocus() {
+    var summary = document.querySelector("[data-error-summary]:not([hidden])");
+    if (summary) { summary.focus(); return; }
+    var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    if (target && target.getAttribute("tabindex") === "-1") { target.focus(); return; }
+    var messages = document.getElementById("messages");
+    if (messages && messages.textContent.trim()) { messages.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".upload-form").forEach(initUpload);
     document.querySelectorAll("[data-copy]").forEach(initCopy);
     document.querySelectorAll("[data-char-count]").forEach(initCount);
-    var summary = document.querySelector("[data-error-summary]:not([hidden])");
-    if (summary) { summary.focus(); }
+    document.querySelectorAll("[data-regions-section]").forEach(initRegions);
+    initialFocus();
     initPolling();
   });
 })();

@@ -1,0 +1,299 @@
+"""Score the alt text against COCO annotations and human captions; print one JSON object.
+
+Usage::
+
+    python -m captioning.evaluate --instances INSTANCES.json --captions CAPTIONS.json \\
+        [--results RESULTS.json] [--min-score 0.25] [--naive 0.5]
+
+Without ``--results`` the ground-truth annotations are the model output (the oracle: crowd
+regions included and passed as ``crowd``); with a COCO results file the detections are, filtered
+at ``--min-score`` (the app's segmenter floor, 0.25 by default) and described with the same
+``describe`` and thresholds the app uses (the table for ``--model``, default the backend name
+``ssdlite320_mobilenet_v3_large`` for results files). ``--naive T`` scores the baseline that lists
+every detection scoring at least ``T`` ("Two people, a dog and a cup.") instead.
+
+Metrics (all over the alt text; objects read with :func:`captioning.vocabulary.find_objects`):
+
+* ``recall``: of the objects named by at least 3 of the 5 human captions, the share the alt names.
+* ``chair_i`` / ``chair_s``: hallucinated object mentions / all mentions, and the share of alts
+  with any, against the image's instance classes plus the objects any caption names; a backed-off
+  word ("an animal") is right when any class of its family is there. Hedged mentions ("possibly a
+  cat") count here like plain ones: a reader still hears the word. ``chair_i_stated`` /
+  ``chair_s_stated`` count only the plainly stated mentions (what the text claims), and
+  ``hedged`` gives the hedged mentions and how many of them are wrong, so both readings are on
+  the table.
+* ``counts``: each class the alt gives a number for ("a dog" = 1, "three dogs", "two or more
+  dogs" = at least 2) checked against the annotated instances (an exact number is wrong where a
+  crowd region covers that class); ``where_captions_count`` is the subset where a caption states a
+  number for that class.
+* ``f1`` and ``first_salient`` with the human anchor: every caption scored against the other
+  four, where the human-named objects are those at least 2 of those four name (an object 3 of 5
+  name is, for each of the 3, named by 2 of the other 4); the alt is scored against the very same
+  five leave-one-out reference sets. ``first_salient``: the first object named is human-named.
+* ``alt_length``: mean and max characters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from captioning.coco import category_names, instances_from_coco
+from captioning.describe import describe
+from captioning.grammar import count_noun, join_list, sentence
+from captioning.vocabulary import NUMBER_WORDS, family_members, find_objects, tokens
+from segmentation.result import Instances
+
+DEFAULT_RESULTS_MODEL = "ssdlite320_mobilenet_v3_large"
+
+
+def caption_objects(text: str) -> list[str]:
+    """Classes (or ``family:<name>``) named in ``text``, in order of first mention."""
+    return list(dict.fromkeys(label for _, label, _ in find_objects(text)))
+
+
+HEDGE = "possibly"
+
+
+def hedged_objects(text: str) -> list[bool]:
+    """For each object of :func:`caption_objects`, whether its first mention is hedged ("possibly
+    a cat", "possibly two cats")."""
+    words = tokens(text)
+    first: dict[str, bool] = {}
+    for k, label, _ in find_objects(text):
+        if label in first:
+            continue
+        before = words[max(0, k - 2) : k]
+        first[label] = bool(before) and (
+            before[-1] == HEDGE or (len(before) == 2 and before[0] == HEDGE and before[1] in ("a", "an", *NUMBER_WORDS))
+        )
+    return list(first.values())
+
+
+def stated_counts(text: str) -> dict[str, tuple[int, bool]]:
+    """``{class: (n, exact)}`` for each class the text gives a number for: "a dog" -> (1, True),
+    "three dogs" -> (3, True), "two or more dogs" -> (2, False). Vague ones ("many", "a group of",
+    "some") are left out."""
+    words = tokens(text)
+    out: dict[str, tuple[int, bool]] = {}
+    for k, label, _ in find_objects(text):
+        if label.startswith("family:") or label in out:
+            continue
+        before = words[max(0, k - 3) : k]
+        if len(before) == 3 and before[1:] == ["or", "more"] and before[0] in NUMBER_WORDS:
+            out[label] = (NUMBER_WORDS[before[0]], False)
+        elif before and before[-1] in NUMBER_WORDS:
+            out[label] = (NUMBER_WORDS[before[-1]], True)
+        elif before and before[-1] in ("a", "an"):
+            out[label] = (1, True)
+    return out
+
+
+def caption_numbers(text: str) -> dict[str, int]:
+    """Numbers a human caption states (two and up): "two dogs" -> {"dog": 2}."""
+    words = tokens(text)
+    out: dict[str, int] = {}
+    for k, label, _ in find_objects(text):
+        for prev in reversed(words[max(0, k - 3) : k]):
+            if prev in NUMBER_WORDS and NUMBER_WORDS[prev] >= 2:
+                out.setdefault(label, NUMBER_WORDS[prev])
+                break
+    return out
+
+
+def _present(label: str, truth: set[str]) -> bool:
+    if label.startswith("family:"):
+        return bool(family_members(label.removeprefix("family:")) & truth)
+    return label in truth
+
+
+def _f1(named: Sequence[str], reference: set[str]) -> tuple[float, float, float]:
+    named_set = {n for n in named if not n.startswith("family:")}
+    hit = len(named_set & reference)
+    precision = hit / len(named_set) if named_set else (1.0 if not reference else 0.0)
+    recall = hit / len(reference) if reference else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def naive_alt(instances: Instances, min_score: float) -> str:
+    """The baseline: every detection scoring at least ``min_score``, counted per class."""
+    counts = Counter(label for label, s in zip(instances.labels, instances.scores, strict=True) if s >= min_score)
+    if not counts:
+        return "No objects."
+    return sentence(join_list([count_noun(label, n, many_above=None) for label, n in counts.items()]))
+
+
+def load_images(
+    instances_path: Path, results_path: Path | None, *, min_score: float, model: str
+) -> list[tuple[dict[str, Any], Instances, tuple[int, ...], list[dict[str, Any]]]]:
+    """``(image record, instances, crowd indices, ground-truth annotations)`` per image."""
+    coco = json.loads(instances_path.read_text())
+    categories = coco["categories"]
+    gt_by_image: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for a in coco["annotations"]:
+        gt_by_image[int(a["image_id"])].append(a)
+    det_by_image: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if results_path is not None:
+        for d in json.loads(results_path.read_text()):
+            if float(d["score"]) >= min_score:
+                det_by_image[int(d["image_id"])].append(d)
+    out = []
+    for image in coco["images"]:
+        gt = gt_by_image[int(image["id"])]
+        if results_path is None:
+            inst = instances_from_coco(gt, image, categories, include_crowd=True)
+            # instances_from_coco keeps file order among equal scores: crowd flags follow it.
+            crowd = tuple(k for k, a in enumerate(gt) if a.get("iscrowd", 0))
+        else:
+            dets = det_by_image[int(image["id"])]
+            inst = instances_from_coco(dets, image, categories, model=model)
+            crowd = ()
+        out.append((image, inst, crowd, gt))
+    return out
+
+
+def evaluate(
+    instances_path: Path,
+    captions_path: Path,
+    results_path: Path | None = None,
+    *,
+    min_score: float = 0.25,
+    model: str | None = None,
+    naive: float | None = None,
+) -> dict[str, Any]:
+    model = model or (DEFAULT_RESULTS_MODEL if results_path is not None else "coco-annotations")
+    coco = json.loads(instances_path.read_text())
+    names = category_names(coco["categories"])
+    captions: dict[int, list[str]] = defaultdict(list)
+    for c in json.loads(captions_path.read_text())["annotations"]:
+        captions[int(c["image_id"])].append(str(c["caption"]))
+    images = load_images(instances_path, results_path, min_score=min_score, model=model)
+
+    recall_hits = recall_total = 0
+    mentions = hallucinated = alts_with_hallucination = 0
+    stated_mentions = stated_hallucinated = alts_with_stated_hallucination = 0
+    hedged_mentions = hedged_hallucinated = 0
+    count_items: list[dict[str, Any]] = []
+    f1_alt: list[float] = []
+    f1_human: list[float] = []
+    first_alt: list[bool] = []
+    first_human: list[bool] = []
+    lengths: list[int] = []
+    per_image: list[dict[str, Any]] = []
+    for image, inst, crowd, gt in images:
+        image_id = int(image["id"])
+        caps = captions[image_id]
+        if naive is not None:
+            alt = naive_alt(inst, naive)
+        else:
+            alt = describe(inst, crowd=crowd).alt_text
+        lengths.append(len(alt))
+        named = caption_objects(alt)
+        cap_named = [set(caption_objects(c)) for c in caps]
+        votes = Counter(label for s in cap_named for label in s if not label.startswith("family:"))
+        salient = {label for label, v in votes.items() if v >= 3}
+        recall_total += len(salient)
+        recall_hits += len(salient & set(named))
+        truth = {names[int(a["category_id"])] for a in gt} | {label for s in cap_named for label in s}
+        wrong = [n for n in named if not _present(n, truth)]
+        mentions += len(named)
+        hallucinated += len(wrong)
+        alts_with_hallucination += bool(wrong)
+        hedges = hedged_objects(alt)
+        stated_wrong = [n for n, h in zip(named, hedges, strict=True) if not h and not _present(n, truth)]
+        stated_mentions += sum(not h for h in hedges)
+        stated_hallucinated += len(stated_wrong)
+        alts_with_stated_hallucination += bool(stated_wrong)
+        hedged_mentions += sum(hedges)
+        hedged_hallucinated += len(wrong) - len(stated_wrong)
+        # counts
+        gt_counts = Counter(names[int(a["category_id"])] for a in gt if not a.get("iscrowd", 0))
+        gt_crowd = {names[int(a["category_id"])] for a in gt if a.get("iscrowd", 0)}
+        cap_nums = [caption_numbers(c) for c in caps]
+        for label, (n, exact) in stated_counts(alt).items():
+            true_n = gt_counts.get(label, 0)
+            ok = (n == true_n and label not in gt_crowd) if exact else (true_n >= n or label in gt_crowd)
+            said = [nums[label] for nums in cap_nums if label in nums]
+            count_items.append({"exact": exact, "ok": ok, "captions_count": bool(said)})
+        # leave-one-out anchor
+        for k in range(len(caps)):
+            others = [s for j, s in enumerate(cap_named) if j != k]
+            ref_votes = Counter(label for s in others for label in s if not label.startswith("family:"))
+            reference = {label for label, v in ref_votes.items() if v >= 2}
+            human = caption_objects(caps[k])
+            f1_human.append(_f1(human, reference)[2])
+            f1_alt.append(_f1(named, reference)[2])
+            if reference:
+                h_first = next((n for n in human if not n.startswith("family:")), None)
+                a_first = next((n for n in named if not n.startswith("family:")), None)
+                first_human.append(h_first in reference)
+                first_alt.append(a_first in reference)
+        per_image.append({"image_id": image_id, "alt_text": alt, "salient": sorted(salient), "wrong": wrong})
+
+    def share(items: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"n": len(items), "accuracy": round(float(np.mean([i["ok"] for i in items])), 4) if items else None}
+
+    exact = [i for i in count_items if i["exact"]]
+    return {
+        "mode": "naive" if naive is not None else ("oracle" if results_path is None else "model"),
+        "model": model,
+        "images": len(images),
+        "min_score": None if results_path is None else min_score,
+        "naive_threshold": naive,
+        "recall": round(recall_hits / recall_total, 4) if recall_total else None,
+        "recall_objects": recall_total,
+        "chair_i": round(hallucinated / mentions, 4) if mentions else 0.0,
+        "chair_s": round(alts_with_hallucination / len(images), 4) if images else 0.0,
+        "mentions": mentions,
+        "hallucinated_mentions": hallucinated,
+        "chair_i_stated": round(stated_hallucinated / stated_mentions, 4) if stated_mentions else 0.0,
+        "chair_s_stated": round(alts_with_stated_hallucination / len(images), 4) if images else 0.0,
+        "hedged": {"mentions": hedged_mentions, "hallucinated": hedged_hallucinated},
+        "counts": {
+            "all": share(count_items),
+            "exact": share(exact),
+            "at_least": share([i for i in count_items if not i["exact"]]),
+            "where_captions_count": share([i for i in count_items if i["captions_count"]]),
+        },
+        "f1": {"alt": round(float(np.mean(f1_alt)), 4), "human_anchor": round(float(np.mean(f1_human)), 4)},
+        "first_salient": {
+            "alt": round(float(np.mean(first_alt)), 4),
+            "human_anchor": round(float(np.mean(first_human)), 4),
+        },
+        "alt_length": {"mean": round(float(np.mean(lengths)), 1), "max": int(max(lengths))},
+        "per_image": per_image,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m captioning.evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--instances", type=Path, required=True)
+    parser.add_argument("--captions", type=Path, required=True)
+    parser.add_argument("--results", type=Path, default=None)
+    parser.add_argument("--min-score", type=float, default=0.25, help="segmenter floor applied to results")
+    parser.add_argument("--model", default=None, help="thresholds table to use for results")
+    parser.add_argument("--naive", type=float, default=None, help="score the list-every-detection baseline")
+    parser.add_argument("--per-image", action="store_true", help="include each image's alt and errors")
+    args = parser.parse_args(argv)
+    report = evaluate(
+        args.instances, args.captions, args.results, min_score=args.min_score, model=args.model, naive=args.naive
+    )
+    if not args.per_image:
+        report.pop("per_image")
+    json.dump(report, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,343 @@
+"""Relations between objects, read from mask geometry, said only when the pixels clearly show them.
+
+Every rule below is a test on the sampled masks of :class:`~captioning.layout.Layout` (fractions
+of the frame, y downwards) and can be traced back to pixels:
+
+* **riding** (person -> bicycle, motorcycle, horse, elephant, skateboard, surfboard, snowboard):
+  the boxes overlap across most of the person's width, the person is higher, the two masks touch
+  in the person's lower half, and for bicycles, motorcycles and animals the person's feet stop
+  above the bottom of the vehicle (a rider's feet are on pedals or stirrups; someone standing next
+  to a bike has them on the ground). On skis the person is "on" them.
+* **on** (anything but furniture -> table, bed, couch, chair, bench, toilet): most of the cells bordering the
+  lower half of the object's mask belong to the support's mask, and the object does not reach
+  below the support.
+* **holding** (person -> a hand-held class): the object is smaller than the person, its mask
+  touches the person's mask along a good part of its outline, and it sits at hand height (between
+  15 % and 80 % of the person's height from the top; an umbrella may be above the head).
+* **in front of / behind** (people, animals, vehicles, big furniture): the boxes overlap, inside
+  the overlap one mask fills the space and the other is nearly absent and ends against it (it is
+  cut by the occluder), and the occluder reaches at least as low in the frame (closer to the
+  camera). The subject is the more salient of the two.
+* **next to** (any two classes, also from boxes alone): similar heights, overlapping vertically,
+  bottoms level, side by side with a gap under half the narrower width and little overlap. Boxes
+  are enough for this one: it claims nothing about depth or contact. Each object gets at most one.
+
+Without masks (boxes-only backends) only "next to" is said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from captioning.layout import Layout
+from captioning.model import DetectedObject, Predicate, Relation
+
+RIDDEN = {"bicycle", "motorcycle", "horse", "elephant", "skateboard", "surfboard", "snowboard", "skis"}
+_GROUND_RIDDEN = {"bicycle", "motorcycle", "horse", "elephant"}
+SUPPORTS = {"dining table", "bed", "couch", "chair", "bench", "toilet"}
+HANDHELD = {
+    "cup",
+    "bottle",
+    "wine glass",
+    "cell phone",
+    "remote",
+    "umbrella",
+    "frisbee",
+    "tennis racket",
+    "baseball bat",
+    "baseball glove",
+    "knife",
+    "fork",
+    "spoon",
+    "book",
+    "scissors",
+    "toothbrush",
+    "hair drier",
+    "teddy bear",
+    "handbag",
+    "donut",
+    "hot dog",
+    "sandwich",
+    "banana",
+    "apple",
+    "orange",
+    "carrot",
+    "mouse",
+}
+SOLID = {
+    "person",
+    *("bicycle car motorcycle airplane bus train truck boat").split(),
+    *("bird cat dog horse sheep cow elephant bear zebra giraffe").split(),
+    "couch",
+    "bed",
+    "chair",
+    "bench",
+    "dining table",
+}
+MAX_RELATIONS = 8
+MIN_NEXT_TO_AREA = 0.01
+
+
+def find_relations(objects: Sequence[DetectedObject], layout: Layout, rank: Mapping[int, int]) -> tuple[Relation, ...]:
+    """Relations between stated objects (``rank``: reading order of each mentioned instance, lower
+    first, used to pick the subject of symmetric relations and to order the result)."""
+    ids = [o.index for o in objects if o.certainty == "stated" and not o.crowd and o.index in rank]
+    if len(ids) < 2:
+        return ()
+    finder = _Finder(objects, layout)
+    found: dict[frozenset[int], Relation] = {}
+
+    def add(subject: int, predicate: Predicate, obj: int) -> None:
+        key = frozenset((subject, obj))
+        if key not in found:
+            found[key] = Relation(subject, predicate, obj)
+
+    labels = {i: objects[i].label for i in ids}
+    pre = _prefilter(ids, [labels[i] for i in ids], layout)
+    if layout.from_masks:
+        for p, o in pre.riding:
+            if finder.riding(p, o):
+                add(p, "on" if labels[o] == "skis" else "riding", o)
+        people = [i for i in ids if labels[i] == "person"]
+        for o in ids:
+            if labels[o] in HANDHELD and people:
+                holder = finder.holder(o, people)
+                if holder is not None:
+                    add(holder, "holding", o)
+        for a, b in pre.on:
+            if finder.on(a, b):
+                add(a, "on", b)
+        for a, b in pre.occlusion:
+            if frozenset((a, b)) not in found:
+                occluder = finder.occluder(a, b)
+                if occluder is not None:
+                    subject, other = (a, b) if rank[a] <= rank[b] else (b, a)
+                    add(subject, "in front of" if occluder == subject else "behind", other)
+    related = {i for key in found for i in key}
+    for a, b in _next_to_pairs(pre.next_to, related):
+        subject, other = (a, b) if rank[a] <= rank[b] else (b, a)
+        add(subject, "next to", other)
+    ordered = sorted(found.values(), key=lambda r: (rank[r.subject], rank[r.object]))
+    return tuple(ordered[:MAX_RELATIONS])
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Pairs that pass the box tests of each rule, in the order the rules visit them; only these
+    get the (slower) mask tests. ``next_to`` holds ``(gap, a, b)``, closest first."""
+
+    riding: list[tuple[int, int]]
+    on: list[tuple[int, int]]
+    occlusion: list[tuple[int, int]]
+    next_to: list[tuple[float, int, int]]
+
+
+def _prefilter(ids: Sequence[int], labels: Sequence[str], layout: Layout) -> _Candidates:
+    """The box tests of all rules for all pairs at once (numpy over the ``ids`` x ``ids`` pairs)."""
+    idx = np.asarray(ids)
+    b = layout.boxes[idx]
+    area = layout.area[idx]
+    centre_y = layout.centre[idx, 1]
+    inter = layout.box_inter[np.ix_(idx, idx)]
+    box_area = layout.box_area[idx]
+    x0, y0, x1, y1 = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
+    w, h = x1 - x0, y1 - y0
+    codes: dict[str, int] = {}
+    code = np.array([codes.setdefault(label, len(codes)) for label in labels])
+    person = np.array([label == "person" for label in labels])
+    support = np.array([label in SUPPORTS for label in labels])
+    ridden = np.array([label in RIDDEN for label in labels])
+    solid = np.array([label in SOLID for label in labels])
+    same = code[:, None] == code[None, :]
+    x_overlap = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
+
+    def pairs(matrix: np.ndarray) -> list[tuple[int, int]]:
+        return [(ids[i], ids[j]) for i, j in np.argwhere(matrix).tolist()]
+
+    riding = (
+        person[:, None]
+        & ridden[None, :]
+        & (w[:, None] > 0)
+        & (h[:, None] > 0)
+        & (h[None, :] > 0)
+        & (x_overlap >= 0.6 * np.minimum(w[:, None], w[None, :]))
+        & (centre_y[:, None] < centre_y[None, :])
+        & (y0[:, None] < y0[None, :])
+    )
+    on = (
+        ~support[:, None]
+        & support[None, :]
+        & (inter > 0)
+        & (y1[:, None] <= y1[None, :] + 0.02)
+        & (area[:, None] > 0)
+        & (person[:, None] | (area[:, None] <= 1.5 * area[None, :]))
+    )
+    occlusion = (
+        np.triu(solid[:, None] & solid[None, :] & ~same, 1)
+        & (inter > 0)
+        & (inter >= 0.15 * np.minimum(box_area[:, None], box_area[None, :]))
+    )
+    next_to: list[tuple[float, int, int]] = []
+    big = area >= MIN_NEXT_TO_AREA
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = h[:, None] / h[None, :]
+        narrow = np.minimum(w[:, None], w[None, :])
+        gap = (np.maximum(x0[:, None], x0[None, :]) - np.minimum(x1[:, None], x1[None, :])) / narrow
+        v_overlap = np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :])
+        side = (
+            np.triu(big[:, None] & big[None, :] & ~same, 1)
+            & (np.minimum(h[:, None], h[None, :]) > 0)
+            & (narrow > 0)
+            & (ratio >= 0.5)
+            & (ratio <= 2.0)
+            & (v_overlap >= 0.5 * np.minimum(h[:, None], h[None, :]))
+            & (np.abs(y1[:, None] - y1[None, :]) <= 0.25 * np.maximum(h[:, None], h[None, :]))
+            & (gap >= -0.25)
+            & (gap <= 0.5)
+        )
+    for i, j in np.argwhere(side).tolist():
+        next_to.append((float(gap[i, j]), ids[i], ids[j]))
+    next_to.sort()
+    return _Candidates(pairs(riding), pairs(on), pairs(occlusion), next_to)
+
+
+def _next_to_pairs(candidates: Sequence[tuple[float, int, int]], taken: set[int]) -> list[tuple[int, int]]:
+    """Side-by-side pairs among objects not yet in a relation, each object in at most one
+    (closest gaps first)."""
+    used = set(taken)
+    out = []
+    for _, a, b in candidates:
+        if a not in used and b not in used:
+            used.update((a, b))
+            out.append((a, b))
+    return out
+
+
+class _Finder:
+    def __init__(self, objects: Sequence[DetectedObject], layout: Layout) -> None:
+        self.objects = objects
+        self.layout = layout
+        self.boxes = layout.boxes
+        self._dilated: dict[int, np.ndarray] = {}
+
+    # -- mask helpers ----------------------------------------------------------------------
+    def grid(self, i: int) -> np.ndarray:
+        assert self.layout.grid is not None
+        return self.layout.grid[i]
+
+    def dilated(self, i: int) -> np.ndarray:
+        if i not in self._dilated:
+            m = self.grid(i)
+            d = m.copy()
+            d[1:] |= m[:-1]
+            d[:-1] |= m[1:]
+            d[:, 1:] |= m[:, :-1]
+            d[:, :-1] |= m[:, 1:]
+            self._dilated[i] = d
+        return self._dilated[i]
+
+    def contact(self, i: int, j: int) -> np.ndarray:
+        """Cells of ``j`` touching or overlapping ``i``."""
+        return self.dilated(i) & self.grid(j)
+
+    def outline(self, i: int) -> np.ndarray:
+        """Cells just outside the mask of ``i``."""
+        return self.dilated(i) & ~self.grid(i)
+
+    # -- rules ---------------------------------------------------------------------------------
+    def riding(self, p: int, o: int) -> bool:
+        bp, bo = self.boxes[p], self.boxes[o]
+        wp, hp, ho = bp[2] - bp[0], bp[3] - bp[1], bo[3] - bo[1]
+        if wp <= 0 or hp <= 0 or ho <= 0:
+            return False
+        overlap = min(bp[2], bo[2]) - max(bp[0], bo[0])
+        if overlap < 0.6 * min(wp, bo[2] - bo[0]):
+            return False
+        cp, co = self.layout.centre[p], self.layout.centre[o]
+        if not (cp[1] < co[1] and bp[1] < bo[1]):
+            return False
+        touch = self.contact(o, p)
+        if touch.sum() < 2:
+            return False
+        rows = np.nonzero(touch)[0]
+        if ((rows + 0.5) / touch.shape[0]).mean() < bp[1] + 0.5 * hp:  # touching in the lower half
+            return False
+        label = self.objects[o].label
+        if label in _GROUND_RIDDEN:
+            return bool(bo[1] < bp[3] < bo[3] - 0.08 * ho)
+        return bool(bo[1] - 0.15 * hp <= bp[3] <= bo[3] + 0.15 * hp)
+
+    def holder(self, o: int, people: Sequence[int]) -> int | None:
+        """The one person holding ``o``, or ``None`` (none, or no clear single one)."""
+        outline = self.outline(o).sum()
+        if outline == 0:
+            return None
+        scored = []
+        for p in people:
+            if p == o or self.layout.area[o] > 0.5 * self.layout.area[p]:
+                continue
+            bp = self.boxes[p]
+            wp, hp = bp[2] - bp[0], bp[3] - bp[1]
+            cx, cy = self.layout.centre[o]
+            if not (bp[0] - 0.25 * wp <= cx <= bp[2] + 0.25 * wp):
+                continue
+            top = bp[1] - (0.3 * hp if self.objects[o].label == "umbrella" else -0.15 * hp)
+            if not (top <= cy <= bp[1] + 0.8 * hp):
+                continue
+            bo = self.boxes[o]
+            if bo[2] < bp[0] or bp[2] < bo[0] or bo[3] < bp[1] or bp[3] < bo[1]:
+                continue
+            touch = int(self.contact(p, o).sum() + (self.outline(o) & self.grid(p)).sum())
+            if touch >= max(2, 0.3 * outline):
+                scored.append((touch, p))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        if len(scored) > 1 and scored[1][0] >= 0.7 * scored[0][0]:
+            return None  # two people touch it about as much: not clear who holds it
+        return scored[0][1]
+
+    def on(self, a: int, b: int) -> bool:
+        ba, bb = self.boxes[a], self.boxes[b]
+        if ba[3] > bb[3] + 0.02 or self.layout.area[a] <= 0:
+            return False
+        if ba[2] <= bb[0] or bb[2] <= ba[0] or ba[3] <= bb[1] or bb[3] <= ba[1]:
+            return False  # the boxes do not even meet
+        if self.objects[a].label != "person" and self.layout.area[a] > 1.5 * self.layout.area[b]:
+            return False
+        ring = self.outline(a)
+        h = ring.shape[0]
+        middle = int(np.floor(self.layout.centre[a][1] * h))
+        lower = ring.copy()
+        lower[: max(0, middle)] = False
+        cells = int(lower.sum())
+        if cells < 3:
+            return False
+        return bool((lower & self.grid(b)).sum() >= 0.5 * cells)
+
+    def occluder(self, a: int, b: int) -> int | None:
+        ba, bb = self.boxes[a], self.boxes[b]
+        ix0, iy0, ix1, iy1 = max(ba[0], bb[0]), max(ba[1], bb[1]), min(ba[2], bb[2]), min(ba[3], bb[3])
+        if ix1 <= ix0 or iy1 <= iy0:
+            return None
+        area_a = (ba[2] - ba[0]) * (ba[3] - ba[1])
+        area_b = (bb[2] - bb[0]) * (bb[3] - bb[1])
+        if (ix1 - ix0) * (iy1 - iy0) < 0.15 * min(area_a, area_b):
+            return None
+        assert self.layout.grid is not None
+        gh, gw = self.layout.grid.shape[1:]
+        r0, r1 = int(iy0 * gh), int(np.ceil(iy1 * gh))
+        c0, c1 = int(ix0 * gw), int(np.ceil(ix1 * gw))
+        cells = max(1, (r1 - r0) * (c1 - c0))
+        if cells < 4:
+            return None
+        fa = self.grid(a)[r0:r1, c0:c1].sum() / cells
+        fb = self.grid(b)[r0:r1, c0:c1].sum() / cells
+        for front, back, f_front, f_back in ((a, b, fa, fb), (b, a, fb, fa)):
+            if f_front >= 0.4 and f_back <= 0.1 and self.contact(front, back).sum() >= 2:
+                if self.boxes[front][3] >= self.boxes[back][3] - 0.05:
+                    return front
+        return None

@@ -1,0 +1,105 @@
+"""Relations read from hand-drawn masks (48 x 64 cells on a 640 x 480 frame: one cell = 10 px)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from captioning import describe
+from segmentation.result import Instances
+
+H, W = 48, 64
+
+
+def rect(r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
+    m = np.zeros((H, W), dtype=bool)
+    m[r0:r1, c0:c1] = True
+    return m
+
+
+def photo(labels: Sequence[str], masks: Sequence[np.ndarray], *, boxes_only: bool = False) -> Instances:
+    stack = np.stack(masks)
+    boxes = []
+    for m in stack:  # the box of each mask, in pixels
+        rows, cols = np.nonzero(m)
+        boxes.append([cols.min() * 10, rows.min() * 10, (cols.max() + 1) * 10, (rows.max() + 1) * 10])
+    return Instances(
+        image_size=(W * 10, H * 10),
+        labels=tuple(labels),
+        scores=np.full(len(labels), 0.99, dtype=np.float32),
+        boxes=np.asarray(boxes, dtype=np.float32),
+        masks=None if boxes_only else stack,
+        model="test",
+    )
+
+
+def said(d: object) -> set[tuple[str, str, str]]:
+    objs = d.objects  # type: ignore[attr-defined]
+    return {(objs[r.subject].label, r.predicate, objs[r.object].label) for r in d.relations}  # type: ignore[attr-defined]
+
+
+def rider() -> tuple[list[str], list[np.ndarray]]:
+    person = rect(6, 30, 26, 36)  # seated high, feet at row 30
+    horse = rect(22, 42, 14, 50)
+    horse[6:30, 26:36] = False  # the rider covers the horse's back where they overlap
+    return ["person", "horse"], [person, horse]
+
+
+def test_riding_from_masks() -> None:
+    d = describe(photo(*rider()))
+    assert said(d) == {("person", "riding", "horse")}
+    assert "The person is riding the horse." in d.long_description
+    # every relation is said in the long description with both ends linked to their instance
+    linked = [m for m in d.mentions if m.field == "long_description" and len(m.instance_ids) == 1]
+    assert {m.instance_ids for m in linked} >= {(0,), (1,)}
+
+
+def test_standing_next_to_a_bicycle_is_not_riding() -> None:
+    person = rect(6, 44, 10, 18)  # feet on the ground, at the bottom of the bike
+    bike = rect(26, 44, 18, 40)
+    d = describe(photo(["person", "bicycle"], [person, bike]))
+    assert ("person", "riding", "bicycle") not in said(d)
+
+
+def test_holding_at_hand_height() -> None:
+    person = rect(4, 46, 20, 34)
+    cup = rect(20, 24, 33, 37)  # overlaps the person's right edge, a little above the middle
+    d = describe(photo(["person", "cup"], [person, cup]))
+    assert said(d) == {("person", "holding", "cup")}
+    assert "is holding the cup" in d.long_description
+
+
+def test_cup_on_table() -> None:
+    table = rect(24, 40, 4, 60)
+    cup = rect(16, 26, 24, 30)  # stands on the table top
+    d = describe(photo(["dining table", "cup"], [table, cup]))
+    assert ("cup", "on", "dining table") in said(d)
+    assert "The cup is on the table." in d.long_description
+
+
+def test_in_front_of_from_occlusion() -> None:
+    car = rect(10, 30, 10, 50)
+    dog = rect(18, 34, 20, 32)
+    car &= ~dog  # the dog hides part of the car and reaches lower in the frame
+    d = describe(photo(["car", "dog"], [car, dog]))
+    assert said(d) & {("dog", "in front of", "car"), ("car", "behind", "dog")}
+
+
+def test_next_to_and_nothing_for_far_apart_objects() -> None:
+    a, b = rect(10, 30, 6, 20), rect(10, 30, 22, 36)
+    d = describe(photo(["dog", "cat"], [a, b]))
+    assert len(d.relations) == 1 and d.relations[0].predicate == "next to"
+    far = describe(photo(["dog", "cat"], [rect(2, 10, 2, 8), rect(36, 46, 50, 62)]))
+    assert far.relations == ()
+
+
+def test_boxes_only_claims_no_contact_or_depth() -> None:
+    """The rider without masks: no riding / holding / on / occlusion, only what boxes show."""
+    for labels, masks in (rider(), (["person", "cup"], [rect(4, 46, 20, 34), rect(20, 24, 33, 37)])):
+        d = describe(photo(labels, masks, boxes_only=True))
+        assert all(r.predicate == "next to" for r in d.relations), d.relations
+        text = d.long_description
+        assert not any(w in text for w in ("riding", "holding", " is on ", "in front of", "behind", "filling"))
+        assert text.endswith("Sizes are rough: this model outlines objects with boxes, not their exact shapes.")
+        assert all(o.size != "fills most of the photo" for o in d.objects)

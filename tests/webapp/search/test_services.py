@@ -1,0 +1,217 @@
+"""Each query form against answers computed from the COCO annotations, on photos imported with
+``import_coco``; the index is filled by the same signals as in production."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.webapp.search.conftest import without_dropped
+from webapp.photos import services as photo_services
+from webapp.photos.models import Photo
+from webapp.search import services
+from webapp.search.models import SearchTerm
+
+pytestmark = pytest.mark.django_db
+
+# The documented meaning of sizes and places (see webapp/search/terms.py and captioning.geometry).
+LARGE = 0.15
+LEFT, RIGHT = 1 / 3, 2 / 3
+
+
+def found(user, query: str) -> set[str]:  # noqa: ANN001
+    result = services.search(user, query, per_page=100)
+    assert not result.error, result.error
+    assert result.total == len(result.hits)
+    assert all(hit.photo.owner_id == user.pk for hit in result.hits)
+    return {hit.photo.original_name for hit in result.hits}
+
+
+def expect(truth, keep: Callable) -> set[str]:  # noqa: ANN001
+    chosen = {name for name, t in truth.items() if keep(t)}
+    return chosen
+
+
+QUERY_FORMS: list[tuple[str, Callable]] = [
+    ("dog", lambda t: t.counts["dog"] >= 1),
+    ("dogs", lambda t: t.counts["dog"] >= 1),
+    ("puppy", lambda t: t.counts["dog"] >= 1),
+    ("people", lambda t: t.counts["person"] >= 1),
+    ("woman", lambda t: t.counts["person"] >= 1),
+    ("phone", lambda t: t.counts["cell phone"] >= 1),
+    ("tv", lambda t: t.counts["tv"] >= 1),
+    ("two people", lambda t: t.counts["person"] == 2),
+    ("2 persons", lambda t: t.counts["person"] == 2),
+    ("one dog", lambda t: t.counts["dog"] == 1),
+    ("four elephants", lambda t: t.counts["elephant"] == 4),
+    ("2 elephants", lambda t: t.counts["elephant"] == 2),
+    ("ten cars", lambda t: t.counts["car"] == 10),
+    ("at least 2 people", lambda t: t.counts["person"] >= 2),
+    ("2+ people", lambda t: t.counts["person"] >= 2),
+    ("3 or more people", lambda t: t.counts["person"] >= 3),
+    ("more than 2 people", lambda t: t.counts["person"] > 2),
+    ("fewer than 3 people", lambda t: t.counts["person"] < 3),
+    ("at most 1 person", lambda t: t.counts["person"] <= 1),
+    ("no people", lambda t: t.counts["person"] == 0),
+    ("dog and person", lambda t: t.counts["dog"] and t.counts["person"]),
+    ("dog person", lambda t: t.counts["dog"] and t.counts["person"]),
+    ("person with frisbee", lambda t: t.counts["person"] and t.counts["frisbee"]),
+    ("dog or elephant", lambda t: t.counts["dog"] or t.counts["elephant"]),
+    ("bus or cat or bed", lambda t: t.counts["bus"] or t.counts["cat"] or t.counts["bed"]),
+    ("person -dog", lambda t: t.counts["person"] and not t.counts["dog"]),
+    ("person without dog", lambda t: t.counts["person"] and not t.counts["dog"]),
+    ("animal", lambda t: t.supers["animal"] >= 1),
+    ("animals -elephant", lambda t: t.supers["animal"] >= 1 and not t.counts["elephant"]),
+    ("food", lambda t: t.supers["food"] >= 1),
+    ("furniture", lambda t: t.supers["furniture"] >= 1),
+    ("vehicle", lambda t: t.supers["vehicle"] >= 1),
+    ("two animals", lambda t: t.supers["animal"] == 2),
+    (
+        "at least 2 people and pizza -dog",
+        lambda t: t.counts["person"] >= 2 and t.counts["pizza"] and not t.counts["dog"],
+    ),
+    (
+        "2 people and 2 frisbees and dog",
+        lambda t: t.counts["person"] == 2 and t.counts["frisbee"] == 2 and t.counts["dog"],
+    ),
+    ("large elephant", lambda t: any(lb == "elephant" and a >= LARGE for lb, a, _, _ in t.instances)),
+    (
+        "large animal",
+        lambda t: any(lb in ("elephant", "cat", "dog", "bird") and a >= LARGE for lb, a, _, _ in t.instances),
+    ),
+    ("person on the left", lambda t: any(lb == "person" and x < LEFT for lb, _, x, _ in t.instances)),
+    ("person on the right", lambda t: any(lb == "person" and x > RIGHT for lb, _, x, _ in t.instances)),
+    ("two people on the left", lambda t: sum(lb == "person" and x < LEFT for lb, _, x, _ in t.instances) == 2),
+    ("bicycle", lambda t: t.counts["bicycle"] >= 1),
+]
+
+
+def test_query_forms_match_the_annotations(imported, truth) -> None:  # noqa: ANN001
+    # One import for all forms (importing is the slow part); every mismatch is reported.
+    truth = without_dropped(truth, imported)
+    wrong = {}
+    for query, keep in QUERY_FORMS:
+        got, want = found(imported, query), expect(truth, keep)
+        if got != want:
+            wrong[query] = {"missing": sorted(want - got), "unexpected": sorted(got - want)}
+    assert wrong == {}
+
+
+def test_relations_stored_by_the_captioner_are_found(imported) -> None:  # noqa: ANN001
+    # Expected from each photo's stored result (the captioner's relations), not from the index.
+    expected: dict[str, set[str]] = {}
+    for photo in Photo.objects.filter(owner=imported):
+        objects = {o["index"]: o for o in photo.result["description"]["objects"]}
+        for rel in photo.result["description"].get("relations", []):
+            subject, obj = objects[rel["subject"]], objects[rel["object"]]
+            if subject["certainty"] == obj["certainty"] == "stated":
+                query = f"{subject['label']} {rel['predicate']} {obj['label']}"
+                expected.setdefault(query, set()).add(photo.original_name)
+    assert expected, "the captioner stored no relations for the COCO photos"
+    for query, names in expected.items():
+        assert found(imported, query) == names, query
+        assert found(imported, f"no {query}") == found(imported, "no bicycles") - names, query
+
+
+def test_the_answers_are_not_trivial(imported, truth) -> None:  # noqa: ANN001
+    # Guard the oracle: the forms above must separate photos, not match all or none.
+    for query in ("dog", "two people", "no people", "person -dog", "large elephant", "person on the left"):
+        assert 0 < len(found(imported, query)) < len(truth), query
+
+
+def test_another_users_photos_never_appear(imported, other_user) -> None:  # noqa: ANN001
+    mine = services.search(imported, "person", per_page=100)
+    theirs = services.search(other_user, "person", per_page=100)
+    assert {h.photo.original_name for h in mine.hits} == {h.photo.original_name for h in theirs.hits}
+    assert not {h.photo.pk for h in mine.hits} & {h.photo.pk for h in theirs.hits}
+    assert {h.photo.owner_id for h in theirs.hits} == {other_user.pk}
+    assert services.search(imported, "no people", per_page=100).total == len(found(imported, "no people"))
+
+
+def test_edited_alt_text_is_searchable_and_the_old_words_go(imported) -> None:  # noqa: ANN001
+    photo = Photo.objects.get(owner=imported, original_name="000000442450.jpg")
+    assert found(imported, "retriever") == set()
+    photo_services.review_alt(photo, action="edit", text="A golden retriever leaps for a frisbee on a lawn")
+    assert found(imported, "retriever") == {"000000442450.jpg"}
+    assert found(imported, "golden retrievers lawn") == {"000000442450.jpg"}
+    assert found(imported, "retriever -dog") == set()  # the object index still says: one dog
+    photo_services.review_alt(photo, action="edit", text="Two people play frisbee with a dog")
+    assert found(imported, "retriever") == set()
+
+
+def test_unknown_words_get_did_you_mean_or_an_explanation(imported) -> None:  # noqa: ANN001
+    typo = services.search(imported, "dgo")
+    assert typo.total == 0 and typo.suggestions == ["dog"]
+    nonsense = services.search(imported, "xyzzyq")
+    assert nonsense.total == 0 and not nonsense.suggestions
+    assert any("xyzzyq" in note and "80 kinds" in note for note in nonsense.notes)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("at least dogs", "needs a number"),
+        ("two", "of what"),
+        ("3 blorps", "not one of the 80 kinds"),
+        ("dog without", "needs something after it"),
+        ("fewer than 0 dogs", "fewer than zero"),
+        ("the and of", "only small words"),
+        ("dog " * 60, "at most 200"),
+        ("a b c d e f g h i j k l m n", "more than 12 conditions"),
+    ],
+)
+def test_bad_queries_explain_themselves(imported, query: str, message: str) -> None:  # noqa: ANN001
+    result = services.search(imported, query)
+    assert message in result.error
+    assert result.hits == [] and result.total == 0
+
+
+def test_relations_from_the_captioner_are_searchable(imported) -> None:  # noqa: ANN001
+    # The captioner stores relations as instance indices; build them for a real imported photo.
+    photo = Photo.objects.get(owner=imported, original_name="000000442450.jpg")
+    objects = photo.result["description"]["objects"]
+    person = next(o["index"] for o in objects if o["label"] == "person")
+    frisbee = next(o["index"] for o in objects if o["label"] == "frisbee")
+    dog = next(o["index"] for o in objects if o["label"] == "dog")
+    photo.result["description"]["relations"] = [
+        {"subject": person, "predicate": "holding", "object": frisbee},
+        {"subject": dog, "predicate": "next to", "object": person},
+    ]
+    photo.save()
+    services.index_photo(photo)
+    assert found(imported, "person holding frisbee") == {"000000442450.jpg"}
+    assert found(imported, "people holding a frisbee") == {"000000442450.jpg"}
+    assert found(imported, "one person holding frisbee") == {"000000442450.jpg"}
+    assert found(imported, "two people holding frisbee") == set()
+    assert found(imported, "dog beside person") == {"000000442450.jpg"}
+    assert found(imported, "animal next to person") == {"000000442450.jpg"}
+    assert found(imported, "person on horse") == set()
+    assert found(imported, "frisbee holding person") == set()
+    assert len(found(imported, "person -person holding frisbee")) == len(found(imported, "person")) - 1
+
+
+def test_possible_and_dropped_instances_are_not_counted(imported) -> None:  # noqa: ANN001
+    photo = Photo.objects.get(owner=imported, original_name="000000054718.jpg")
+    for obj, certainty in zip(photo.result["description"]["objects"], ["possible", "dropped"], strict=False):
+        obj["certainty"] = certainty
+    photo.save()
+    services.index_photo(photo)
+    assert "000000054718.jpg" in found(imported, "two elephants")
+
+
+def test_rebuild_index_restores_a_lost_index(imported) -> None:  # noqa: ANN001
+    before = found(imported, "at least 2 people")
+    SearchTerm.objects.filter(owner=imported).delete()
+    assert found(imported, "at least 2 people") == set()
+    assert services.rebuild_index(imported) == 10
+    assert found(imported, "at least 2 people") == before
+
+
+def test_pages(imported) -> None:  # noqa: ANN001
+    first = services.search(imported, "no bicycles", per_page=4)
+    assert (first.total, first.pages, len(first.hits)) == (10, 3, 4)
+    last = services.search(imported, "no bicycles", page=99, per_page=4)
+    assert last.page == 3 and len(last.hits) == 2
+    seen = {h.photo.pk for p in (1, 2, 3) for h in services.search(imported, "no bicycles", page=p, per_page=4).hits}
+    assert len(seen) == 10

@@ -1,0 +1,48 @@
+"""The index rows of one photo (pure functions shared by the app, the migration and the bench)."""
+
+from __future__ import annotations
+
+from webapp.search.terms import photo_terms
+
+
+def obj(index: int, label: str, certainty: str = "stated", area: float = 0.05, position: str = "centre") -> dict:
+    return {"index": index, "label": label, "certainty": certainty, "area_fraction": area, "position": position}
+
+
+def test_counts_sizes_places_supercategories_relations_and_words() -> None:
+    result = {
+        "description": {
+            "objects": [
+                obj(0, "dog", area=0.3, position="upper left"),
+                obj(1, "dog", area=0.001, position="lower right"),
+                obj(2, "dog", certainty="possible"),
+                obj(3, "dog", certainty="dropped"),
+                obj(4, "person", position="centre"),
+                obj(5, "horse", certainty="possible"),
+            ],
+            "relations": [
+                {"subject": 4, "predicate": "holding", "object": 0},
+                {"subject": 4, "predicate": "next to", "object": 1},
+                {"subject": 4, "predicate": "riding", "object": 5},  # not stated: not indexed
+                {"subject": 9, "predicate": "on", "object": 0},  # no such instance
+                {"subject": "x", "predicate": "on"},  # malformed
+            ],
+        }
+    }
+    terms = photo_terms(result, "Two dogs chasing balls on the beach")
+    assert terms["o:dog"] == 2 and terms["s:animal"] == 2 and terms["o:person"] == 1
+    assert "s:person" not in terms
+    assert terms["o:dog@large"] == 1 and terms["o:dog@small"] == 1
+    assert terms["o:dog@left"] == 1 and terms["o:dog@top"] == 1 and terms["o:dog@right"] == 1
+    assert terms["o:dog@bottom"] == 1 and terms["o:person@centre"] == 1
+    assert "o:horse" not in terms
+    assert terms["r:person|holding|dog"] == 1 and terms["r:person|holding|s:animal"] == 1
+    assert terms["r:person|next to|dog"] == 1
+    assert not any(k.startswith("r:person|riding") or k.startswith("r:person|on") for k in terms)
+    assert terms["w:dog"] == 1 and terms["w:ball"] == 1 and terms["w:beach"] == 1 and terms["w:chasing"] == 1
+    assert "w:the" not in terms and "w:on" not in terms
+
+
+def test_a_photo_without_result_has_only_words() -> None:
+    assert photo_terms(None, "") == {}
+    assert photo_terms({"instances": {}}, "Sunset") == {"w:sunset": 1}

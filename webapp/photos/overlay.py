@@ -1,0 +1,301 @@
+"""The photo page's picture of what the model found: numbered regions and the words that name them.
+
+``regions(result)`` turns a stored ``photo.result`` into the numbered regions the page lists
+(stated and possible objects only, numbered 1, 2, ... in instance order), each with its colour,
+its sentence ("2: dog, lower left, 12 % of the photo") and the phrases of the description that
+name it. ``linked_text`` splits the alt text or long description into plain and linked pieces.
+``draw_overlay`` paints the regions on the photo with Pillow: filled translucent shapes when the
+model made masks, outlined boxes when it made boxes only; each region carries its number in a
+tag, so the picture, the legend and the list agree. No Django here except through the callers.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from segmentation.result import Instances
+
+# Okabe–Ito colours (distinguishable with the common colour-vision deficiencies), then a few more.
+# Each has at least 3:1 contrast with white (the page background in light mode) or is used with
+# a dark outline, and the number tags pick black or white text for 4.5:1 on the colour.
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#7F3C8D",
+    "#11A579",
+    "#E73F74",
+)
+MASK_ALPHA = 110  # of 255: the photo stays visible under the fill
+MAX_WIDTH = 1280
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A phrase of one of the texts that names some regions."""
+
+    id: str  # "mention-<field>-<n>", the phrase's element id on the page
+    text: str
+    field: str
+    start: int
+    end: int
+    numbers: tuple[int, ...]  # region numbers it stands for
+
+
+@dataclass(frozen=True)
+class Region:
+    number: int  # 1, 2, ... as shown on the overlay and in the list
+    index: int  # instance id in the stored result
+    label: str
+    score: float
+    box: tuple[float, float, float, float]  # xyxy in original pixels
+    area_fraction: float
+    position: str
+    possible: bool
+    colour: str
+    text_colour: str
+    box_percent: tuple[float, float, float, float]  # left, top, width, height in % of the photo
+    from_masks: bool
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def percent(self) -> str:
+        share = self.area_fraction * 100
+        if share < 1:
+            return "under 1 %"
+        return f"{round(share)} %"
+
+    @property
+    def name(self) -> str:
+        return f"{self.label} (possibly)" if self.possible else self.label
+
+    @property
+    def sentence(self) -> str:
+        """``"2: dog, lower left, 12 % of the photo"``; boxes-only results say it is the box."""
+        share = f"{self.percent} of the photo" if self.from_masks else f"its box covers {self.percent} of the photo"
+        return f"{self.number}: {self.name}, {self.position}, {share}"
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def text_colour_on(hex_colour: str) -> str:
+    """Black or white, whichever contrasts more with the colour."""
+    lum = _luminance(hex_colour)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def colour_for(number: int) -> str:
+    return PALETTE[(number - 1) % len(PALETTE)]
+
+
+def regions(result: dict[str, Any] | None) -> list[Region]:
+    """The numbered regions of a stored result (``photo.result``), with the mentions naming them."""
+    if not result or "description" not in result or "instances" not in result:
+        return []
+    instances = result["instances"]
+    width, height = instances["image_size"]
+    from_masks = instances.get("masks") is not None
+    shown = [o for o in result["description"].get("objects", []) if o.get("certainty") != "dropped"]
+    shown.sort(key=lambda o: o["index"])
+    out: list[Region] = []
+    for number, obj in enumerate(shown, start=1):
+        x0, y0, x1, y1 = (float(v) for v in obj["box"])
+        x0, x1 = max(0.0, min(x0, width)), max(0.0, min(x1, width))
+        y0, y1 = max(0.0, min(y0, height)), max(0.0, min(y1, height))
+        colour = colour_for(number)
+        out.append(
+            Region(
+                number=number,
+                index=int(obj["index"]),
+                label=obj["label"],
+                score=float(obj["score"]),
+                box=(x0, y0, x1, y1),
+                area_fraction=float(obj["area_fraction"]),
+                position=obj["position"],
+                possible=obj.get("certainty") == "possible",
+                colour=colour,
+                text_colour=text_colour_on(colour),
+                box_percent=(
+                    round(100 * x0 / width, 2),
+                    round(100 * y0 / height, 2),
+                    round(100 * (x1 - x0) / width, 2),
+                    round(100 * (y1 - y0) / height, 2),
+                ),
+                from_masks=from_masks,
+            )
+        )
+    by_index = {r.index: r for r in out}
+    for m in mentions(result, by_index):
+        for number in m.numbers:
+            out[number - 1].mentions.append(m)
+    return out
+
+
+def mentions(result: dict[str, Any], by_index: dict[int, Region]) -> list[Mention]:
+    """The description's mentions that name at least one shown region and match their text."""
+    description = result["description"]
+    found: list[Mention] = []
+    counters: dict[str, int] = {}
+    for raw in description.get("mentions", []):
+        text = description.get(raw["field"], "")
+        if text[raw["start"] : raw["end"]] != raw["text"]:
+            continue  # the text changed since the mention was made: no link rather than a wrong one
+        numbers = tuple(sorted({by_index[i].number for i in raw["instance_ids"] if i in by_index}))
+        if not numbers:
+            continue
+        counters[raw["field"]] = counters.get(raw["field"], 0) + 1
+        found.append(
+            Mention(
+                id=f"mention-{raw['field'].replace('_', '-')}-{counters[raw['field']]}",
+                text=raw["text"],
+                field=raw["field"],
+                start=raw["start"],
+                end=raw["end"],
+                numbers=numbers,
+            )
+        )
+    return found
+
+
+def numbers_phrase(numbers: tuple[int, ...]) -> str:
+    """``(2,)`` → ``"region 2"``; ``(1, 2, 3)`` → ``"regions 1, 2 and 3"``."""
+    if len(numbers) == 1:
+        return f"region {numbers[0]}"
+    return f"regions {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    mention: Mention | None = None
+
+    @property
+    def label(self) -> str:
+        """Accessible name of a linked phrase: its words, then which regions they name."""
+        assert self.mention is not None
+        return f"{self.text} ({numbers_phrase(self.mention.numbers)})"
+
+
+def linked_text(text: str, field_name: str, region_list: list[Region]) -> list[Piece]:
+    """``text`` split into plain pieces and pieces linked to regions, in order."""
+    seen: dict[str, Mention] = {}
+    for region in region_list:
+        for m in region.mentions:
+            if m.field == field_name:
+                seen[m.id] = m
+    pieces: list[Piece] = []
+    cursor = 0
+    for m in sorted(seen.values(), key=lambda m: m.start):
+        if m.start < cursor:
+            continue  # overlapping phrases: keep the first
+        if m.start > cursor:
+            pieces.append(Piece(text[cursor : m.start]))
+        pieces.append(Piece(text[m.start : m.end], m))
+        cursor = m.end
+    if cursor < len(text):
+        pieces.append(Piece(text[cursor:]))
+    return pieces
+
+
+def overlay_alt(region_list: list[Region], from_masks: bool) -> str:
+    """Alt text of the overlay picture itself: what is drawn, not what the photo shows."""
+    if not region_list:
+        return "The photo with no regions marked: the model found nothing it could name."
+    how = "shaded in colour" if from_masks else "outlined with coloured boxes"
+    names = "; ".join(f"{r.number} {r.name}" for r in region_list)
+    count = len(region_list)
+    return f"The photo with {count} numbered region{'s' if count != 1 else ''} {how}: {names}."
+
+
+# -- drawing ------------------------------------------------------------------------------------
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow without FreeType: the fixed bitmap font
+        return ImageFont.load_default()
+
+
+def draw_overlay(photo: Image.Image, region_list: list[Region], instances: Instances | None) -> Image.Image:
+    """The photo (any size) with each region painted in its colour and tagged with its number.
+
+    Masks (``instances.masks``, at working resolution, whole photo) become translucent fills with
+    a solid edge; without masks each box is outlined, with a dark and a light stroke so it shows
+    on any background. Boxes are given in original pixels and scaled to ``photo``'s size.
+    """
+    base = photo.convert("RGBA")
+    width, height = base.size
+    original_w, original_h = instances.image_size if instances is not None else (width, height)
+    sx, sy = width / original_w, height / original_h
+    layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    stroke = max(3, round(min(width, height) / 150))
+    masks = instances.masks if instances is not None and instances.masks is not None else None
+
+    for region in region_list:
+        colour = _rgb(region.colour)
+        if masks is not None and region.index < len(masks):
+            mask = Image.fromarray(masks[region.index].astype(np.uint8) * 255).resize((width, height), Image.NEAREST)
+            fill = Image.new("RGBA", base.size, (*colour, MASK_ALPHA))
+            layer.paste(fill, (0, 0), mask)
+            edge = mask.filter(ImageFilter.FIND_EDGES).filter(ImageFilter.MaxFilter(3))
+            layer.paste(Image.new("RGBA", base.size, (*colour, 255)), (0, 0), edge)
+        else:
+            x0, y0, x1, y1 = region.box
+            rect = [x0 * sx, y0 * sy, max(x0 * sx, x1 * sx - 1), max(y0 * sy, y1 * sy - 1)]
+            draw.rectangle(rect, outline=(0, 0, 0, 255), width=stroke + 2)
+            draw.rectangle(
+                [rect[0] + 1, rect[1] + 1, max(rect[0] + 1, rect[2] - 1), max(rect[1] + 1, rect[3] - 1)],
+                outline=(*colour, 255),
+                width=stroke,
+            )
+
+    font_size = max(14, round(min(width, height) / 28))
+    font = _font(font_size)
+    for region in region_list:
+        x0, y0 = region.box[0] * sx, region.box[1] * sy
+        label = str(region.number)
+        left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+        pad = max(3, font_size // 4)
+        tag_w, tag_h = right - left + 2 * pad, bottom - top + 2 * pad
+        tx = min(max(0, x0), width - tag_w)
+        ty = min(max(0, y0), height - tag_h)
+        draw.rectangle([tx, ty, tx + tag_w, ty + tag_h], fill=(*_rgb(region.colour), 255), outline=(0, 0, 0, 255))
+        draw.text((tx + pad - left, ty + pad - top), label, font=font, fill=(*_rgb(region.text_colour), 255))
+
+    return Image.alpha_composite(base, layer).convert("RGB")
+
+
+def render_overlay(image_path: Any, result: dict[str, Any] | None, *, max_width: int = MAX_WIDTH) -> bytes:
+    """JPEG bytes of the stored photo at most ``max_width`` wide with its regions drawn."""
+    with Image.open(image_path) as opened:
+        opened.draft("RGB", (max_width, max_width))
+        picture = opened.convert("RGB")
+    if picture.width > max_width:
+        picture = picture.resize((max_width, round(picture.height * max_width / picture.width)), Image.LANCZOS)
+    instances = Instances.from_dict(result["instances"]) if result and "instances" in result else None
+    drawn = draw_overlay(picture, regions(result), instances)
+    buffer = io.BytesIO()
+    drawn.save(buffer, format="JPEG", quality=90, subsampling=0)  # 4:4:4 keeps thin coloured lines true
+    return buffer.getvalue()

@@ -1,0 +1,111 @@
+"""Photos from a COCO-format dataset, described from its annotations (no model run).
+
+For demos, benchmarks and tests: each image is re-encoded like an upload, its annotations become
+``Instances`` (score 1.0), the captioner describes them and ``services.store_result`` stores the
+result exactly as the worker would, so the search index is filled through the same signal.
+
+Idempotent per (owner, file name): a photo imported before is updated in place, never duplicated.
+Crowd annotations (``iscrowd: 1``) are left out: one crowd region stands for an unknown number of
+objects, so counting it as one would make "exactly N" answers wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from captioning import describe
+from captioning.coco import MODEL_NAME, instances_from_coco
+from webapp.photos import services
+from webapp.photos.models import Photo
+from webapp.photos.uploads import UploadRejected, normalise_upload
+
+
+class ImportFailed(ValueError):
+    """The annotation file or the images folder cannot be used (message for the person)."""
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    crowd_skipped: int = 0
+
+
+def load_dataset(annotations_file: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(annotations_file).read_text())
+    except FileNotFoundError:
+        raise ImportFailed(f"No such annotation file: {annotations_file}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"{annotations_file} is not JSON: {exc}") from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ("images", "categories")):
+        raise ImportFailed(f"{annotations_file} is not a COCO instances file (needs 'images' and 'categories').")
+    return data
+
+
+def create_photo_row(owner: Any, path: Path) -> Photo:
+    """Re-encode and store one image file like ``services.create_photo``, without queueing it."""
+    with path.open("rb") as handle:
+        image = normalise_upload(
+            handle, size=path.stat().st_size, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
+        )
+    photo = Photo(
+        owner=owner,
+        original_name=services.clean_filename(path.name),
+        width=image.width,
+        height=image.height,
+        status=Photo.Status.PROCESSING,
+    )
+    stem = f"photos/{owner.pk}/{timezone.now():%Y%m}"
+    photo.image = f"{stem}/{uuid.uuid4().hex}.jpg"
+    photo.thumbnail = f"{stem}/{uuid.uuid4().hex}_thumb.jpg"
+    for relative, data in ((photo.image, image.jpeg), (photo.thumbnail, image.thumbnail)):
+        target = services.media_path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    photo.save()
+    return photo
+
+
+def import_coco(annotations_file: Path, images_dir: Path, owner: Any) -> ImportReport:
+    """Import every image of the file found in ``images_dir`` as a photo of ``owner``."""
+    images_dir = Path(images_dir)
+    if not images_dir.is_dir():
+        raise ImportFailed(f"No such images folder: {images_dir}")
+    data = load_dataset(Path(annotations_file))
+    by_image: dict[Any, list[dict]] = defaultdict(list)
+    report = ImportReport()
+    for ann in data.get("annotations") or []:
+        if ann.get("iscrowd"):
+            report.crowd_skipped += 1
+            continue
+        by_image[ann.get("image_id")].append(ann)
+    for record in data["images"]:
+        name = services.clean_filename(str(record.get("file_name", "")))
+        path = images_dir / name
+        if not path.is_file():
+            report.missing.append(name)
+            continue
+        instances = instances_from_coco(by_image.get(record["id"], []), record, data["categories"])
+        description = describe(instances)
+        existing = Photo.objects.filter(owner=owner, original_name=name, model_name=MODEL_NAME).first()
+        try:
+            with transaction.atomic():
+                photo = existing or create_photo_row(owner, path)
+                services.store_result(photo.pk, instances, description)
+        except UploadRejected as exc:
+            report.rejected.append((name, str(exc)))
+            continue
+        (report.updated if existing else report.created).append(name)
+    return report

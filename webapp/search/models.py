@@ -1,0 +1,29 @@
+"""The search index: one row per (photo, term) with the photo's count for that term.
+
+One narrow table answers every query form (label, count, size, place, supercategory, relation,
+alt-text word) with the same indexed lookup ``(owner, key, count) -> photo``; see ``terms.py``
+for the keys. Rows are derived data: ``services.index_photo`` rewrites a photo's rows, and
+``manage.py rebuild_search_index`` rebuilds them all.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from webapp.photos.models import Photo
+
+
+class SearchTerm(models.Model):
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="search_terms")
+    # Denormalised from the photo so a lookup never leaves the index (and never crosses users).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key = models.CharField(max_length=100)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["photo", "key"], name="search_term_photo_key")]
+        indexes = [models.Index(fields=["owner", "key", "count", "photo"], name="search_term_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.photo_id} {self.key}={self.count}"

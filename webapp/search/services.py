@@ -1,0 +1,198 @@
+"""Search: keep the index in step with photos, and answer queries. Views and commands only call these."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from webapp.photos.models import Photo
+from webapp.search.models import SearchTerm
+from webapp.search.query import All, Atom, Node, Not, ParsedQuery, QueryError, atoms, parse
+from webapp.search.terms import photo_terms
+from webapp.search.vocabulary import KNOWN_WORDS
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 24
+MAX_PAGE = 10_000
+
+
+# -- the index -------------------------------------------------------------------------------------
+def alt_for_index(photo: Photo) -> str:
+    """The text whose words are searchable: the person's text when reviewed, else the suggestion."""
+    return photo.current_alt
+
+
+def index_photo(photo: Photo) -> int:
+    """Rewrite one photo's index rows from its stored result and alt text; returns the row count."""
+    terms = photo_terms(photo.result, alt_for_index(photo)) if photo.status == Photo.Status.DONE else {}
+    with transaction.atomic():
+        SearchTerm.objects.filter(photo_id=photo.pk).delete()
+        SearchTerm.objects.bulk_create(
+            SearchTerm(photo_id=photo.pk, owner_id=photo.owner_id, key=key, count=count) for key, count in terms.items()
+        )
+    return len(terms)
+
+
+def rebuild_index(owner: Any = None, batch: int = 500) -> int:
+    """Index every photo (of ``owner``, or of everyone); returns the number of photos indexed."""
+    photos = Photo.objects.all() if owner is None else Photo.objects.filter(owner=owner)
+    done = 0
+    for photo in photos.order_by("pk").iterator(chunk_size=batch):
+        index_photo(photo)
+        done += 1
+    return done
+
+
+def on_photo_changed(sender: Any, photo: Photo, **kwargs: Any) -> None:
+    """Receiver of ``photo_described`` and ``alt_reviewed``."""
+    photo = Photo.objects.filter(pk=photo.pk).first()
+    if photo is not None:
+        index_photo(photo)
+
+
+# -- queries ---------------------------------------------------------------------------------------
+@dataclass
+class Hit:
+    photo: Photo
+    score: float
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    per_page: int = PER_PAGE
+    explanation: str = ""
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # corrected queries ("did you mean")
+    error: str = ""
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def count_text(self) -> str:
+        if self.error:
+            return "Search not run: " + self.error
+        if self.total == 0:
+            return "No photos found"
+        return f"{self.total} photo{'s' if self.total != 1 else ''} found"
+
+
+def _lookup(owner_id: int, key: str, low: int, high: int | None) -> Q:
+    terms = SearchTerm.objects.filter(owner_id=owner_id, key=key, count__gte=low)
+    if high is not None:
+        terms = terms.filter(count__lte=high)
+    return Q(pk__in=terms.values("photo_id"))
+
+
+def compile_node(node: Node, owner_id: int) -> Q:
+    """The tree as a ``Photo`` filter. A photo without a key has count 0 for it."""
+    if isinstance(node, Atom):
+        if node.low >= 1:
+            return _lookup(owner_id, node.key, node.low, node.high)
+        if node.high is None:
+            return Q()
+        return ~_lookup(owner_id, node.key, node.high + 1, None)
+    if isinstance(node, Not):
+        return ~compile_node(node.child, owner_id)
+    parts = [compile_node(child, owner_id) for child in node.children]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined & part if isinstance(node, All) else combined | part
+    return combined
+
+
+def _scores(photo_ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
+    """Share of the query's positive conditions each photo meets (1.0 for all photos of a plain
+    AND query; it ranks nothing, it tells an API client how much of an OR query matched)."""
+    wanted = [a for a in atoms(parsed.node) if a.positive]
+    if not wanted:
+        return dict.fromkeys(photo_ids, 1.0)
+    counts: dict[tuple[int, str], int] = {}
+    rows = SearchTerm.objects.filter(photo_id__in=photo_ids, key__in={a.key for a in wanted})
+    for photo_id, key, count in rows.values_list("photo_id", "key", "count"):
+        counts[(photo_id, key)] = count
+    scores = {}
+    for pid in photo_ids:
+        met = sum(
+            1
+            for a in wanted
+            if a.low <= counts.get((pid, a.key), 0) and (a.high is None or counts[(pid, a.key)] <= a.high)
+        )
+        scores[pid] = round(met / len(wanted), 3)
+    return scores
+
+
+def _suggest(owner_id: int, query: str, parsed: ParsedQuery) -> list[str]:
+    """For each free word no photo of this owner mentions, the closest known word (if any)."""
+    corrected = query.lower()
+    changed = False
+    for word in parsed.words:
+        if SearchTerm.objects.filter(owner_id=owner_id, key=f"w:{word}").exists():
+            continue
+        mine = SearchTerm.objects.filter(owner_id=owner_id, key__startswith=f"w:{word[:1]}")
+        vocabulary = set(mine.values_list("key", flat=True).distinct()[:5000])
+        candidates = [*KNOWN_WORDS, *(k[2:] for k in vocabulary)]
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+        if close:
+            corrected = corrected.replace(word, close[0], 1)
+            changed = True
+    return [corrected] if changed else []
+
+
+def _unknown_notes(owner_id: int, parsed: ParsedQuery) -> list[str]:
+    notes = []
+    for word in parsed.words:
+        if not SearchTerm.objects.filter(owner_id=owner_id, key=f"w:{word}").exists():
+            notes.append(
+                f"“{word}” is not one of the 80 kinds of thing the detector knows, and none of your photos’ "
+                f"alt text mentions it."
+            )
+    return notes
+
+
+def search(owner: Any, text: str, page: int = 1, per_page: int | None = None) -> SearchResult:
+    """The owner's photos that match ``text``, newest first, one page of them."""
+    per_page = per_page or PER_PAGE
+    text = " ".join((text or "").split())
+    result = SearchResult(query=text, per_page=per_page)
+    if not text:
+        return result
+    try:
+        parsed = parse(text)
+    except QueryError as exc:
+        result.error = str(exc)
+        return result
+    result.notes = list(parsed.notes)
+    if parsed.node is None:
+        result.error = "The search has only small words such as “the” or “and”; add a thing, for example “dog”."
+        return result
+    result.explanation = parsed.explanation
+    photos = Photo.objects.filter(owner=owner, status=Photo.Status.DONE).filter(compile_node(parsed.node, owner.pk))
+    result.total = photos.count()
+    result.pages = max(1, -(-result.total // per_page))
+    result.page = min(max(1, page), result.pages, MAX_PAGE)
+    start = (result.page - 1) * per_page
+    page_photos = list(photos.order_by("-created_at", "-id")[start : start + per_page])
+    scores = _scores([p.pk for p in page_photos], parsed)
+    result.hits = [Hit(photo=p, score=scores[p.pk]) for p in page_photos]
+    if parsed.words:
+        result.notes.extend(_unknown_notes(owner.pk, parsed))
+        if result.total == 0:
+            result.suggestions = _suggest(owner.pk, text, parsed)
+    return result
