@@ -159,26 +159,31 @@ def test_training_is_seeded_and_resume_continues_exactly(tmp_path: Path) -> None
     instances = make_synthetic_coco(tmp_path / "data", n_images=3, seed=1)
     source = CocoSource(tmp_path / "data" / "images", instances)
 
-    def run(steps: int, checkpoint: Path | None, resume: bool = False) -> tuple[list[float], FairModel]:
+    def run(checkpoint: Path | None, resume: bool = False, crash_at: int = -1) -> tuple[list[float], FairModel]:
         model = tiny_model(seed=5)
         torch.manual_seed(7)
         rng = np.random.default_rng(11)
+        calls = []
 
         def loss_fn(r: np.random.Generator) -> torch.Tensor:
+            calls.append(1)
+            if len(calls) == crash_at:
+                raise KeyboardInterrupt("simulated crash")
             return deepmask_loss(model, sample_deepmask_batch(source, model.config, r, 4, model.config.g_sz), 1.0)
 
-        losses = run_stage(model, stage_params(model, "deepmask"), loss_fn, steps=steps, lr=1e-3, rng=rng,
+        losses = run_stage(model, stage_params(model, "deepmask"), loss_fn, steps=6, lr=1e-3, rng=rng,
                            checkpoint=checkpoint, checkpoint_every=3, resume=resume)
         return losses, model
 
-    full_losses, full = run(6, None)
-    again_losses, again = run(6, None)
-    assert full_losses == again_losses
+    full_losses, full = run(None)
+    again_losses, _ = run(None)
+    assert full_losses == again_losses and len(full_losses) == 6
     ckpt = tmp_path / "stage.ckpt"
-    first, _ = run(3, ckpt)
-    assert first == full_losses[:3] and ckpt.is_file()
-    # A fresh process state, resumed from the checkpoint: the same last three steps and weights.
-    rest, resumed = run(6, ckpt, resume=True)
+    with pytest.raises(KeyboardInterrupt):
+        run(ckpt, crash_at=5)  # steps 0..3 ran, the checkpoint holds step 3
+    assert ckpt.is_file()
+    # A fresh model and RNGs, resumed from the checkpoint: the same last three steps and weights.
+    rest, resumed = run(ckpt, resume=True)
     assert rest == full_losses[3:]
     for key, value in full.state_dict().items():
         assert torch.equal(value, resumed.state_dict()[key]), key
