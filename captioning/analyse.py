@@ -15,13 +15,14 @@ Steps, each deterministic (ties broken by instance index):
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from captioning.geometry import position_word, size_words
 from captioning.layout import Layout
 from captioning.model import DetectedObject
+from captioning.salience import SalienceModel, group_features
 from captioning.thresholds import Certainty, Thresholds
 from captioning.vocabulary import FAMILY
 from segmentation.result import Instances
@@ -54,6 +55,7 @@ class Group:
     area: float  # total area of the members that lead the group (stated ones if any)
     salience: float = 0.0
     crowd: bool = False
+    named: float = 0.0  # probability that a person describing the photo names this group
 
     @property
     def ids(self) -> tuple[int, ...]:
@@ -197,3 +199,20 @@ def group_objects(objects: tuple[DetectedObject, ...]) -> tuple[Group, ...]:
         return (0 if g.stated else 1, 0 if people_first else 1, -g.salience, g.label)
 
     return tuple(sorted(groups, key=key))
+
+
+def rank_groups(groups: tuple[Group, ...], layout: Layout, model: SalienceModel) -> tuple[Group, ...]:
+    """Groups with :attr:`Group.named` filled in by the salience model, in reading order: stated
+    groups first, people first among them when they would be named at all (readers ask "who"
+    before "what"; the model says whether the people are more than passers-by), then the most
+    likely to be named; then the "possible" groups in the same order."""
+    if not groups:
+        return groups
+    rows = group_features([g.ids for g in groups], [g.label for g in groups], layout, model)
+    scored = [replace(g, named=model.probability(row)) for g, row in zip(groups, rows, strict=True)]
+
+    def key(g: Group) -> tuple[int, int, float, str]:
+        people_first = g.label == "person" and g.named >= model.threshold and g.area >= PEOPLE_FIRST_MIN_AREA
+        return (0 if g.stated else 1, 0 if people_first else 1, -g.named, g.label)
+
+    return tuple(sorted(scored, key=key))

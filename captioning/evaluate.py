@@ -39,7 +39,7 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -131,9 +131,13 @@ def naive_alt(instances: Instances, min_score: float) -> str:
     return sentence(join_list([count_noun(label, n, many_above=None) for label, n in counts.items()]))
 
 
+# (image record, instances, crowd indices, ground-truth annotations)
+Image = tuple[dict[str, Any], Instances, tuple[int, ...], list[dict[str, Any]]]
+
+
 def load_images(
     instances_path: Path, results_path: Path | None, *, min_score: float, model: str
-) -> list[tuple[dict[str, Any], Instances, tuple[int, ...], list[dict[str, Any]]]]:
+) -> list[Image]:
     """``(image record, instances, crowd indices, ground-truth annotations)`` per image."""
     coco = json.loads(instances_path.read_text())
     categories = coco["categories"]
@@ -172,11 +176,47 @@ def evaluate(
     model = model or (DEFAULT_RESULTS_MODEL if results_path is not None else "coco-annotations")
     coco = json.loads(instances_path.read_text())
     names = category_names(coco["categories"])
+    captions = load_captions(captions_path)
+    images = load_images(instances_path, results_path, min_score=min_score, model=model)
+    if naive is not None:
+        threshold = naive
+
+        def alt_for(image: dict[str, Any], inst: Instances, crowd: tuple[int, ...]) -> str:
+            return naive_alt(inst, threshold)
+
+    else:
+
+        def alt_for(image: dict[str, Any], inst: Instances, crowd: tuple[int, ...]) -> str:
+            return describe(inst, crowd=crowd).alt_text
+
+    report = score(images, captions, names, alt_for)
+    mode = "naive" if naive is not None else ("oracle" if results_path is None else "model")
+    head = {
+        "mode": mode,
+        "model": model,
+        "images": report.pop("images"),
+        "min_score": None if results_path is None else min_score,
+        "naive_threshold": naive,
+    }
+    return {**head, **report}
+
+
+def load_captions(captions_path: Path) -> dict[int, list[str]]:
     captions: dict[int, list[str]] = defaultdict(list)
     for c in json.loads(captions_path.read_text())["annotations"]:
         captions[int(c["image_id"])].append(str(c["caption"]))
-    images = load_images(instances_path, results_path, min_score=min_score, model=model)
+    return dict(captions)
 
+
+def score(
+    images: Sequence[Image],
+    captions: dict[int, list[str]],
+    names: dict[int, str],
+    alt_for: Callable[[dict[str, Any], Instances, tuple[int, ...]], str],
+) -> dict[str, Any]:
+    """The metrics of the module docstring for ``alt_for(image record, instances, crowd)`` over the images that
+    have captions (images without any are skipped: nothing to compare with)."""
+    images = [im for im in images if captions.get(int(im[0]["id"]))]
     recall_hits = recall_total = 0
     mentions = hallucinated = alts_with_hallucination = 0
     stated_mentions = stated_hallucinated = alts_with_stated_hallucination = 0
@@ -191,10 +231,7 @@ def evaluate(
     for image, inst, crowd, gt in images:
         image_id = int(image["id"])
         caps = captions[image_id]
-        if naive is not None:
-            alt = naive_alt(inst, naive)
-        else:
-            alt = describe(inst, crowd=crowd).alt_text
+        alt = alt_for(image, inst, crowd)
         lengths.append(len(alt))
         named = caption_objects(alt)
         cap_named = [set(caption_objects(c)) for c in caps]
@@ -243,11 +280,7 @@ def evaluate(
 
     exact = [i for i in count_items if i["exact"]]
     return {
-        "mode": "naive" if naive is not None else ("oracle" if results_path is None else "model"),
-        "model": model,
         "images": len(images),
-        "min_score": None if results_path is None else min_score,
-        "naive_threshold": naive,
         "recall": round(recall_hits / recall_total, 4) if recall_total else None,
         "recall_objects": recall_total,
         "chair_i": round(hallucinated / mentions, 4) if mentions else 0.0,

@@ -29,11 +29,13 @@ BOXES_NOTE = "Sizes are rough: this model outlines objects with boxes, not their
 ITEMISE_UP_TO = 6
 # How many groups in the alt text get a place ("on the left"); the rest are only named.
 ALT_PLACED_GROUPS = 2
-# The alt text names at most this many groups, and after the first only those at least this share
-# of the first one's salience: a reader wants what the photo is of, not every cup on the shelf
-# (the long description has them all). People are always named when stated.
-ALT_MAX_GROUPS = 4
-ALT_MIN_SALIENCE = 0.3
+# The alt text names the first group and then every stated group that a person describing the
+# photo would likely name (``Group.named`` at least the salience model's threshold, see
+# :mod:`captioning.salience`), at most this many: a reader wants what the photo is of, not every
+# cup on the shelf (the long description has them all).
+ALT_MAX_GROUPS = 6
+# When ``linked`` is on: objects in a riding / holding / on relation with a named one are named too.
+LINK_IN_ALT = False
 
 Objects = Mapping[int, DetectedObject]
 
@@ -77,18 +79,24 @@ def length(segments: Sequence[Segment]) -> int:
 
 # -- alt text ----------------------------------------------------------------------------------
 def write_alt(
-    groups: Sequence[Group], objects: Objects, *, from_masks: bool, linked: Collection[str] = ()
+    groups: Sequence[Group],
+    objects: Objects,
+    *,
+    from_masks: bool,
+    linked: Collection[str] = (),
+    threshold: float = 0.5,
 ) -> tuple[str, list[Mention]]:
-    """The short alt text: as many groups as fit in :data:`ALT_LIMIT` characters, most important
-    first, whole groups dropped (never words cut) and "other objects" said when some are left out."""
+    """The short alt text: the first group and the stated groups likely to be named
+    (``named >= threshold``) that fit in :data:`ALT_LIMIT` characters, most important first, whole
+    groups dropped (never words cut), places given while room allows, and "other objects" said
+    when some are left out."""
     if not groups:
         return EMPTY_ALT, []
-    top = groups[0].salience
     chosen = [groups[0]]
     for g in groups[1:]:
-        if not g.stated or len(chosen) >= ALT_MAX_GROUPS + (g.label in linked):
+        if len(chosen) >= ALT_MAX_GROUPS or not g.stated:
             continue
-        if g.salience >= ALT_MIN_SALIENCE * top or g.label == "person" or g.label in linked:
+        if g.named >= threshold or (LINK_IN_ALT and g.label in linked):
             chosen.append(g)
     rest = [g for g in groups if g not in chosen]
     groups = [*chosen, *rest]

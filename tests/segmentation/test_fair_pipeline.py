@@ -209,7 +209,7 @@ def test_weights_file_is_recognised_and_loads(tmp_path: Path, empty_torch_home: 
     for key, value in reference.state_dict().items():
         assert torch.equal(segmenter.model.state_dict()[key], value), key
     result = segmenter.segment(photo(BUS_PHOTO))
-    assert result.model == FAIR and result.masks is not None and result.mask_size == (96, 128)
+    assert result.model == FAIR and result.masks is not None and result.mask_size == (85, 128)
     with pytest.raises(IncompatibleWeights, match="holds 'sharpmask_multipathnet' weights"):
         resolve_backend("ssdlite320_mobilenet_v3_large", path)
     with pytest.raises(IncompatibleWeights):

@@ -1,0 +1,149 @@
+"""How likely a person describing the photo would name each group: the order and choice of the alt.
+
+A small logistic model over features of a group that any backend gives (boxes, classes, counts):
+
+* ``prior``: how often people name this class when it is in a photo (log-odds, smoothed towards
+  its COCO supercategory and then towards all classes);
+* ``log_area`` / ``rel_area``: box area of the group's largest member, as a share of the frame
+  (log) and relative to the largest object of the photo (the subject dwarfs the rest);
+* ``centrality``: 1 at the centre of the frame, 0 at the edge;
+* ``log_count``: how many members;
+* ``contact``: the largest share of a member's box (or of the other box, when smaller) that
+  overlaps a person or an animal: what people hold, ride, sit on or play with is part of the
+  action ("a man hitting a ball with a racket", "a cat on a table");
+* ``log_groups``: how many groups compete for a mention.
+
+Weights and priors are fitted by ``bench/caption_salience.py`` on ground-truth annotations and
+human captions of ``../shared/coco-train-mini`` (no model scores involved, so the photos having
+been seen by the detectors does not matter), and written with their provenance to
+``captioning/data/salience.json``. The alt text names groups whose probability is at least the
+file's ``threshold``, most probable first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from captioning.layout import Layout
+from captioning.vocabulary import SUPERCATEGORY
+
+FEATURES: tuple[str, ...] = ("prior", "log_area", "rel_area", "centrality", "log_count", "contact", "log_groups")
+SALIENCE_FILE = Path(__file__).with_name("data") / "salience.json"
+# Classes whose overlap with a group counts as ``contact``.
+ACTORS = frozenset(["person", *(k for k, v in SUPERCATEGORY.items() if v == "animal")])
+_AREA_FLOOR = 1e-4
+
+
+@dataclass(frozen=True)
+class SalienceModel:
+    """Logistic weights over :data:`FEATURES`, class priors (log-odds) and the alt threshold."""
+
+    weights: tuple[float, ...]
+    bias: float
+    prior: Mapping[str, float] = field(default_factory=dict)
+    prior_super: Mapping[str, float] = field(default_factory=dict)
+    prior_global: float = 0.0
+    threshold: float = 0.5
+    source: str = "built-in"
+
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(FEATURES):
+            raise ValueError(f"need {len(FEATURES)} weights, got {len(self.weights)}")
+        object.__setattr__(self, "prior", MappingProxyType(dict(self.prior)))
+        object.__setattr__(self, "prior_super", MappingProxyType(dict(self.prior_super)))
+
+    def class_prior(self, label: str) -> float:
+        if label in self.prior:
+            return self.prior[label]
+        return self.prior_super.get(SUPERCATEGORY.get(label, ""), self.prior_global)
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.bias + sum(w * f for w, f in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(w, 5) for w in self.weights],
+            "bias": round(self.bias, 5),
+            "threshold": self.threshold,
+            "prior_global": round(self.prior_global, 5),
+            "prior_super": {k: round(v, 5) for k, v in sorted(self.prior_super.items())},
+            "prior": {k: round(v, 5) for k, v in sorted(self.prior.items())},
+        }
+
+
+def model_from_dict(data: Mapping[str, Any], *, source: str = "") -> SalienceModel:
+    if list(data["features"]) != list(FEATURES):
+        raise ValueError(f"salience file has features {data['features']}, this code expects {list(FEATURES)}")
+    return SalienceModel(
+        weights=tuple(float(w) for w in data["weights"]),
+        bias=float(data["bias"]),
+        prior={str(k): float(v) for k, v in data.get("prior", {}).items()},
+        prior_super={str(k): float(v) for k, v in data.get("prior_super", {}).items()},
+        prior_global=float(data.get("prior_global", 0.0)),
+        threshold=float(data.get("threshold", 0.5)),
+        source=source,
+    )
+
+
+# Used when the file is missing: salience by size and place alone, roughly the fitted weights.
+FALLBACK = SalienceModel(weights=(1.0, 0.5, 1.0, 0.5, 0.3, 1.0, -0.5), bias=1.5, threshold=0.4)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str = str(SALIENCE_FILE)) -> SalienceModel:
+    file = Path(path)
+    if not file.exists():
+        return FALLBACK
+    data = json.loads(file.read_text())
+    return model_from_dict(data["model"], source=file.name)
+
+
+def group_features(
+    members: Sequence[Sequence[int]], labels: Sequence[str], layout: Layout, model: SalienceModel
+) -> list[list[float]]:
+    """One feature row (:data:`FEATURES`) per group: ``members[g]`` are the instance ids of group
+    ``g`` (those its phrase is about), ``labels[g]`` its class or family noun. ``layout`` gives
+    the instance boxes; only boxes are used, so masks and boxes-only results are judged alike."""
+    box_area = layout.box_area
+    centre_x = (layout.boxes[:, 0] + layout.boxes[:, 2]) / 2
+    centre_y = (layout.boxes[:, 1] + layout.boxes[:, 3]) / 2
+    everyone = [i for ids in members for i in ids]
+    largest = max((float(box_area[i]) for i in everyone), default=0.0) or 1.0
+    actors = [i for ids, label in zip(members, labels, strict=True) if label in ACTORS for i in ids]
+    n_groups = len(members)
+    rows = []
+    for ids, label in zip(members, labels, strict=True):
+        top = max(ids, key=lambda i: (float(box_area[i]), -i))
+        area = float(box_area[top])
+        dist = math.hypot(float(centre_x[top]) - 0.5, float(centre_y[top]) - 0.5)
+        contact = 0.0
+        others = [a for a in actors if a not in set(ids)]
+        if label != "person" and others:  # a crowd is not an action: people get no contact
+            rows_ids, cols_ids = np.asarray(ids), np.asarray(others)
+            inter = layout.box_inter[np.ix_(rows_ids, cols_ids)]
+            smaller = np.minimum(box_area[rows_ids][:, None], box_area[cols_ids][None, :])
+            contact = float(np.max(np.where(smaller > 0, inter / np.where(smaller > 0, smaller, 1.0), 0.0)))
+        rows.append(
+            [
+                model.class_prior(label),
+                math.log(max(area, _AREA_FLOOR)),
+                area / largest,
+                1.0 - min(1.0, 2.0 * dist),
+                math.log(len(ids)),
+                min(1.0, contact),
+                math.log(n_groups),
+            ]
+        )
+    return rows
+
