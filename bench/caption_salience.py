@@ -38,11 +38,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from captioning.analyse import detect_objects, group_objects  # noqa: E402
+from captioning.analyse import detect_objects, group_objects, linked_labels  # noqa: E402
 from captioning.coco import category_names  # noqa: E402
 from captioning.describe import describe  # noqa: E402
 from captioning.evaluate import Image, caption_objects, load_captions, load_images, score  # noqa: E402
 from captioning.layout import Layout, compute_layout  # noqa: E402
+from captioning.relations import find_relations  # noqa: E402
 from captioning.salience import FEATURES, SALIENCE_FILE, SalienceModel, group_features  # noqa: E402
 from captioning.thresholds import GROUND_TRUTH  # noqa: E402
 from captioning.vocabulary import SUPERCATEGORY  # noqa: E402
@@ -60,8 +61,17 @@ def logit(p: float) -> float:
 class Sample:
     """The groups of one image: members, labels, layout and the share of captions naming each."""
 
-    def __init__(self, image_id: int, members: list[tuple[int, ...]], labels: list[str], layout: Layout, y: list[float]):
+    def __init__(
+        self,
+        image_id: int,
+        members: list[tuple[int, ...]],
+        labels: list[str],
+        layout: Layout,
+        y: list[float],
+        linked: set[str],
+    ) -> None:
         self.image_id = image_id
+        self.linked = linked
         self.members = members
         self.labels = labels
         self.layout = layout
@@ -75,12 +85,15 @@ def build_samples(images: list[Image], captions: dict[int, list[str]]) -> list[S
         if not caps:
             continue
         layout = compute_layout(inst)
-        groups = group_objects(detect_objects(inst, GROUND_TRUTH, layout, crowd))
+        objects = detect_objects(inst, GROUND_TRUTH, layout, crowd)
+        groups = group_objects(objects)
+        rank = {i: k for k, i in enumerate(i for g in groups for i in (*g.stated, *g.possible))}
+        linked = linked_labels(groups, find_relations(objects, layout, rank))
         votes = Counter(label for c in caps for label in set(caption_objects(c)))
         members = [g.ids for g in groups]
         labels = [g.label for g in groups]
         y = [votes.get(g.label, 0) / len(caps) for g in groups]
-        out.append(Sample(int(image["id"]), members, labels, layout, y))
+        out.append(Sample(int(image["id"]), members, labels, layout, y, linked))
     return out
 
 
@@ -137,7 +150,7 @@ def design(samples: list[Sample], smoothing: float) -> tuple[np.ndarray, np.ndar
         s_loo = {k: s_loo[k] for k in n_loo}
         cls, sup, glob = _smoothed(defaultdict(float, s_loo), defaultdict(int, n_loo), smoothing)
         model = SalienceModel((0.0,) * len(FEATURES), 0.0, cls, sup, glob)
-        rows.extend(group_features(sample.members, sample.labels, sample.layout, model))
+        rows.extend(group_features(sample.members, sample.labels, sample.layout, model, sample.linked))
         targets.extend(sample.y)
     return np.array(rows), np.array(targets)
 
@@ -213,7 +226,11 @@ def main() -> None:
     coco = json.loads(args.instances.read_text())
     names = category_names(coco["categories"])
     captions = load_captions(args.captions)
-    images = [im for im in load_images(args.instances, None, min_score=0.0, model="coco-annotations") if captions.get(int(im[0]["id"]))]
+    images = [
+        im
+        for im in load_images(args.instances, None, min_score=0.0, model="coco-annotations")
+        if captions.get(int(im[0]["id"]))
+    ]
     samples = build_samples(images, captions)
     table = cross_validate(images, samples, captions, names, args)  # type: ignore[arg-type]
     for row in table:
@@ -223,7 +240,9 @@ def main() -> None:
     pool = [r for r in table if r["recall"] >= best_recall - 0.01]
     chosen = max(pool, key=lambda r: (r["f1"], r["threshold"]))
     model = fit(samples, args.smoothing, args.l2, chosen["threshold"])
-    print(json.dumps({"chosen": chosen, "weights": dict(zip(FEATURES, model.weights, strict=True)), "bias": model.bias}))
+    print(
+        json.dumps({"chosen": chosen, "weights": dict(zip(FEATURES, model.weights, strict=True)), "bias": model.bias})
+    )
     if args.dry_run:
         return
     digest = hashlib.sha256(args.instances.read_bytes()).hexdigest()[:16]

@@ -122,7 +122,7 @@ def generate(n_photos: int, mean_instances: float, seed: int) -> tuple[int, int]
     from captioning.grammar import COCO_LABELS
     from webapp.photos.models import Photo
     from webapp.search.models import SearchTerm
-    from webapp.search.terms import object_terms, word_terms
+    from webapp.search.terms import photo_terms
 
     rng = random.Random(seed)
     users = get_user_model().objects
@@ -144,7 +144,7 @@ def generate(n_photos: int, mean_instances: float, seed: int) -> tuple[int, int]
                 width=640,
                 height=480,
                 status=Photo.Status.DONE,
-                created_at=now - timezone.timedelta(minutes=i),
+                created_at=now - timezone.timedelta(minutes=n_photos - i),  # uploaded in id order
                 model_name="synthetic",
             )
             for i in range(start, min(start + batch, n_photos))
@@ -169,8 +169,8 @@ def generate(n_photos: int, mean_instances: float, seed: int) -> tuple[int, int]
                     {"subject": rng.randrange(k), "predicate": rng.choice(PREDICATES), "object": rng.randrange(k)}
                     for _ in range(rng.choice((0, 0, 1, 2)))
                 ]
-                terms = object_terms(objects, relations)
-                terms.update(word_terms(" ".join(rng.sample(WORDS, 3))))
+                description = {"objects": objects, "relations": relations}
+                terms = photo_terms({"description": description}, " ".join(rng.sample(WORDS, 3)))
                 rows.extend((photo.pk, photo.owner_id, key, count) for key, count in terms.items())
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
@@ -225,14 +225,22 @@ def child(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
 
+    from webapp.search.models import SearchTerm
+
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    n_instances, n_terms = generate(args.photos, args.instances, args.seed)
+    if get_user_model().objects.filter(username="bench").exists():  # --sqlite-file kept from a run
+        n_instances, n_terms = -1, SearchTerm.objects.count()
+    else:
+        n_instances, n_terms = generate(args.photos, args.instances, args.seed)
     built = time.perf_counter() - started
+    load_before = os.getloadavg()[0]
     figures = measure(args.repeat)
+    load_after = os.getloadavg()[0]
     print(
         json.dumps(
             {
@@ -241,6 +249,7 @@ def child(args: argparse.Namespace) -> None:
                 "instances": n_instances,
                 "index_rows": n_terms,
                 "generate_s": round(built, 1),
+                "load_average_1min": [round(load_before, 2), round(load_after, 2)],  # before / after timing
                 "queries": figures,
             }
         )
@@ -254,6 +263,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50, help="timed runs per query")
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--sqlite-file",
+        type=Path,
+        help="keep the SQLite database here and reuse it when it exists (generated once; for trying changes)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -266,7 +280,8 @@ def main() -> None:
         if args.backend in ("sqlite", "both"):
             folder = tmp_path / "sqlite"
             folder.mkdir()
-            results.append(run_child(f"sqlite:///{folder / 'bench.sqlite3'}", folder, args))
+            db = args.sqlite_file.resolve() if args.sqlite_file else folder / "bench.sqlite3"
+            results.append(run_child(f"sqlite:///{db}", folder, args))
         if args.backend in ("postgres", "both"):
             folder = tmp_path / "postgres"
             folder.mkdir()
@@ -275,7 +290,9 @@ def main() -> None:
     for res in results:
         print(
             f"\n{res['database']}: {res['photos']} photos, {res['instances']} instances, "
-            f"{res['index_rows']} index rows (generated in {res['generate_s']} s)"
+            f"{res['index_rows']} index rows (generated in {res['generate_s']} s); "
+            f"1-min load average {res['load_average_1min'][0]} before, {res['load_average_1min'][1]} after timing "
+            f"on {os.cpu_count()} CPUs"
         )
         print(f"  {'query kind':<26} {'p50 ms':>8} {'p95 ms':>8}  runs  matches")
         for kind, fig in res["queries"].items():

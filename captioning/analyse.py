@@ -21,7 +21,7 @@ import numpy as np
 
 from captioning.geometry import position_word, size_words
 from captioning.layout import Layout
-from captioning.model import DetectedObject
+from captioning.model import DetectedObject, Relation
 from captioning.salience import SalienceModel, group_features
 from captioning.thresholds import Certainty, Thresholds
 from captioning.vocabulary import FAMILY
@@ -30,6 +30,7 @@ from segmentation.result import Instances
 # People go first (readers ask "who" before "what"), unless all of them together are this small a
 # share of the frame: a passer-by far behind a bus should not open the description of the bus.
 PEOPLE_FIRST_MIN_AREA = 0.005
+PEOPLE_FIRST_BY_SALIENCE = True
 # A mask with this share of itself inside another mask of the same class is a part or a repeat.
 CONTAINED = 0.85
 CONTAINED_MIN_IOU = 0.3
@@ -201,18 +202,35 @@ def group_objects(objects: tuple[DetectedObject, ...]) -> tuple[Group, ...]:
     return tuple(sorted(groups, key=key))
 
 
-def rank_groups(groups: tuple[Group, ...], layout: Layout, model: SalienceModel) -> tuple[Group, ...]:
+def rank_groups(
+    groups: tuple[Group, ...], layout: Layout, model: SalienceModel, linked: Collection[str] = ()
+) -> tuple[Group, ...]:
     """Groups with :attr:`Group.named` filled in by the salience model, in reading order: stated
     groups first, people first among them when they would be named at all (readers ask "who"
     before "what"; the model says whether the people are more than passers-by), then the most
-    likely to be named; then the "possible" groups in the same order."""
+    likely to be named; then the "possible" groups in the same order. ``linked``: labels of
+    groups in a riding / holding / on relation (see :func:`linked_labels`)."""
     if not groups:
         return groups
-    rows = group_features([g.ids for g in groups], [g.label for g in groups], layout, model)
+    rows = group_features([g.ids for g in groups], [g.label for g in groups], layout, model, linked)
     scored = [replace(g, named=model.probability(row)) for g, row in zip(groups, rows, strict=True)]
 
     def key(g: Group) -> tuple[int, int, float, str]:
-        people_first = g.label == "person" and g.named >= model.threshold and g.area >= PEOPLE_FIRST_MIN_AREA
+        people_first = (
+            PEOPLE_FIRST_BY_SALIENCE
+            and g.label == "person"
+            and g.named >= model.threshold
+            and g.area >= PEOPLE_FIRST_MIN_AREA
+        )
         return (0 if g.stated else 1, 0 if people_first else 1, -g.named, g.label)
 
     return tuple(sorted(scored, key=key))
+
+
+def linked_labels(groups: tuple[Group, ...], relations: Collection[Relation]) -> set[str]:
+    """Labels of the groups that take part in a riding, holding or "on" relation: what is ridden,
+    held or carries something, and what is on something."""
+    label_of = {i: g.label for g in groups for i in (*g.stated, *g.possible)}
+    linked = {label_of[r.object] for r in relations if r.predicate in ("riding", "holding", "on")}
+    linked |= {label_of[r.subject] for r in relations if r.predicate == "on"}
+    return linked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from captioning.analyse import detect_objects, group_objects, rank_groups
+from captioning.analyse import Group, detect_objects, group_objects, linked_labels, rank_groups
 from captioning.layout import compute_layout
 from captioning.model import Description
 from captioning.relations import find_relations
@@ -40,15 +40,22 @@ def describe(
     layout = compute_layout(instances)
     objects = detect_objects(instances, thresholds, layout, crowd)
     salience = salience or load_model()
-    groups = rank_groups(group_objects(objects), layout, salience)
+    groups = group_objects(objects)
+    # Relations first (in the provisional order of size and place, which picks the subject of
+    # symmetric ones): what is ridden, held or carries something counts for salience.
+    relations = find_relations(objects, layout, _rank(groups))
+    linked = linked_labels(groups, relations)
+    groups = rank_groups(groups, layout, salience, linked)
+    rank = _rank(groups)
+    relations = tuple(sorted(relations, key=lambda r: (rank[r.subject], rank[r.object])))
     by_index = {obj.index: obj for obj in objects}
-    rank = {i: k for k, i in enumerate(i for g in groups for i in (*g.stated, *g.possible))}
-    relations = find_relations(objects, layout, rank)
-    label_of = {i: g.label for g in groups for i in (*g.stated, *g.possible)}
-    linked = {label_of[r.object] for r in relations if r.predicate in ("riding", "holding", "on")}
-    linked |= {label_of[r.subject] for r in relations if r.predicate == "on"}
     alt, alt_mentions = write_alt(
         groups, by_index, from_masks=layout.from_masks, linked=linked, threshold=salience.threshold
     )
     long, long_mentions = write_long(groups, by_index, from_masks=layout.from_masks, relations=relations)
     return Description(alt, long, objects, tuple(alt_mentions + long_mentions), relations)
+
+
+def _rank(groups: tuple[Group, ...]) -> dict[int, int]:
+    """Reading order of every mentioned instance."""
+    return {i: k for k, i in enumerate(i for g in groups for i in (*g.stated, *g.possible))}

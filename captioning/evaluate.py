@@ -12,6 +12,10 @@ at ``--min-score`` (the app's segmenter floor, 0.25 by default) and described wi
 ``ssdlite320_mobilenet_v3_large`` for results files). ``--naive T`` scores the baseline that lists
 every detection scoring at least ``T`` ("Two people, a dog and a cup.") instead.
 
+Images without captions are skipped (nothing to compare with), so a file like coco-train-mini,
+where only some images have captions, can be scored as it is. :func:`score` computes the metrics
+for any ``alt_for`` function (``bench/caption_salience.py`` uses it for cross-validation).
+
 Metrics (all over the alt text; objects read with :func:`captioning.vocabulary.find_objects`):
 
 * ``recall``: of the objects named by at least 3 of the 5 human captions, the share the alt names.
@@ -135,9 +139,7 @@ def naive_alt(instances: Instances, min_score: float) -> str:
 Image = tuple[dict[str, Any], Instances, tuple[int, ...], list[dict[str, Any]]]
 
 
-def load_images(
-    instances_path: Path, results_path: Path | None, *, min_score: float, model: str
-) -> list[Image]:
+def load_images(instances_path: Path, results_path: Path | None, *, min_score: float, model: str) -> list[Image]:
     """``(image record, instances, crowd indices, ground-truth annotations)`` per image."""
     coco = json.loads(instances_path.read_text())
     categories = coco["categories"]

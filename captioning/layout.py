@@ -32,6 +32,9 @@ class Layout:
         centre: ``(N, 2)`` mask centroid (box centre without masks or for an empty mask).
         grid: ``(N, h, w)`` bool sampled masks, or ``None`` for boxes-only results.
         cells: ``(N,)`` cells of each sampled mask, or ``None``.
+        extent: ``(N, 4)`` ints ``(r0, r1, c0, c1)``: the rows and columns of the grid where each
+            sampled mask has cells (end exclusive; all 0 for an empty mask), or ``None``. Mask
+            tests work on these windows instead of the whole grid.
 
     Box overlaps of all pairs are computed at once with numpy the first time they are asked for
     (most pairs do not overlap, and a lookup rules them out); mask intersections only for pairs
@@ -43,6 +46,7 @@ class Layout:
     centre: np.ndarray
     grid: np.ndarray | None
     cells: np.ndarray | None
+    extent: np.ndarray | None = None
 
     @cached_property
     def box_inter(self) -> np.ndarray:
@@ -149,7 +153,19 @@ def compute_layout(instances: Instances, *, max_side: int = MAX_SIDE) -> Layout:
         centre[seen, 1] = (row_counts[seen] @ ys) / cells[seen]
     for i in np.flatnonzero(cells < SMALL_CELLS) if step > 1 else ():
         area[i], centre[i] = _exact(masks[i], boxes[i], centre[i])
-    return Layout(boxes, area, centre, grid, cells)
+    return Layout(boxes, area, centre, grid, cells, _extent(row_counts > 0, col_counts > 0))
+
+
+def _extent(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``(r0, r1, c0, c1)`` per mask from which rows / columns hold any cell."""
+    gh, gw = rows.shape[1], cols.shape[1]
+    r0 = rows.argmax(axis=1)
+    r1 = gh - rows[:, ::-1].argmax(axis=1)
+    c0 = cols.argmax(axis=1)
+    c1 = gw - cols[:, ::-1].argmax(axis=1)
+    out = np.stack([r0, r1, c0, c1], axis=1).astype(np.int64)
+    out[~rows.any(axis=1)] = 0
+    return out
 
 
 def _exact(mask: np.ndarray, box: np.ndarray, fallback: np.ndarray) -> tuple[float, np.ndarray]:

@@ -217,35 +217,51 @@ def _next_to_pairs(candidates: Sequence[tuple[float, int, int]], taken: set[int]
 
 
 class _Finder:
+    """Mask tests on windows of the grid: each mask's extent plus one cell (for the dilation),
+    so a test on a small object costs in proportion to its size, not to the frame's."""
+
     def __init__(self, objects: Sequence[DetectedObject], layout: Layout) -> None:
         self.objects = objects
         self.layout = layout
         self.boxes = layout.boxes
-        self._dilated: dict[int, np.ndarray] = {}
+        # Boxes-only layouts have no grid; only the box tests ("next to") run for them.
+        self._grid = layout.grid if layout.grid is not None else np.zeros((0, 1, 1), dtype=bool)
+        self._extent = layout.extent.tolist() if layout.extent is not None else []
+        self._dilated: dict[int, tuple[tuple[int, int, int, int], np.ndarray]] = {}
 
     # -- mask helpers ----------------------------------------------------------------------
-    def grid(self, i: int) -> np.ndarray:
-        assert self.layout.grid is not None
-        return self.layout.grid[i]
+    def window(self, i: int) -> tuple[int, int, int, int]:
+        """``(r0, r1, c0, c1)``: the extent of mask ``i`` plus one cell, clipped to the grid."""
+        return self.dilated(i)[0]
 
-    def dilated(self, i: int) -> np.ndarray:
-        if i not in self._dilated:
-            m = self.grid(i)
+    def dilated(self, i: int) -> tuple[tuple[int, int, int, int], np.ndarray]:
+        """Mask ``i`` grown by one cell (4-neighbours), on its window."""
+        found = self._dilated.get(i)
+        if found is None:
+            gh, gw = self._grid.shape[1:]
+            r0, r1, c0, c1 = self._extent[i]
+            win = (max(0, r0 - 1), min(gh, r1 + 1), max(0, c0 - 1), min(gw, c1 + 1))
+            m = self._grid[i, win[0] : win[1], win[2] : win[3]]
             d = m.copy()
             d[1:] |= m[:-1]
             d[:-1] |= m[1:]
             d[:, 1:] |= m[:, :-1]
             d[:, :-1] |= m[:, 1:]
-            self._dilated[i] = d
-        return self._dilated[i]
+            found = self._dilated[i] = (win, d)
+        return found
 
-    def contact(self, i: int, j: int) -> np.ndarray:
-        """Cells of ``j`` touching or overlapping ``i``."""
-        return self.dilated(i) & self.grid(j)
+    def crop(self, j: int, win: tuple[int, int, int, int]) -> np.ndarray:
+        return self._grid[j, win[0] : win[1], win[2] : win[3]]
 
-    def outline(self, i: int) -> np.ndarray:
-        """Cells just outside the mask of ``i``."""
-        return self.dilated(i) & ~self.grid(i)
+    def contact(self, i: int, j: int) -> tuple[tuple[int, int, int, int], np.ndarray]:
+        """Cells of ``j`` touching or overlapping ``i``, on the window of ``i``."""
+        win, d = self.dilated(i)
+        return win, d & self.crop(j, win)
+
+    def outline(self, i: int) -> tuple[tuple[int, int, int, int], np.ndarray]:
+        """Cells just outside the mask of ``i``, on its window."""
+        win, d = self.dilated(i)
+        return win, d & ~self.crop(i, win)
 
     # -- rules ---------------------------------------------------------------------------------
     def riding(self, p: int, o: int) -> bool:
@@ -259,11 +275,11 @@ class _Finder:
         cp, co = self.layout.centre[p], self.layout.centre[o]
         if not (cp[1] < co[1] and bp[1] < bo[1]):
             return False
-        touch = self.contact(o, p)
-        if touch.sum() < 2:
+        win, touch = self.contact(o, p)
+        if np.count_nonzero(touch) < 2:
             return False
-        rows = np.nonzero(touch)[0]
-        if ((rows + 0.5) / touch.shape[0]).mean() < bp[1] + 0.5 * hp:  # touching in the lower half
+        rows = np.nonzero(touch)[0] + win[0]
+        if ((rows + 0.5) / self._grid.shape[1]).mean() < bp[1] + 0.5 * hp:  # touching in the lower half
             return False
         label = self.objects[o].label
         if label in _GROUND_RIDDEN:
@@ -272,7 +288,8 @@ class _Finder:
 
     def holder(self, o: int, people: Sequence[int]) -> int | None:
         """The one person holding ``o``, or ``None`` (none, or no clear single one)."""
-        outline = self.outline(o).sum()
+        win_o, ring = self.outline(o)
+        outline = np.count_nonzero(ring)
         if outline == 0:
             return None
         scored = []
@@ -290,7 +307,7 @@ class _Finder:
             bo = self.boxes[o]
             if bo[2] < bp[0] or bp[2] < bo[0] or bo[3] < bp[1] or bp[3] < bo[1]:
                 continue
-            touch = int(self.contact(p, o).sum() + (self.outline(o) & self.grid(p)).sum())
+            touch = np.count_nonzero(self.contact(p, o)[1]) + np.count_nonzero(ring & self.crop(p, win_o))
             if touch >= max(2, 0.3 * outline):
                 scored.append((touch, p))
         if not scored:
@@ -308,15 +325,14 @@ class _Finder:
             return False  # the boxes do not even meet
         if self.objects[a].label != "person" and self.layout.area[a] > 1.5 * self.layout.area[b]:
             return False
-        ring = self.outline(a)
-        h = ring.shape[0]
-        middle = int(np.floor(self.layout.centre[a][1] * h))
-        lower = ring.copy()
-        lower[: max(0, middle)] = False
-        cells = int(lower.sum())
+        win, ring = self.outline(a)
+        middle = int(np.floor(self.layout.centre[a][1] * self._grid.shape[1])) - win[0]
+        lower = ring[max(0, middle) :]
+        cells = np.count_nonzero(lower)
         if cells < 3:
             return False
-        return bool((lower & self.grid(b)).sum() >= 0.5 * cells)
+        below = self._grid[b, win[0] + max(0, middle) : win[1], win[2] : win[3]]
+        return bool(np.count_nonzero(lower & below) >= 0.5 * cells)
 
     def occluder(self, a: int, b: int) -> int | None:
         ba, bb = self.boxes[a], self.boxes[b]
@@ -334,10 +350,10 @@ class _Finder:
         cells = max(1, (r1 - r0) * (c1 - c0))
         if cells < 4:
             return None
-        fa = self.grid(a)[r0:r1, c0:c1].sum() / cells
-        fb = self.grid(b)[r0:r1, c0:c1].sum() / cells
+        fa = np.count_nonzero(self._grid[a, r0:r1, c0:c1]) / cells
+        fb = np.count_nonzero(self._grid[b, r0:r1, c0:c1]) / cells
         for front, back, f_front, f_back in ((a, b, fa, fb), (b, a, fb, fa)):
-            if f_front >= 0.4 and f_back <= 0.1 and self.contact(front, back).sum() >= 2:
+            if f_front >= 0.4 and f_back <= 0.1 and np.count_nonzero(self.contact(front, back)[1]) >= 2:
                 if self.boxes[front][3] >= self.boxes[back][3] - 0.05:
                     return front
         return None

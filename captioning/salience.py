@@ -11,6 +11,9 @@ A small logistic model over features of a group that any backend gives (boxes, c
 * ``contact``: the largest share of a member's box (or of the other box, when smaller) that
   overlaps a person or an animal: what people hold, ride, sit on or play with is part of the
   action ("a man hitting a ball with a racket", "a cat on a table");
+* ``linked``: 1 when the masks show the group in a riding, holding or "on" relation
+  (:mod:`captioning.relations`: the horse being ridden, the racket held, the table the food is
+  on); always 0 for boxes-only results, which make no such claims;
 * ``log_groups``: how many groups compete for a mention.
 
 Weights and priors are fitted by ``bench/caption_salience.py`` on ground-truth annotations and
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +39,16 @@ import numpy as np
 from captioning.layout import Layout
 from captioning.vocabulary import SUPERCATEGORY
 
-FEATURES: tuple[str, ...] = ("prior", "log_area", "rel_area", "centrality", "log_count", "contact", "log_groups")
+FEATURES: tuple[str, ...] = (
+    "prior",
+    "log_area",
+    "rel_area",
+    "centrality",
+    "log_count",
+    "contact",
+    "linked",
+    "log_groups",
+)
 SALIENCE_FILE = Path(__file__).with_name("data") / "salience.json"
 # Classes whose overlap with a group counts as ``contact``.
 ACTORS = frozenset(["person", *(k for k, v in SUPERCATEGORY.items() if v == "animal")])
@@ -97,7 +109,7 @@ def model_from_dict(data: Mapping[str, Any], *, source: str = "") -> SalienceMod
 
 
 # Used when the file is missing: salience by size and place alone, roughly the fitted weights.
-FALLBACK = SalienceModel(weights=(1.0, 0.5, 1.0, 0.5, 0.3, 1.0, -0.5), bias=1.5, threshold=0.4)
+FALLBACK = SalienceModel(weights=(0.5, 0.4, 0.7, 1.5, 0.1, 0.3, 0.5, -0.9), bias=1.4, threshold=0.25)
 
 
 @lru_cache(maxsize=4)
@@ -110,11 +122,16 @@ def load_model(path: str = str(SALIENCE_FILE)) -> SalienceModel:
 
 
 def group_features(
-    members: Sequence[Sequence[int]], labels: Sequence[str], layout: Layout, model: SalienceModel
+    members: Sequence[Sequence[int]],
+    labels: Sequence[str],
+    layout: Layout,
+    model: SalienceModel,
+    linked: Collection[str] = (),
 ) -> list[list[float]]:
     """One feature row (:data:`FEATURES`) per group: ``members[g]`` are the instance ids of group
-    ``g`` (those its phrase is about), ``labels[g]`` its class or family noun. ``layout`` gives
-    the instance boxes; only boxes are used, so masks and boxes-only results are judged alike."""
+    ``g`` (those its phrase is about), ``labels[g]`` its class or family noun, ``linked`` the
+    labels of groups in a riding / holding / on relation. Sizes and places come from the boxes
+    of ``layout``, so masks and boxes-only results are judged alike."""
     box_area = layout.box_area
     centre_x = (layout.boxes[:, 0] + layout.boxes[:, 2]) / 2
     centre_y = (layout.boxes[:, 1] + layout.boxes[:, 3]) / 2
@@ -142,8 +159,8 @@ def group_features(
                 1.0 - min(1.0, 2.0 * dist),
                 math.log(len(ids)),
                 min(1.0, contact),
+                1.0 if label in linked else 0.0,
                 math.log(n_groups),
             ]
         )
     return rows
-

@@ -183,7 +183,14 @@ def write_long(
             sentences.append([("possibly ", None), *_members(group.label, possible, from_masks)])
     by_group = {i: g for g in groups for i in (*g.stated, *g.possible)}
     for relation in relations:
-        sentences.append(_relation(relation, objects, by_group))
+        sentence = _relation(relation, objects, by_group)
+        first, link = sentence[0]
+        previous = "".join(t for t, _ in sentences[-1]).rstrip(". ").lower() if sentences else ""
+        if first.startswith("one of the ") and previous.endswith(" one"):
+            # "... and a large one. One of the people is riding ..." repeats "one": say
+            # "Among the people, one is riding ..." instead.
+            sentence = [(f"among {first.removeprefix('one of ')}, ", None), ("one", link), *sentence[1:]]
+        sentences.append(sentence)
     if not from_masks:
         sentences.append([(BOXES_NOTE, None)])
     return assemble(sentences, "long_description")

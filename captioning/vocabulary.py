@@ -195,8 +195,25 @@ for _label, (_one, _many) in NOUNS.items():
     WORD_TO_LABEL.setdefault(_many.lower(), _label)
 # Phrases that contain a class word: "fire truck" is a truck, "baseball player" is a person (the
 # "player" is counted on its own) and not a ball, "bus stop" is not a bus.
-WORD_TO_LABEL.update({"fire truck": "truck", "computer monitor": "tv", "train tracks": "train"})
-WORD_TO_LABEL.update(dict.fromkeys(["baseball player", "tennis player", "frisbee player", "soccer player"], "person"))
+WORD_TO_LABEL.update(
+    {"fire truck": "truck", "computer monitor": "tv", "computer monitors": "tv", "train tracks": "train"}
+)
+# Compound nouns whose last word is another class: a "motor bike" is a motorcycle, not a bicycle;
+# "microwave ovens" are microwaves, a "toaster oven" is what COCO calls a toaster.
+WORD_TO_LABEL.update(
+    dict.fromkeys(["motor bike", "motor bikes", "dirt bike", "dirt bikes", "motor cycle", "motor cycles"], "motorcycle")
+)
+WORD_TO_LABEL.update(dict.fromkeys(["microwave oven", "microwave ovens"], "microwave"))
+WORD_TO_LABEL.update(dict.fromkeys(["toaster oven", "toaster ovens"], "toaster"))
+WORD_TO_LABEL.update(
+    dict.fromkeys(
+        [
+            *("baseball player", "baseball players", "tennis player", "tennis players", "frisbee player"),
+            *("soccer player", "soccer players", "baseball pitcher", "baseball batter"),
+        ],
+        "person",
+    )
+)
 WORD_TO_LABEL.pop("orange")  # the colour far more often than the fruit: see find_objects
 # "" = not an object
 WORD_TO_LABEL.update(dict.fromkeys(["baseball game", "baseball field", "tennis court"], ""))

@@ -165,7 +165,8 @@ def build_sharpmask_multipathnet(
         missing = [s for s in REQUIRED_STAGES if s not in stored.stages]
         if missing:
             raise IncompatibleWeights(
-                f"{path} holds an unfinished {BACKEND_NAME} model (stages trained: {', '.join(stored.stages) or 'none'}; "
+                f"{path} holds an unfinished {BACKEND_NAME} model "
+                f"(stages trained: {', '.join(stored.stages) or 'none'}; "
                 f"missing: {', '.join(missing)}). Continue training with "
                 f"`python -m segmentation.fair.train --stage {missing[0]} --out {path.parent}`.",
                 (),

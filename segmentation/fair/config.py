@@ -45,7 +45,8 @@ class FairConfig:
     Attributes (DeepMask / SharpMask): see the module docstring for ``i_sz``, ``o_sz``,
     ``g_sz``, ``scales``. ``reduce_channels`` (1x1 conv after ``c4``) and ``embed_dim`` (the
     shared 512-d "head C" vector; ``reduce_channels`` is 64, half the released code's 128: it halves
-    the parameters and the CPU cost of the dense "FC" layer, which dominates inference), ``score_hidden`` (1024), ``k_m`` (channels of the mask
+    the parameters and the CPU cost of the dense "FC" layer, which dominates inference),
+    ``score_hidden`` (1024), ``k_m`` (channels of the mask
     encoding, halved by each of the 4 refinement modules; ``k_s = k_m``), ``skip_hidden``
     (first skip conv width per module), ``upsample`` (``"nearest"`` as the released code, or
     ``"bilinear"``), ``padding_mode`` of the refinement convs.
@@ -158,8 +159,8 @@ class FairConfig:
 PRESETS: dict[str, dict[str, Any]] = {
     "mobilenet_v3_large": {},
     "resnet50": dict(trunk="resnet50", image_mean=(0.485, 0.456, 0.406), image_std=(0.229, 0.224, 0.225)),
-    # Spec §6.4: 32 px masks (64 px patches), 2x2 "FC", 8x8 -> 16x16 DeepMask masks, k_m 16,
-    # 2 foveal regions, 2 integral-loss heads, three scales, a trainable trunk.
+    # Spec §6.4: 32 px masks (64 px patches), 2x2 "FC", 8x8 -> 16x16 DeepMask masks, k_m 32,
+    # 2 foveal regions, 2 integral-loss heads, five scales (objects of 10-40 px), a trainable trunk.
     "tiny": dict(
         trunk="tiny",
         freeze_trunk=False,
@@ -170,9 +171,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         embed_dim=64,
         score_hidden=64,
         dropout=0.0,
-        k_m=16,
+        k_m=32,
         skip_hidden=(16, 16, 16, 16),
-        scales=(0.5, 1.0, 2.0),
+        scales=tuple(2.0**e for e in (-1.0, -0.5, 0.0, 0.5, 1.0)),
         n_proposals=30,
         mpn_regions=(1.0, 2.0),
         mpn_pool=4,

@@ -106,7 +106,11 @@ def _window(cx: float, cy: float, side: float) -> tuple[float, float, float, flo
 
 
 def sample_deepmask_batch(
-    source: CocoSource, config: FairConfig, rng: np.random.Generator, batch_size: int, label_size: int,
+    source: CocoSource,
+    config: FairConfig,
+    rng: np.random.Generator,
+    batch_size: int,
+    label_size: int,
     positives_only: bool = False,
 ) -> dict[str, torch.Tensor]:
     """A batch of patches. Returns ``patches float (B, 3, P, P)`` in ``[0, 1]``
@@ -261,8 +265,15 @@ def make_synthetic_coco(
             bbox = [float(v) for v in mask_utils.toBbox(rle)]
             rle["counts"] = rle["counts"].decode("ascii")
             annotations.append(
-                {"id": len(annotations) + 1, "image_id": i + 1, "category_id": cat_id, "segmentation": rle,
-                 "area": float(mask.sum()), "bbox": bbox, "iscrowd": 0}
+                {
+                    "id": len(annotations) + 1,
+                    "image_id": i + 1,
+                    "category_id": cat_id,
+                    "segmentation": rle,
+                    "area": float(mask.sum()),
+                    "bbox": bbox,
+                    "iscrowd": 0,
+                }
             )
         name = f"{i + 1:06d}.png"
         canvas.save(out / "images" / name)

@@ -83,7 +83,12 @@ def mask_boxes(binary: torch.Tensor, windows: torch.Tensor, image_hw: tuple[int,
     cell_w = (windows[:, 2] - windows[:, 0]) / size
     cell_h = (windows[:, 3] - windows[:, 1]) / size
     boxes = torch.stack(
-        [windows[:, 0] + c0 * cell_w, windows[:, 1] + r0 * cell_h, windows[:, 0] + c1 * cell_w, windows[:, 1] + r1 * cell_h],
+        [
+            windows[:, 0] + c0 * cell_w,
+            windows[:, 1] + r0 * cell_h,
+            windows[:, 0] + c1 * cell_w,
+            windows[:, 1] + r1 * cell_h,
+        ],
         dim=1,
     )
     h, w = image_hw

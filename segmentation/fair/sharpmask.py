@@ -76,12 +76,14 @@ class SharpMaskRefinement(nn.Module):
         self.encode = nn.Linear(config.embed_dim, config.k_m * config.f_sz * config.f_sz)
         channels = dict(zip(("c1", "c2", "c3", "c4"), config.trunk_channels, strict=True))
         self.refiners = nn.ModuleList(
-            RefineModule(
-                channels[level], config.skip_hidden[m], config.k_m >> m, config.upsample, config.padding_mode
-            )
+            RefineModule(channels[level], config.skip_hidden[m], config.k_m >> m, config.upsample, config.padding_mode)
             for m, level in enumerate(LEVELS)
         )
         self.final = _conv(config.k_m >> 4, 1, config.padding_mode)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):  # He init: ~20 ReLU convs deep, thin channels at the end
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+                nn.init.zeros_(m.bias)
 
     def skip_maps(self, features: dict[str, torch.Tensor]) -> list[torch.Tensor]:
         """Skip-path outputs over whole maps: ``[(B, k_m/2, H/16, W/16), (B, k_m/4, H/8, W/8), ...]``."""

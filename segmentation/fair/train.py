@@ -277,17 +277,29 @@ def _load_stage_result(out: Path, stage: str, device: torch.device) -> FairModel
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m segmentation.fair.train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m segmentation.fair.train",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--stage", choices=(*STAGES, "all"), default="all")
     parser.add_argument("--images", type=Path, required=True, help="folder with the images")
     parser.add_argument("--instances", type=Path, required=True, help="COCO instances JSON")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "fair" / "coco", help="run folder")
     parser.add_argument("--config", default="mobilenet_v3_large", help="preset: mobilenet_v3_large, resnet50, tiny")
-    parser.add_argument("--trunk-weights", type=Path, default=None,
-                        help="SSDLite (mobilenet) or Mask R-CNN (resnet50) state dict for the trunk")
-    parser.add_argument("--steps", type=int, nargs=3, default=(3000, 1000, 1500), metavar=("DM", "SM", "MPN"),
-                        help="steps of each stage (default 3000 1000 1500)")
+    parser.add_argument(
+        "--trunk-weights",
+        type=Path,
+        default=None,
+        help="SSDLite (mobilenet) or Mask R-CNN (resnet50) state dict for the trunk",
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        nargs=3,
+        default=(3000, 1000, 1500),
+        metavar=("DM", "SM", "MPN"),
+        help="steps of each stage (default 3000 1000 1500)",
+    )
     parser.add_argument("--batch-size", type=int, default=32, help="patches per DeepMask/SharpMask step")
     parser.add_argument("--images-per-step", type=int, default=2, help="images per MultiPathNet step")
     parser.add_argument("--lr", type=float, nargs=3, default=(1e-3, 1e-3, 1e-3), metavar=("DM", "SM", "MPN"))
@@ -295,8 +307,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--weight-decay", type=float, default=0.0)
     parser.add_argument("--score-weight", type=float, default=1 / 32, help="objectness loss weight (paper: 1/32)")
     parser.add_argument("--mpn-proposals", type=int, default=100, help="cached proposals per image for stage 3")
-    parser.add_argument("--mpn-proposal-scales", type=float, nargs="*", default=None,
-                        help="scales for those proposals (default: the config's)")
+    parser.add_argument(
+        "--mpn-proposal-scales",
+        type=float,
+        nargs="*",
+        default=None,
+        help="scales for those proposals (default: the config's)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--deterministic", action="store_true", help="torch.use_deterministic_algorithms(True)")
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
@@ -314,8 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     device = torch.device(args.device)
     progress = not args.no_progress
     source = CocoSource(args.images, args.instances)
-    print(f"{len(source)} images, {sum(map(len, source.anns))} usable objects, {len(source.labels)} classes",
-          file=sys.stderr)
+    print(
+        f"{len(source)} images, {sum(map(len, source.anns))} usable objects, {len(source.labels)} classes",
+        file=sys.stderr,
+    )
     stages = STAGES if args.stage == "all" else (args.stage,)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -328,7 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = make_config(args.config)
             model = FairModel(config)
             if config.trunk != "tiny":
-                trunk_weights = args.trunk_weights or (DEFAULT_TRUNK_WEIGHTS if config.trunk == "mobilenet_v3_large" else None)
+                trunk_weights = args.trunk_weights or (
+                    DEFAULT_TRUNK_WEIGHTS if config.trunk == "mobilenet_v3_large" else None
+                )
                 if trunk_weights is None:
                     raise SystemExit("--trunk-weights is required for the resnet50 trunk (a Mask R-CNN state dict)")
                 init_trunk_from_file(model.trunk, config, trunk_weights)
@@ -343,11 +364,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return {k: v.to(device) for k, v in batch.items()}
 
         if stage == "deepmask":
-            def loss_fn(r: np.random.Generator) -> torch.Tensor:
+
+            def loss_fn(r: np.random.Generator, model: FairModel = model, config: FairConfig = config) -> torch.Tensor:
                 batch = sample_deepmask_batch(source, config, r, args.batch_size, config.g_sz)
                 return deepmask_loss(model, to_device(batch), args.score_weight)
         elif stage == "sharpmask":
-            def loss_fn(r: np.random.Generator) -> torch.Tensor:
+
+            def loss_fn(r: np.random.Generator, model: FairModel = model, config: FairConfig = config) -> torch.Tensor:
                 batch = sample_deepmask_batch(source, config, r, args.batch_size, config.i_sz, positives_only=True)
                 return sharpmask_loss(model, to_device(batch))
         else:
@@ -357,25 +380,42 @@ def main(argv: Sequence[str] | None = None) -> int:
             elif cache.is_file() and args.resume:
                 proposals = torch.load(cache, map_location="cpu", weights_only=True)
             else:
-                proposals = compute_proposals(model, source, args.mpn_proposals, args.mpn_proposal_scales, device, progress)
+                proposals = compute_proposals(
+                    model, source, args.mpn_proposals, args.mpn_proposal_scales, device, progress
+                )
                 torch.save(proposals, cache)
 
-            def loss_fn(r: np.random.Generator) -> torch.Tensor:
+            def loss_fn(
+                r: np.random.Generator, model: FairModel = model, proposals: dict[int, torch.Tensor] = proposals
+            ) -> torch.Tensor:
                 picks = r.integers(len(source), size=args.images_per_step)
                 return mpn_loss(model, source, [int(i) for i in picks], proposals, r, device)
 
         losses = run_stage(
-            model, params, loss_fn, steps=steps, lr=lr, rng=rng, optimizer=args.optimizer,
-            weight_decay=args.weight_decay, checkpoint=out / f"stage_{stage}.ckpt",
-            checkpoint_every=args.checkpoint_every, resume=args.resume, progress=progress, desc=stage,
+            model,
+            params,
+            loss_fn,
+            steps=steps,
+            lr=lr,
+            rng=rng,
+            optimizer=args.optimizer,
+            weight_decay=args.weight_decay,
+            checkpoint=out / f"stage_{stage}.ckpt",
+            checkpoint_every=args.checkpoint_every,
+            resume=args.resume,
+            progress=progress,
+            desc=stage,
         )
         model.config = config.with_stage(stage)
         for earlier in STAGES[:index]:
             model.config = model.config.with_stage(earlier)
         save_weights(model.cpu(), out / f"{stage}.pth")
         tail = float(np.mean(losses[-50:])) if losses else math.nan
-        print(f"{stage}: {steps} steps, last-50 mean loss {tail:.4f}, {time.perf_counter() - t0:.0f} s -> {out / f'{stage}.pth'}",
-              file=sys.stderr)
+        print(
+            f"{stage}: {steps} steps, last-50 mean loss {tail:.4f}, "
+            f"{time.perf_counter() - t0:.0f} s -> {out / f'{stage}.pth'}",
+            file=sys.stderr,
+        )
         if stage == "multipathnet":
             save_weights(model, out / FINAL_WEIGHTS)
             print(f"weights for SEGMENTER_WEIGHTS: {out / FINAL_WEIGHTS}", file=sys.stderr)

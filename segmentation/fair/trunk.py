@@ -82,12 +82,19 @@ def _tiny_body(channels: tuple[int, int, int, int]) -> nn.Sequential:
     for c in channels:
         layers.append(
             nn.Sequential(
-                nn.Conv2d(previous, c, 3, stride=2, padding=1), nn.ReLU(inplace=True), nn.Conv2d(c, c, 3, padding=1),
+                nn.Conv2d(previous, c, 3, stride=2, padding=1),
+                nn.ReLU(inplace=True),
+                nn.Conv2d(c, c, 3, padding=1),
                 nn.ReLU(inplace=True),
             )
         )
         previous = c
-    return nn.Sequential(*layers)
+    body = nn.Sequential(*layers)
+    for m in body.modules():
+        if isinstance(m, nn.Conv2d):  # He init keeps activations alive through the 8 ReLU convs
+            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+    return body
 
 
 def build_trunk(config: FairConfig) -> Trunk:
@@ -125,5 +132,7 @@ def init_trunk_from_file(trunk: Trunk, config: FairConfig, path: str | os.PathLi
     target = trunk.body.state_dict()
     missing = [k for k in target if k not in source]
     if missing:
-        raise ValueError(f"{os.fspath(path)} lacks {len(missing)} trunk tensors for {config.trunk} (e.g. {missing[:3]})")
+        raise ValueError(
+            f"{os.fspath(path)} lacks {len(missing)} trunk tensors for {config.trunk} (e.g. {missing[:3]})"
+        )
     trunk.body.load_state_dict({k: source[k] for k in target}, strict=True)

@@ -40,7 +40,7 @@ def _iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root: Path = tmp_path_factory.mktemp("synthetic")
-    instances = make_synthetic_coco(root, n_images=6, seed=0)
+    instances = make_synthetic_coco(root, n_images=4, seed=0)
     source = CocoSource(root / "images", instances)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
@@ -48,9 +48,12 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         cfg = model.config
         rng = np.random.default_rng(0)
         dm_losses = run_stage(
-            model, stage_params(model, "deepmask"),
-            lambda r: deepmask_loss(model, sample_deepmask_batch(source, cfg, r, 32, cfg.g_sz), 1.0),
-            steps=300, lr=2e-3, rng=rng,
+            model,
+            stage_params(model, "deepmask"),
+            lambda r: deepmask_loss(model, sample_deepmask_batch(source, cfg, r, 16, cfg.g_sz), 1.0),
+            steps=200,
+            lr=2e-3,
+            rng=rng,
         )
         evaluation = sample_deepmask_batch(source, cfg, np.random.default_rng(99), 64, cfg.i_sz)
         pos = evaluation["is_object"] > 0.5
@@ -71,21 +74,26 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                 coverage.append(_iou(pasted, gt[None].expand_as(pasted)).max().item() if len(pasted) else 0.0)
 
         sm_losses = run_stage(
-            model, stage_params(model, "sharpmask"),
-            lambda r: sharpmask_loss(
-                model, sample_deepmask_batch(source, cfg, r, 32, cfg.i_sz, positives_only=True)
-            ),
-            steps=120, lr=2e-3, rng=rng,
+            model,
+            stage_params(model, "sharpmask"),
+            lambda r: sharpmask_loss(model, sample_deepmask_batch(source, cfg, r, 16, cfg.i_sz, positives_only=True)),
+            steps=100,
+            lr=2e-3,
+            rng=rng,
         )
         with torch.no_grad():
             sm_masks = sharpmask_logits(model, evaluation["patches"]) > 0
         sm_iou = _iou(sm_masks[pos], labels[pos]).mean().item()
 
         mpn_losses = run_stage(
-            model, stage_params(model, "multipathnet"),
-            lambda r: mpn_loss(model, source, [int(i) for i in r.integers(len(source), size=2)], {}, r,
-                               torch.device("cpu")),
-            steps=150, lr=2e-3, rng=rng,
+            model,
+            stage_params(model, "multipathnet"),
+            lambda r: mpn_loss(
+                model, source, [int(i) for i in r.integers(len(source), size=1)], {}, r, torch.device("cpu")
+            ),
+            steps=100,
+            lr=2e-3,
+            rng=rng,
         )
         correct = []
         with torch.no_grad():
@@ -95,8 +103,18 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                 features, _ = model.padded_features(model.normalize(image[None]), 1.0)
                 probs = FovealClassifier.probabilities(model.multipathnet(features, boxes, image.shape[-2:], cfg.pad))
                 correct.extend((probs[:, 1:].argmax(1) + 1 == labels_).tolist())
-    return dict(dm_losses=dm_losses, dm_iou=dm_iou, score_acc=score_acc, coverage=coverage, sm_losses=sm_losses,
-                sm_iou=sm_iou, mpn_losses=mpn_losses, correct=correct, model=model, source=source)
+    return dict(
+        dm_losses=dm_losses,
+        dm_iou=dm_iou,
+        score_acc=score_acc,
+        coverage=coverage,
+        sm_losses=sm_losses,
+        sm_iou=sm_iou,
+        mpn_losses=mpn_losses,
+        correct=correct,
+        model=model,
+        source=source,
+    )
 
 
 def test_deepmask_overfits_patches(trained: dict) -> None:
@@ -106,7 +124,7 @@ def test_deepmask_overfits_patches(trained: dict) -> None:
 
 
 def test_top5_proposals_cover_every_object(trained: dict) -> None:
-    assert len(trained["coverage"]) >= 6
+    assert len(trained["coverage"]) >= 4
     assert min(trained["coverage"]) > 0.5, trained["coverage"]
 
 

@@ -43,7 +43,10 @@ def test_patch_mode_shapes() -> None:
     patches = torch.rand(3, 3, cfg.patch_size, cfg.patch_size)
     features = model.trunk(model.normalize(patches))
     assert {k: tuple(v.shape) for k, v in features.items()} == {
-        "c1": (3, 8, 32, 32), "c2": (3, 16, 16, 16), "c3": (3, 32, 8, 8), "c4": (3, 64, 4, 4)
+        "c1": (3, 8, 32, 32),
+        "c2": (3, 16, 16, 16),
+        "c3": (3, 32, 8, 8),
+        "c4": (3, 64, 4, 4),
     }
     emb = model.deepmask.embed_patches(features["c4"])
     assert emb.shape == (3, cfg.embed_dim)
@@ -78,8 +81,10 @@ def test_full_image_head_equals_patch_head_at_every_cell(preset: str) -> None:
 def test_skip_gather_equals_slices_of_the_skip_maps() -> None:
     model = tiny_model()
     h, w = 5, 7  # c4 cells
-    features = {f"c{k}": torch.randn(1, c, h * 2 ** (4 - k), w * 2 ** (4 - k))
-                for k, c in zip((1, 2, 3, 4), model.config.trunk_channels, strict=True)}
+    features = {
+        f"c{k}": torch.randn(1, c, h * 2 ** (4 - k), w * 2 ** (4 - k))
+        for k, c in zip((1, 2, 3, 4), model.config.trunk_channels, strict=True)
+    }
     maps = model.sharpmask.skip_maps(features)
     rows, cols = torch.tensor([0, 2, 3]), torch.tensor([4, 1, 5])
     crops = model.sharpmask.window_skips(maps, rows, cols)
@@ -89,8 +94,10 @@ def test_skip_gather_equals_slices_of_the_skip_maps() -> None:
         for n, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
             torch.testing.assert_close(crop[n], full[0, :, i * k : (i + f) * k, j * k : (j + f) * k])
     # A patch's central crop is the same slice: a patch whose map starts one c4 cell earlier.
-    patch_maps = [mp[..., (2 - 1) * (1 << m) : (2 + f + 1) * (1 << m), (1 - 1) * (1 << m) : (1 + f + 1) * (1 << m)]
-                  for m, mp in enumerate(maps)]
+    patch_maps = [
+        mp[..., (2 - 1) * (1 << m) : (2 + f + 1) * (1 << m), (1 - 1) * (1 << m) : (1 + f + 1) * (1 << m)]
+        for m, mp in enumerate(maps)
+    ]
     patch = model.sharpmask.patch_skips(patch_maps)
     gathered = model.sharpmask.window_skips(maps, torch.tensor([2]), torch.tensor([1]))
     for a, b in zip(patch, gathered, strict=True):
@@ -171,8 +178,17 @@ def test_training_is_seeded_and_resume_continues_exactly(tmp_path: Path) -> None
                 raise KeyboardInterrupt("simulated crash")
             return deepmask_loss(model, sample_deepmask_batch(source, model.config, r, 4, model.config.g_sz), 1.0)
 
-        losses = run_stage(model, stage_params(model, "deepmask"), loss_fn, steps=6, lr=1e-3, rng=rng,
-                           checkpoint=checkpoint, checkpoint_every=3, resume=resume)
+        losses = run_stage(
+            model,
+            stage_params(model, "deepmask"),
+            loss_fn,
+            steps=6,
+            lr=1e-3,
+            rng=rng,
+            checkpoint=checkpoint,
+            checkpoint_every=3,
+            resume=resume,
+        )
         return losses, model
 
     full_losses, full = run(None)

@@ -1,9 +1,11 @@
 """The search index: one row per (photo, term) with the photo's count for that term.
 
 One narrow table answers every query form (label, count, size, place, supercategory, relation,
-alt-text word) with the same indexed lookup ``(owner, key, count) -> photo``; see ``terms.py``
-for the keys. Rows are derived data: ``services.index_photo`` rewrites a photo's rows, and
-``manage.py rebuild_search_index`` rebuilds them all.
+alt-text word, and through the ``*`` key, negations) with the same indexed lookup
+``(owner, key) -> photo, count``; see ``terms.py`` for the keys. A query is answered from this
+table alone (``services``), and only the photos of one page are read from ``Photo``. Rows are
+derived data: ``services.index_photo`` rewrites a photo's rows, and ``manage.py
+rebuild_search_index`` rebuilds them all.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ class SearchTerm(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["photo", "key"], name="search_term_photo_key")]
-        indexes = [models.Index(fields=["owner", "key", "count", "photo"], name="search_term_lookup")]
+        # Covering and in photo order: a key's photos come newest first (``photo_id`` DESC) for a
+        # page, set operations merge ordered lists, and counts are index-only scans.
+        indexes = [models.Index(fields=["owner", "key", "photo", "count"], name="search_term_key_photo")]
 
     def __str__(self) -> str:
         return f"{self.photo_id} {self.key}={self.count}"

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from captioning.grammar import NOUNS
-from webapp.search.terms import relation_key, subject_key
+from webapp.search.terms import VERTICAL_PLACES, place_suffix, relation_key, subject_key
 from webapp.search.vocabulary import (
     MAX_NOUN_WORDS,
     NARROWER_THAN_LABEL,
@@ -133,6 +133,16 @@ def _noun(kind: str, name: str, plural: bool) -> str:
         return SUPER_NAMES[name][1 if plural else 0]
     singular, plural_form = NOUNS.get(name, (name, name + "s"))
     return plural_form if plural else singular
+
+
+def _where(places: list[str]) -> str:
+    """``["left"]`` -> ``"on the left"``; ``["top", "left"]`` -> ``"at the top left"``; ``[]`` -> ``""``."""
+    if not places:
+        return ""
+    if len(places) > 1:
+        return f"at the {' '.join(places)}"
+    place = places[0]
+    return f"{'on' if place in ('left', 'right') else 'in' if place == 'centre' else 'at'} the {place}"
 
 
 def _count_text(low: int, high: int | None, kind: str, name: str, extra: str = "") -> str:
@@ -315,21 +325,24 @@ class _Parser:
         return kind, name, phrase
 
     def parse_place(self) -> list[str]:
+        """Places of the thing just read: ``on the left``, ``top left``, ``on the left at the top``."""
         places: list[str] = []
-        start = self.i
-        if self.peek() in ("on", "in", "at", "to"):
-            self.i += 1
-            if self.peek() == "the":
+        while True:
+            start = self.i
+            if self.peek() in ("on", "in", "at", "to"):
                 self.i += 1
-        while self.peek() in PLACE_WORDS:
-            places.append(PLACE_WORDS[self.peek()])
-            self.i += 1
-        if not places or self.peek() == "of":  # "on top of a couch" is a relation
-            self.i = start
-            return []
-        if self.peek() in ("side", "corner", "half", "edge"):
-            self.i += 1
-        return list(dict.fromkeys(places))
+                if self.peek() == "the":
+                    self.i += 1
+            found = []
+            while self.peek() in PLACE_WORDS:
+                found.append(PLACE_WORDS[self.peek()])
+                self.i += 1
+            if not found or self.peek() == "of":  # "on top of a couch" is a relation
+                self.i = start
+                return list(dict.fromkeys(places))
+            if self.peek() in ("side", "corner", "half", "edge"):
+                self.i += 1
+            places.extend(found)
 
     def parse_term(self) -> Node | None:
         start = self.i
@@ -358,48 +371,49 @@ class _Parser:
         base = subject_key(kind, name)
         places = self.parse_place()
         relation = self.parse_relation()
-
+        # One instance's size and places make one key (``o:dog@large@left``): "large dog on the
+        # left" counts the dogs that are both large and on the left.
+        together = [
+            *[p for p in places if p in VERTICAL_PLACES][:1],
+            *[p for p in places if p not in VERTICAL_PLACES][:1],
+        ]
+        apart = [p for p in places if p not in together]  # a second place of one axis ("left right")
         nodes: list[Node] = []
         if relation is not None:
-            predicate, (okind, oname) = relation
-            key = relation_key(base, predicate, subject_key(okind, oname))
-            obj = (
-                f"{predicate} {'an' if _noun(okind, oname, False)[0] in 'aeiou' else 'a'} {_noun(okind, oname, False)}"
-            )
-            text = _count_text(low, high, kind, name)
-            nodes.append(Atom(key, low, high, f"{text} {obj}"))
-            if size:
-                nodes.append(Atom(f"{base}@{size}", 1, None, _count_text(1, None, kind, name, size)))
-        elif size:
-            nodes.append(Atom(f"{base}@{size}", low, high, _count_text(low, high, kind, name, size)))
-        elif places:
-            pass  # the count goes to the (first) place below
+            predicate, (okind, oname), osize = relation
+            subject = base + (f"@{size}" if size else "")
+            key = relation_key(subject, predicate, subject_key(okind, oname) + (f"@{osize}" if osize else ""))
+            noun = f"{osize} {_noun(okind, oname, False)}" if osize else _noun(okind, oname, False)
+            obj = f"{predicate} {'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+            nodes.append(Atom(key, low, high, f"{_count_text(low, high, kind, name, size or '')} {obj}"))
+            apart = places  # places are not stored per relation: some such thing is there
         else:
-            nodes.append(Atom(base, low, high, _count_text(low, high, kind, name)))
-        for n, place in enumerate(places):
-            on_place = place in ("left", "right")
-            where = f"{'on' if on_place else 'in' if place == 'centre' else 'at'} the {place}"
-            counted = n == 0 and relation is None and size is None
-            plow, phigh = (low, high) if counted else (1, None)
-            if counted and low == 0:
-                plow, phigh = 0, high
-            nodes.append(Atom(f"{base}@{place}", plow, phigh, f"{_count_text(plow, phigh, kind, name)} {where}"))
+            key = base + place_suffix(size, together)
+            text = _count_text(low, high, kind, name, size or "")
+            nodes.append(Atom(key, low, high, f"{text} {_where(together)}".strip()))
+        for place in apart:
+            nodes.append(Atom(f"{base}@{place}", 1, None, f"{_count_text(1, None, kind, name)} {_where([place])}"))
         return nodes[0] if len(nodes) == 1 else All(tuple(nodes))
 
-    def parse_relation(self) -> tuple[str, tuple[str, str]] | None:
+    def parse_relation(self) -> tuple[str, tuple[str, str], str | None] | None:
+        """(predicate, (kind, name) of the object, the object's size or None), or None."""
         start = self.i
         found = self.match_phrase(RELATION_PHRASES, 3)
         if found is None:
             return None
         phrase, n = found
         self.i += n
+        size = None
+        while self.peek() in ("a", "an", "the", "some", "any"):
+            self.i += 1
         while self.peek() in SIZE_WORDS:
-            self.i += 1  # a size of the relation's object is not stored per relation
+            size = SIZE_WORDS[self.peek()]
+            self.i += 1
         thing = self.parse_thing()
         if thing is None:
             self.i = start
             return None
-        return RELATION_PHRASES[phrase], (thing[0], thing[1])
+        return RELATION_PHRASES[phrase], (thing[0], thing[1]), size
 
     def parse_word(self) -> Node | None:
         token = self.tokens[self.i]

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from webapp.photos.models import Photo
 from webapp.search.models import SearchTerm
-from webapp.search.query import All, Atom, Node, Not, ParsedQuery, QueryError, atoms, parse
+from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
+from webapp.search.sql import count_matches, matching_ids
 from webapp.search.terms import photo_terms
 from webapp.search.vocabulary import KNOWN_WORDS
 
@@ -93,30 +93,6 @@ class SearchResult:
         return f"{self.total} photo{'s' if self.total != 1 else ''} found"
 
 
-def _lookup(owner_id: int, key: str, low: int, high: int | None) -> Q:
-    terms = SearchTerm.objects.filter(owner_id=owner_id, key=key, count__gte=low)
-    if high is not None:
-        terms = terms.filter(count__lte=high)
-    return Q(pk__in=terms.values("photo_id"))
-
-
-def compile_node(node: Node, owner_id: int) -> Q:
-    """The tree as a ``Photo`` filter. A photo without a key has count 0 for it."""
-    if isinstance(node, Atom):
-        if node.low >= 1:
-            return _lookup(owner_id, node.key, node.low, node.high)
-        if node.high is None:
-            return Q()
-        return ~_lookup(owner_id, node.key, node.high + 1, None)
-    if isinstance(node, Not):
-        return ~compile_node(node.child, owner_id)
-    parts = [compile_node(child, owner_id) for child in node.children]
-    combined = parts[0]
-    for part in parts[1:]:
-        combined = combined & part if isinstance(node, All) else combined | part
-    return combined
-
-
 def _scores(photo_ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
     """Share of the query's positive conditions each photo meets (1.0 for all photos of a plain
     AND query; it ranks nothing, it tells an API client how much of an OR query matched)."""
@@ -166,6 +142,14 @@ def _unknown_notes(owner_id: int, parsed: ParsedQuery) -> list[str]:
     return notes
 
 
+def _page(owner: Any, node: Node, offset: int, per_page: int) -> list[Photo]:
+    """One page of photos, newest (highest id) first; ``result`` (masks) is not read."""
+    ids = matching_ids(owner.pk, node, limit=per_page, offset=offset)
+    found = Photo.objects.filter(owner=owner, status=Photo.Status.DONE, pk__in=ids).defer("result")
+    by_id = {photo.pk: photo for photo in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def search(owner: Any, text: str, page: int = 1, per_page: int | None = None) -> SearchResult:
     """The owner's photos that match ``text``, newest first, one page of them."""
     per_page = per_page or PER_PAGE
@@ -183,12 +167,12 @@ def search(owner: Any, text: str, page: int = 1, per_page: int | None = None) ->
         result.error = "The search has only small words such as “the” or “and”; add a thing, for example “dog”."
         return result
     result.explanation = parsed.explanation
-    photos = Photo.objects.filter(owner=owner, status=Photo.Status.DONE).filter(compile_node(parsed.node, owner.pk))
-    result.total = photos.count()
-    result.pages = max(1, -(-result.total // per_page))
+    # The total first: it fixes the last page, so a page number past the end shows the last page.
+    total = count_matches(owner.pk, parsed.node)
+    result.total = total
+    result.pages = max(1, -(-total // per_page))
     result.page = min(max(1, page), result.pages, MAX_PAGE)
-    start = (result.page - 1) * per_page
-    page_photos = list(photos.order_by("-created_at", "-id")[start : start + per_page])
+    page_photos = _page(owner, parsed.node, (result.page - 1) * per_page, per_page) if total else []
     scores = _scores([p.pk for p in page_photos], parsed)
     result.hits = [Hit(photo=p, score=scores[p.pk]) for p in page_photos]
     if parsed.words:

@@ -3,12 +3,19 @@ builder, the data migration and the benchmark compute exactly the same rows.
 
 Keys (all counts are of *stated* instances; see below):
 
+``*``                              every indexed (described) photo, count 1: the set a negation
+                                   ("no people") is taken from, so no query needs the photo table
 ``o:<label>``                      instances of a COCO label (``o:dog``)
 ``o:<label>@<size>``               of that size: ``large`` (large or fills most), ``medium``, ``small``
 ``o:<label>@<place>``              whose position is ``left``/``centre``/``right`` or ``top``/``bottom``
-``s:<super>`` (+ ``@size``/``@place``)  the same per COCO supercategory (``s:animal``)
+``o:<label>@<size>@<v>@<h>``       every combination of one instance's size, vertical place
+                                   (``top``/``bottom``) and horizontal place, in that order, so
+                                   ``large dog on the left`` counts the dogs that are both
+                                   (``o:dog@large@left``), not a large dog and some dog on the left
+``s:<super>`` (+ the same ``@`` parts)  the same per COCO supercategory (``s:animal``)
 ``r:<subject>|<predicate>|<object>``  distinct subjects in a relation stored by the captioner;
-                                   subject/object are a label or ``s:<super>``
+                                   subject/object are a label or ``s:<super>``, each optionally
+                                   with its own instance's size (``r:person@large|riding|horse@small``)
 ``w:<word>``                       a word of the photo's current alt text (normalised), occurrences
 
 Certainty: only ``stated`` instances are indexed. ``possible`` ones ("possibly a dog") are left out,
@@ -26,6 +33,8 @@ from captioning.geometry import horizontal_part, size_class
 from webapp.search.vocabulary import SUPERCATEGORY_OF, text_words
 
 INDEXED_CERTAINTY = frozenset({"stated"})
+ALL_KEY = "*"
+VERTICAL_PLACES = frozenset({"top", "bottom"})
 SIZE_OF_CLASS = {"most": "large", "large": "large", "medium": "medium", "small": "small", "very small": "small"}
 
 
@@ -53,26 +62,41 @@ def _bases(label: str) -> list[str]:
     return bases
 
 
+def place_suffix(size: str | None, places: Iterable[str]) -> str:
+    """The key suffix of one instance's size and places in canonical order: size, vertical,
+    horizontal (``("large", ["left", "top"])`` -> ``"@large@top@left"``). At most one place of
+    each axis; callers pass at most that."""
+    vertical = [p for p in places if p in VERTICAL_PLACES]
+    horizontal = [p for p in places if p not in VERTICAL_PLACES]
+    return "".join(f"@{part}" for part in (size, *vertical[:1], *horizontal[:1]) if part)
+
+
+def _suffixes(size: str, vertical: str, horizontal: str) -> list[str]:
+    """Every suffix one instance matches: ``""``, ``@size``, ``@left``, ``@size@top@left``, ..."""
+    out = []
+    for s in ("", size):
+        for v in ("", vertical) if vertical else ("",):
+            for h in ("", horizontal) if horizontal else ("",):
+                out.append("".join(f"@{part}" for part in (s, v, h) if part))
+    return out
+
+
 def object_terms(objects: Iterable[Mapping[str, Any]], relations: Iterable[Mapping[str, Any]] = ()) -> Counter:
     """Terms from the captioner's objects (``Description.to_dict()["objects"]``) and relations
     (``[{"subject": i, "predicate": p, "object": j}]``, instance indices)."""
     terms: Counter = Counter()
-    stated: dict[int, str] = {}
+    stated: dict[int, tuple[str, str]] = {}  # index -> (label, size)
     for obj in objects:
         if obj.get("certainty") not in INDEXED_CERTAINTY:
             continue
         label = str(obj["label"])
-        stated[int(obj["index"])] = label
         size = SIZE_OF_CLASS[size_class(float(obj.get("area_fraction", 0.0)))]
+        stated[int(obj["index"])] = (label, size)
         position = str(obj.get("position", ""))
-        places = {horizontal_part(position)} if position else set()
-        if vertical_part(position):
-            places.add(vertical_part(position))
+        horizontal = horizontal_part(position) if position else ""
         for base in _bases(label):
-            terms[base] += 1
-            terms[f"{base}@{size}"] += 1
-            for place in places:
-                terms[f"{base}@{place}"] += 1
+            for suffix in _suffixes(size, vertical_part(position), horizontal):
+                terms[base + suffix] += 1
     subjects: dict[str, set[int]] = {}
     for rel in relations:
         try:
@@ -81,9 +105,13 @@ def object_terms(objects: Iterable[Mapping[str, Any]], relations: Iterable[Mappi
             continue
         if i not in stated or j not in stated or i == j:
             continue  # a relation is only searchable between things the text states
-        for subject in _bases(stated[i]):
-            for obj in _bases(stated[j]):
-                subjects.setdefault(relation_key(subject, predicate, obj), set()).add(i)
+        (subject_label, subject_size), (object_label, object_size) = stated[i], stated[j]
+        for subject in _bases(subject_label):
+            for obj in _bases(object_label):
+                for s_suffix in ("", f"@{subject_size}"):
+                    for o_suffix in ("", f"@{object_size}"):
+                        key = relation_key(subject + s_suffix, predicate, obj + o_suffix)
+                        subjects.setdefault(key, set()).add(i)
     for key, ids in subjects.items():
         terms[key] = len(ids)
     return terms
@@ -94,8 +122,10 @@ def word_terms(text: str) -> Counter:
 
 
 def photo_terms(result: Mapping[str, Any] | None, alt_text: str) -> dict[str, int]:
-    """All terms of one photo from its stored ``result`` JSON and its current alt text."""
+    """All terms of one described photo from its stored ``result`` JSON and its current alt text
+    (always with ``ALL_KEY``: call it for photos whose status is done)."""
     description = (result or {}).get("description") or {}
     terms = object_terms(description.get("objects") or (), description.get("relations") or ())
     terms.update(word_terms(alt_text))
+    terms[ALL_KEY] = 1
     return {key[:100]: count for key, count in terms.items() if count > 0}

@@ -45,6 +45,15 @@ def test_search_with_and_without_results(page: object, stack: Stack) -> None:
     assert "No photo matches" in page.locator("#search-results").inner_text()
     assert axe_violations(page) == []
 
+    # Size and place are of the same elephant: two large ones (left, right), a smaller one in the centre.
+    page.get_by_label("Search your photos").fill("large elephant on the left")
+    page.get_by_label("Search your photos").press("Enter")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('1 photo found')")
+    assert "large elephant on the left" in page.locator("#search-explanation").inner_text()
+    page.get_by_label("Search your photos").fill("large elephant in the centre")
+    page.get_by_label("Search your photos").press("Enter")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('No photos found')")
+
     # Without JavaScript's help the same URL renders the same answer; bad words are explained.
     page.goto("/search/?q=at+least+dogs")
     assert "needs a number" in page.locator("[data-error-summary]").inner_text()

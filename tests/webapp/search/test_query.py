@@ -55,6 +55,9 @@ def only(query: str) -> Atom:
         ("dog in front of person", "r:dog|in front of|person", 1, None),
         ("dog beside a car", "r:dog|next to|car", 1, None),
         ("animal behind vehicle", "r:s:animal|behind|s:vehicle", 1, None),
+        ("large person riding a horse", "r:person@large|riding|horse", 1, None),
+        ("two people riding small horses", "r:person|riding|horse@small", 2, 2),
+        ("small dog next to a big person", "r:dog@small|next to|person@large", 1, None),
         ("retrievers", "w:retriever", 1, None),
     ],
 )
@@ -79,8 +82,17 @@ def test_combinations() -> None:
 
 
 def test_size_and_place_together_and_explanations() -> None:
-    parsed = parse("large dog on the left")
-    assert {a.key for a in parsed.node.children} == {"o:dog@large", "o:dog@left"}
+    # One key for one instance's size and places: the same dog is large and on the left.
+    assert (only("large dog on the left").key, only("large dog on the left").low) == ("o:dog@large@left", 1)
+    assert parse("large dog on the left").explanation == "at least one large dog on the left"
+    two = only("two large dogs on the left")
+    assert (two.key, two.low, two.high) == ("o:dog@large@left", 2, 2)
+    assert only("no small cats at the top right").key == "o:cat@small@top@right"
+    assert only("people on the left at the top").key == only("person on the upper left").key == "o:person@top@left"
+    assert only("large animals in the centre").key == "s:animal@large@centre"
+    # Two places of one axis cannot be one instance's: some dog in each.
+    apart = parse("dog on the left right").node
+    assert isinstance(apart, All) and [a.key for a in apart.children] == ["o:dog@left", "o:dog@right"]
     assert parse("two dogs or no cats").explanation == "exactly 2 dogs or no cats"
     assert parse("at least 3 people").explanation == "at least 3 people"
     assert parse("puppy").notes and "dogs" in parse("puppy").notes[0]

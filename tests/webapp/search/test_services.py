@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.webapp.search.conftest import without_dropped
+from tests.webapp.search.conftest import SUPER, without_dropped
 from webapp.photos import services as photo_services
 from webapp.photos.models import Photo
 from webapp.search import services
@@ -84,6 +84,32 @@ QUERY_FORMS: list[tuple[str, Callable]] = [
     ("person on the right", lambda t: any(lb == "person" and x > RIGHT for lb, _, x, _ in t.instances)),
     ("two people on the left", lambda t: sum(lb == "person" and x < LEFT for lb, _, x, _ in t.instances) == 2),
     ("bicycle", lambda t: t.counts["bicycle"] >= 1),
+    # Size and place of the same instance, and exact counts of such instances.
+    (
+        "large elephant on the left",
+        lambda t: any(lb == "elephant" and a >= LARGE and x < LEFT for lb, a, x, _ in t.instances),
+    ),
+    (
+        "large elephant in the centre",
+        lambda t: any(lb == "elephant" and a >= LARGE and LEFT <= x <= RIGHT for lb, a, x, _ in t.instances),
+    ),
+    ("two large elephants", lambda t: sum(lb == "elephant" and a >= LARGE for lb, a, _, _ in t.instances) == 2),
+    (
+        "large person on the right",
+        lambda t: any(lb == "person" and a >= LARGE and x > RIGHT for lb, a, x, _ in t.instances),
+    ),
+    (
+        "one large person on the right",
+        lambda t: sum(lb == "person" and a >= LARGE and x > RIGHT for lb, a, x, _ in t.instances) == 1,
+    ),
+    (
+        "no large people on the right",
+        lambda t: not any(lb == "person" and a >= LARGE and x > RIGHT for lb, a, x, _ in t.instances),
+    ),
+    (
+        "large animal on the left",
+        lambda t: any(SUPER[lb] == "animal" and a >= LARGE and x < LEFT for lb, a, x, _ in t.instances),
+    ),
 ]
 
 
@@ -112,6 +138,42 @@ def test_relations_stored_by_the_captioner_are_found(imported) -> None:  # noqa:
     for query, names in expected.items():
         assert found(imported, query) == names, query
         assert found(imported, f"no {query}") == found(imported, "no bicycles") - names, query
+
+
+def test_size_and_place_are_of_the_same_instance(imported) -> None:  # noqa: ANN001
+    # 000000054718: two large elephants (left and right) and a smaller one in the centre. Some
+    # elephant is large and some elephant is in the centre, but no large elephant is in the centre.
+    assert found(imported, "large elephant and elephant in the centre") == {"000000054718.jpg"}
+    assert found(imported, "large elephant in the centre") == set()
+    assert found(imported, "large elephant on the left") == {"000000054718.jpg"}
+    assert found(imported, "two large elephants") == {"000000054718.jpg"}
+    assert found(imported, "three large elephants") == set()
+    assert "000000054718.jpg" in found(imported, "no large elephants in the centre")
+
+
+def test_relations_know_each_sides_size(imported) -> None:  # noqa: ANN001
+    from captioning.geometry import size_class
+    from webapp.search.terms import SIZE_OF_CLASS
+
+    photo = Photo.objects.get(owner=imported, original_name="000000100667.jpg")
+    objects = [o for o in photo.result["description"]["objects"] if o["certainty"] == "stated"]
+    person = max((o for o in objects if o["label"] == "person"), key=lambda o: o["area_fraction"])
+    banana = next(o for o in objects if o["label"] == "banana")
+    photo.result["description"]["relations"] = [
+        {"subject": person["index"], "predicate": "holding", "object": banana["index"]}
+    ]
+    photo.save()
+    services.index_photo(photo)
+    person_size = SIZE_OF_CLASS[size_class(person["area_fraction"])]
+    banana_size = SIZE_OF_CLASS[size_class(banana["area_fraction"])]
+    assert person_size == "large" and banana_size != "large"  # the photo as the annotations have it
+    assert found(imported, "person holding banana") == {"000000100667.jpg"}
+    assert found(imported, "large person holding a banana") == {"000000100667.jpg"}
+    assert found(imported, f"person holding a {banana_size} banana") == {"000000100667.jpg"}
+    assert found(imported, f"one large person holding {banana_size} bananas") == {"000000100667.jpg"}
+    assert found(imported, "small person holding a banana") == set()
+    assert found(imported, "person holding a large banana") == set()
+    assert found(imported, "two large people holding bananas") == set()
 
 
 def test_the_answers_are_not_trivial(imported, truth) -> None:  # noqa: ANN001

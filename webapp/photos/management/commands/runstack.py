@@ -34,6 +34,8 @@ class Command(BaseCommand):
                     f"  Log in as 'demo' with password '{password}', or sign up for your own account.",
                     f"  Broker: {stack.broker}   Model: {settings.SEGMENTER}"
                     + (f" ({settings.SEGMENTER_WEIGHTS})" if settings.SEGMENTER_WEIGHTS else ""),
+                    f"  Sweeper: every {settings.SWEEP_INTERVAL} s re-sends photos stuck in the queue; "
+                    f"dead-letters after {settings.PHOTO_MAX_ATTEMPTS} attempts.",
                     f"  WARNING: {problem}" if problem else "",
                     "  Press Ctrl-C to stop.",
                     "",

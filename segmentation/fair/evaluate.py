@@ -1,0 +1,200 @@
+"""Evaluate the FAIR backend on a COCO-format set with pycocotools.
+
+Usage::
+
+    .venv/bin/python -m segmentation.fair.evaluate --weights var/fair/coco/sharpmask_multipathnet_coco.pth \\
+        --images ../shared/coco-val-calib/images --instances ../shared/coco-val-calib/instances.json
+
+Reports (all on the images of ``--instances``, masks pasted at the working size and scaled to
+each image's own size by nearest neighbour):
+
+* proposals: class-agnostic average recall ``AR@10/100/1000`` for masks (``segm``) and their
+  tight boxes (``bbox``): ``COCOeval`` with ``useCats=0`` and ``maxDets=[10, 100, 1000]``, scored
+  by objectness. With a DeepMask-only weights file (after stage 1) proposals use DeepMask masks.
+* detections (full pipeline, ``--min-score``, default 0.05): box and mask AP, AP50, AP75 with
+  ``COCOeval`` (100 detections per image).
+* seconds per photo of the full pipeline (``segment_file``: decoding, resizing, inference).
+
+``--json OUT`` writes the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = ["main", "proposal_recall", "detection_ap"]
+
+
+def _rle(mask: np.ndarray) -> dict[str, Any]:
+    from pycocotools import mask as mask_utils
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        rle = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
+    rle["counts"] = rle["counts"].decode("ascii")
+    return rle
+
+
+def _coco_eval(
+    gt: Any,
+    results: list[dict[str, Any]],
+    iou_type: str,
+    *,
+    agnostic: bool,
+    max_dets: Sequence[int],
+    image_ids: Sequence[int],
+) -> np.ndarray:
+    from pycocotools.cocoeval import COCOeval
+
+    if not results:
+        return np.zeros(12)
+    with contextlib.redirect_stdout(io.StringIO()):
+        dt = gt.loadRes(results)
+        ev = COCOeval(gt, dt, iou_type)
+        ev.params.imgIds = list(image_ids)
+        ev.params.maxDets = list(max_dets)
+        if agnostic:
+            ev.params.useCats = 0
+        ev.evaluate()
+        ev.accumulate()
+        ev.summarize()
+    return np.asarray(ev.stats)
+
+
+def proposal_recall(model: Any, source: Any, n: int, limit: int, refine: bool) -> dict[str, float]:
+    """Class-agnostic AR@10/100/n of the proposals (segm and bbox)."""
+    from segmentation.fair.model import paste_masks
+    from segmentation.fair.train import working_tensor
+
+    results: list[dict[str, Any]] = []
+    ids = source.image_ids[:limit] if limit else source.image_ids
+    for idx, image_id in enumerate(ids):
+        image, factor = working_tensor(source, idx, model.config)
+        record = source.records[idx]
+        height, width = int(record["height"]), int(record["width"])
+        props = model.proposals(image, n=n, refine=refine)
+        h, w = image.shape[-2:]
+        rows = np.minimum((np.arange(height) * h) // height, h - 1)
+        cols = np.minimum((np.arange(width) * w) // width, w - 1)
+        for start in range(0, len(props.scores), 64):
+            sl = slice(start, start + 64)
+            pasted = paste_masks(props.masks[sl], props.windows[sl], (h, w), model.config.mask_threshold).numpy()
+            for k, mask in enumerate(pasted):
+                full = mask[rows][:, cols]
+                x0, y0, x1, y1 = (props.boxes[start + k] / factor).tolist()
+                results.append(
+                    {
+                        "image_id": image_id,
+                        "category_id": 1,
+                        "score": float(props.scores[start + k]),
+                        "segmentation": _rle(full),
+                        "bbox": [x0, y0, x1 - x0, y1 - y0],
+                    }
+                )
+    out = {}
+    dets = (10, 100, n)
+    for iou_type in ("segm", "bbox"):
+        stats = _coco_eval(source.coco, results, iou_type, agnostic=True, max_dets=dets, image_ids=ids)
+        for k, d in zip((6, 7, 8), dets, strict=True):
+            out[f"{iou_type}_AR@{d}"] = float(stats[k])
+    return out
+
+
+def detection_ap(segmenter: Any, images_dir: Path, source: Any, limit: int) -> dict[str, float]:
+    """Box and mask AP of the full pipeline, and seconds per photo."""
+    from segmentation.predict import instances_to_coco
+
+    names = {c["id"]: c["name"] for c in source.coco.loadCats(source.coco.getCatIds())}
+    category_ids = {name: cid for cid, name in names.items()}
+    results: list[dict[str, Any]] = []
+    seconds = []
+    records = source.records[:limit] if limit else source.records
+    for record in records:
+        start = time.perf_counter()
+        instances = segmenter.segment_file(images_dir / record["file_name"])
+        seconds.append(time.perf_counter() - start)
+        results.extend(instances_to_coco(instances, int(record["id"]), category_ids))
+    ids = [int(r["id"]) for r in records]
+    out: dict[str, float] = {
+        "seconds_per_photo_mean": float(np.mean(seconds)),
+        "seconds_per_photo_median": float(np.median(seconds)),
+        "detections": float(len(results)),
+    }
+    for iou_type, name in (("bbox", "box"), ("segm", "mask")):
+        stats = _coco_eval(source.coco, results, iou_type, agnostic=False, max_dets=(1, 10, 100), image_ids=ids)
+        out[f"{name}_AP"], out[f"{name}_AP50"], out[f"{name}_AP75"] = (float(v) for v in stats[:3])
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m segmentation.fair.evaluate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--weights", type=Path, required=True, help="a weights file of segmentation.fair.train")
+    parser.add_argument("--images", type=Path, required=True)
+    parser.add_argument("--instances", type=Path, required=True)
+    parser.add_argument("--proposals", type=int, default=1000, help="proposals per image for AR (default 1000)")
+    parser.add_argument("--min-score", type=float, default=0.05)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N images (0: all)")
+    parser.add_argument("--skip-proposals", action="store_true")
+    parser.add_argument("--skip-detections", action="store_true")
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from segmentation.fair.backend import REQUIRED_STAGES, load_weights
+    from segmentation.fair.data import CocoSource
+    from segmentation.fair.model import FairModel
+
+    source = CocoSource(args.images, args.instances)
+    config, state = load_weights(args.weights)
+    report: dict[str, Any] = {
+        "weights": str(args.weights),
+        "images": len(source) if not args.limit else args.limit,
+        "stages": list(config.stages),
+    }
+    if not args.skip_proposals:
+        model = FairModel(config)
+        model.load_state_dict(state, strict=True)
+        model.eval().to(args.device)
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            report["proposals"] = proposal_recall(
+                model, source, args.proposals, args.limit, refine="sharpmask" in config.stages
+            )
+        report["proposals"]["seconds"] = time.perf_counter() - t0
+        print(json.dumps(report["proposals"]), file=sys.stderr)
+    if not args.skip_detections and all(s in config.stages for s in REQUIRED_STAGES):
+        from segmentation.registry import build_segmenter
+
+        segmenter = build_segmenter(
+            "sharpmask_multipathnet", weights_path=args.weights, device=args.device, min_score=args.min_score
+        )
+        report["detections"] = detection_ap(segmenter, args.images, source, args.limit)
+        print(json.dumps(report["detections"]), file=sys.stderr)
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
