@@ -6,9 +6,10 @@ from django.urls import include, path
 from webapp.accounts.urls import auth_urlpatterns
 
 urlpatterns = [
+    # First: the API (/api/…) answers before any older route with the same address.
+    path("", include("webapp.integrations.urls")),
     path("", include("webapp.photos.urls")),
     path("", include("webapp.search.urls")),
-    path("", include("webapp.integrations.urls")),
     path("account/", include("webapp.accounts.urls")),
     path("accounts/", include(auth_urlpatterns)),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ classified correctly.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,15 @@ from segmentation.fair.train import (
     stage_params,
     working_tensor,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread() -> Iterator[None]:
+    """Tiny tensors: one thread avoids OpenMP spin-waits on a shared, busy CPU (10x slower there)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
 
 
 def _iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

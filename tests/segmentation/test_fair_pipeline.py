@@ -4,6 +4,7 @@ file and its registration. Random weights are explicit (``random_init`` / ``Fair
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,15 @@ from segmentation.fair.model import CONTIGUOUS_TO_COCO, FairModel, cell_windows,
 from segmentation.fair.multipathnet import FovealClassifier
 from segmentation.registry import IncompatibleWeights, WeightsUnavailable, build_segmenter, resolve_backend
 from tests.segmentation.conftest import BUS_PHOTO, FAIR, SSDLITE_WEIGHTS, photo
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread() -> Iterator[None]:
+    """Tiny tensors: one thread avoids OpenMP spin-waits on a shared, busy CPU (10x slower there)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
 
 
 def tiny_model(seed: int = 0, **overrides: object) -> FairModel:

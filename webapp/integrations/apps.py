@@ -7,3 +7,13 @@ class IntegrationsConfig(AppConfig):
     name = "webapp.integrations"
     label = "integrations"
     verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        from webapp.integrations import services
+        from webapp.photos import signals
+        from webapp.photos.models import Photo
+
+        # A finished photo is posted to its owner's webhook (when one is set) through the queue.
+        signals.photo_described.connect(
+            services.on_photo_described, sender=Photo, dispatch_uid="integrations-webhook"
+        )

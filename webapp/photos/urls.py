@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from webapp.photos import api, views
+from webapp.photos import views
 
 app_name = "photos"
 
@@ -16,6 +16,4 @@ urlpatterns = [
     path("photos/<int:pk>/image/", views.image, {"kind": "full"}, name="image"),
     path("photos/<int:pk>/overlay/", views.overlay_image, name="overlay"),
     path("photos/<int:pk>/thumb/", views.image, {"kind": "thumb"}, name="thumb"),
-    path("api/photos/", api.photos, name="api-photos"),
-    path("api/photos/<int:pk>/", api.photo, name="api-photo"),
 ]

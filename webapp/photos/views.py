@@ -109,6 +109,7 @@ def _detail_context(photo: Photo) -> dict:
         if description.get("long_description") == photo.long_description
         else [overlay.Piece(photo.long_description)],
         "snippet": services.html_snippet(photo),
+        "max_attempts": settings.PHOTO_MAX_ATTEMPTS,
         "next_photo": _neighbour(photo, older=True),
         "previous_photo": _neighbour(photo, older=False),
     }
@@ -198,6 +199,8 @@ def status(request: HttpRequest) -> JsonResponse:
                     "status": p.status,
                     "status_label": p.get_status_display(),
                     "message": p.status_message,
+                    "attempts": p.attempts,
+                    "last_error": p.last_error,
                     "alt": p.thumbnail_alt,
                     "finished": p.is_finished,
                 }

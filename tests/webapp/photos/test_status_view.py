@@ -21,6 +21,8 @@ def test_reports_own_photos_only(client, logged_in, user, other_user):
         "status": "queued",
         "status_label": "Queued",
         "message": "",
+        "attempts": 0,
+        "last_error": "",
         "alt": None,
         "finished": False,
     }

@@ -59,6 +59,7 @@ def test_login_is_rate_limited(user, settings) -> None:  # noqa: ANN001
     # Locked out: even the right password is refused from this address...
     locked = login(client, PASSWORD)
     assert locked.status_code == 429 and "_auth_user_id" not in client.session
+    assert "Too many attempts to log in" in locked.content.decode()  # the site's own page, with an h1
     # ...while the same person on another address can still log in.
     elsewhere = Client()
     assert login(elsewhere, PASSWORD, address="10.0.0.2").status_code == 302

@@ -1,0 +1,387 @@
+"""What the API, the export page, the webhook task and the bulk command share: a photo as a
+record, a library as CSV / JSON / HTML, tokens, and signed webhook deliveries.
+
+Views and tasks only call these."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import logging
+import secrets
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import escape
+
+from webapp.accounts.models import ApiToken
+from webapp.integrations.models import Webhook
+from webapp.photos.models import Photo
+
+log = logging.getLogger(__name__)
+
+
+# -- a photo as a record (the API's photo, the JSON export's items, the webhook's payload) ---------
+def photo_record(photo: Photo) -> dict[str, Any]:
+    """Everything a client needs about one photo. ``alt_text`` is the model's suggestion,
+    ``accepted_alt_text`` the person's decision (``""`` when decorative, ``None`` when not reviewed).
+    Uses prefetched ``detections`` when the queryset has them."""
+    return {
+        "id": photo.pk,
+        "file": photo.original_name,
+        "status": photo.status,
+        "message": photo.status_message,
+        "width": photo.width,
+        "height": photo.height,
+        "model": photo.model_name,
+        "alt_text": photo.suggested_alt,
+        "long_description": photo.long_description,
+        "accepted_alt_text": photo.accepted_alt if photo.is_reviewed else None,
+        "alt_source": photo.alt_source or None,
+        "decorative": photo.is_decorative,
+        "objects": [
+            {
+                "label": o.label,
+                "score": round(o.score, 4),
+                "box": [round(v, 1) for v in o.box],
+                "area_fraction": round(o.area_fraction, 4),
+                "position": o.position,
+                "certainty": o.certainty,
+            }
+            # .all() (not .exclude) so a prefetch is used: one query for a whole page of photos.
+            for o in photo.detections.all()
+            if o.certainty != "dropped"
+        ],
+        "created_at": photo.created_at,
+        "finished_at": photo.finished_at,
+    }
+
+
+def library(owner: Any) -> QuerySet[Photo]:
+    """The owner's photos, newest first, with their objects and without the stored masks."""
+    return Photo.objects.filter(owner=owner).defer("result").prefetch_related("detections")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+# -- exports ---------------------------------------------------------------------------------------
+EXPORT_FORMATS = ("csv", "json", "html")
+CSV_COLUMNS = [
+    "id",
+    "file",
+    "status",
+    "alt",
+    "alt_source",
+    "decorative",
+    "accepted_alt_text",
+    "alt_text",
+    "long_description",
+    "labels",
+    "model",
+    "width",
+    "height",
+    "created_at",
+    "finished_at",
+]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: str
+    content_type: str
+    filename: str
+
+
+def publishable_alt(photo: Photo) -> tuple[str, str] | None:
+    """The alt text to publish and where it came from: the person's text (``""`` when decorative)
+    when reviewed, else the model's suggestion (``"suggested"``); ``None`` when there is neither."""
+    if photo.is_reviewed:
+        return photo.accepted_alt, photo.alt_source
+    if photo.suggested_alt:
+        return photo.suggested_alt, "suggested"
+    return None
+
+
+def _iter_library(owner: Any) -> Iterator[Photo]:
+    # chunk_size keeps the prefetch working while never holding a 10,000-photo library in memory.
+    return library(owner).iterator(chunk_size=500)
+
+
+def export_json(owner: Any) -> str:
+    """``{"user", "exported_at", "count", "photos": [photo_record, ...]}`` (newest first)."""
+    photos = [photo_record(p) for p in _iter_library(owner)]
+    return to_json(
+        {"user": owner.get_username(), "exported_at": timezone.now(), "count": len(photos), "photos": photos}
+    )
+
+
+def export_csv(owner: Any) -> str:
+    """One row per photo; ``alt`` is what to publish (see ``publishable_alt``), ``labels`` the
+    stated objects as ``label;label``."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for photo in _iter_library(owner):
+        record = photo_record(photo)
+        alt = publishable_alt(photo)
+        writer.writerow(
+            {
+                **{key: record[key] for key in CSV_COLUMNS if key in record},
+                "alt": alt[0] if alt else "",
+                "alt_source": alt[1] if alt else "",
+                "decorative": "yes" if photo.is_decorative else "no",
+                "accepted_alt_text": "" if record["accepted_alt_text"] is None else record["accepted_alt_text"],
+                "labels": ";".join(o["label"] for o in record["objects"] if o["certainty"] != "possible"),
+                "created_at": photo.created_at.isoformat(),
+                "finished_at": photo.finished_at.isoformat() if photo.finished_at else "",
+            }
+        )
+    return buffer.getvalue()
+
+
+def export_html(owner: Any) -> str:
+    """A standalone page with one ``<img src="FILE" alt="...">`` per photo that has alt text to
+    publish: the person's text (``alt=""`` for decorative photos), else the model's suggestion,
+    marked ``data-alt-source="suggested"`` so it can be found and checked. Photos with neither
+    (still queued, failed) are left out and counted in the page's introduction."""
+    items, left_out = [], 0
+    for photo in _iter_library(owner):
+        alt = publishable_alt(photo)
+        if alt is None:
+            left_out += 1
+            continue
+        text, source = alt
+        items.append(
+            f'  <li><img src="{escape(photo.original_name)}" alt="{escape(text)}" '
+            f'data-photo-id="{photo.pk}" data-alt-source="{escape(source)}"></li>'
+        )
+    reviewed_note = (
+        "Alt text marked data-alt-source=&quot;suggested&quot; was written by the model and not reviewed yet."
+        if any('data-alt-source="suggested"' in item for item in items)
+        else "Every alt text here was reviewed by a person."
+    )
+    missing = f" {left_out} photo{'s' if left_out != 1 else ''} without alt text yet are not listed." if left_out else ""
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            '<head><meta charset="utf-8"><title>Alt text for '
+            f"{escape(owner.get_username())}’s photos</title></head>",
+            "<body>",
+            f"<h1>Alt text for {escape(owner.get_username())}’s photos</h1>",
+            f"<p>{len(items)} photo{'s' if len(items) != 1 else ''}, exported {timezone.now():%Y-%m-%d %H:%M} UTC. "
+            f"{reviewed_note}{missing}</p>",
+            "<ul>",
+            *items,
+            "</ul>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def export_library(owner: Any, fmt: str) -> ExportFile:
+    """The owner's library as a download.
+
+    Raises:
+        ValueError: ``fmt`` is not one of ``EXPORT_FORMATS``.
+    """
+    stamp = f"{timezone.now():%Y%m%d-%H%M}"
+    name = f"alt-text-{owner.get_username()}-{stamp}"
+    if fmt == "csv":
+        return ExportFile(export_csv(owner), "text/csv; charset=utf-8", f"{name}.csv")
+    if fmt == "json":
+        return ExportFile(export_json(owner), "application/json; charset=utf-8", f"{name}.json")
+    if fmt == "html":
+        return ExportFile(export_html(owner), "text/html; charset=utf-8", f"{name}.html")
+    raise ValueError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
+
+
+# -- tokens ----------------------------------------------------------------------------------------
+def issue_token(user: Any, name: str) -> tuple[ApiToken, str]:
+    """A new token named ``name`` (whitespace collapsed; "API token" when empty) and its raw key."""
+    return ApiToken.issue(user, " ".join((name or "").split())[:100] or "API token")
+
+
+# -- webhooks --------------------------------------------------------------------------------------
+SIGNATURE_HEADER = "X-Signature"
+EVENT = "photo.described"
+USER_AGENT = "AltTextStudio-Webhook/1"
+
+
+class WebhookInvalid(ValueError):
+    """The webhook settings are not acceptable; ``str(exc)`` says why."""
+
+
+class WebhookRetry(Exception):
+    """A delivery failed in a way that may pass (network error, timeout, 5xx, 408, 429)."""
+
+
+def validate_webhook_url(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise WebhookInvalid("Enter a full http:// or https:// address, for example https://cms.example.org/hooks/alt.")
+    if len(url) > Webhook._meta.get_field("url").max_length:
+        raise WebhookInvalid("The address is too long (at most 500 characters).")
+    if parts.username or parts.password:
+        raise WebhookInvalid("Put no user name or password in the address; the signature authenticates each call.")
+    return url
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def save_webhook(user: Any, url: str, *, secret: str | None = None, active: bool = True) -> tuple[Webhook, str | None]:
+    """Create or change the user's webhook. ``secret``: a new one to use; ``None``/``""`` keeps
+    the current secret, or generates one for a new webhook. Returns the webhook and the secret when
+    it was generated here (show it once), else ``None``.
+
+    Raises:
+        WebhookInvalid: a bad address or secret (message for the person).
+    """
+    url = validate_webhook_url(url)
+    secret = (secret or "").strip()
+    if secret and not 16 <= len(secret) <= 128:
+        raise WebhookInvalid("A secret must be 16 to 128 characters long (or leave it empty to have one made).")
+    hook = Webhook.objects.filter(user=user).first()
+    generated = None
+    if hook is None:
+        if not secret:
+            secret = generated = new_secret()
+        hook = Webhook(user=user, secret=secret)
+    elif secret:
+        hook.secret = secret
+    hook.url, hook.is_active = url, active
+    hook.save()
+    return hook, generated
+
+
+def regenerate_secret(hook: Webhook) -> str:
+    hook.secret = new_secret()
+    hook.save(update_fields=["secret", "updated_at"])
+    return hook.secret
+
+
+def delete_webhook(user: Any) -> bool:
+    return Webhook.objects.filter(user=user).delete()[0] > 0
+
+
+def sign(secret: str, body: bytes) -> str:
+    """``sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>`` (the X-Signature value)."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(secret: str, body: bytes, header: str | None) -> bool:
+    """What a receiver does: recompute the signature over the raw body; compare in constant time."""
+    return bool(header) and hmac.compare_digest(sign(secret, body), header)
+
+
+def webhook_body(photo: Photo) -> bytes:
+    """The JSON posted for a finished photo. ``delivery`` is the same for every retry of one
+    result, so a receiver can ignore a duplicate."""
+    finished = photo.finished_at.isoformat() if photo.finished_at else ""
+    delivery = hashlib.sha256(f"{photo.pk}:{finished}".encode()).hexdigest()[:32]
+    return to_json({"event": EVENT, "delivery": delivery, "photo": photo_record(photo)}).encode()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirected POST would become a GET without the body: report it instead of following it.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def post_signed(url: str, secret: str, body: bytes, *, timeout: float) -> int:
+    """POST ``body`` with its signature; returns the HTTP status (also for 3xx-5xx answers).
+
+    Raises:
+        OSError: the address could not be reached or did not answer in ``timeout`` seconds.
+    """
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            SIGNATURE_HEADER: sign(secret, body),
+            "X-Alt-Text-Event": EVENT,
+        },
+    )
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            response.read(65536)
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def _record(hook: Webhook, ok: bool, result: str) -> None:
+    Webhook.objects.filter(pk=hook.pk).update(
+        last_attempt_at=timezone.now(), last_ok=ok, last_result=result[:300], updated_at=timezone.now()
+    )
+
+
+def deliver_webhook(photo_id: int) -> str:
+    """POST one finished photo to its owner's webhook (the body of ``integrations.send_webhook``).
+
+    Returns ``"delivered"``, ``"refused"`` (a 3xx/4xx answer other than 408/429: not retried) or
+    ``"skipped"`` (no such photo, not done, or no active webhook).
+
+    Raises:
+        WebhookRetry: a failure that may pass; the task retries with exponential backoff.
+    """
+    photo = Photo.objects.filter(pk=photo_id).defer("result").prefetch_related("detections").first()
+    if photo is None or photo.status != Photo.Status.DONE:
+        return "skipped"
+    hook = Webhook.objects.filter(user_id=photo.owner_id, is_active=True).first()
+    if hook is None:
+        return "skipped"
+    timeout = float(getattr(settings, "WEBHOOK_TIMEOUT", 10))
+    try:
+        status = post_signed(hook.url, hook.secret, webhook_body(photo), timeout=timeout)
+    except (OSError, socket.timeout) as exc:
+        reason = getattr(exc, "reason", exc)
+        _record(hook, False, f"Photo {photo_id}: could not reach the address ({reason}); will retry.")
+        raise WebhookRetry(f"{hook.url}: {reason}") from exc
+    if 200 <= status < 300:
+        _record(hook, True, f"Photo {photo_id}: delivered (HTTP {status}).")
+        return "delivered"
+    if status >= 500 or status in {408, 429}:
+        _record(hook, False, f"Photo {photo_id}: the receiver answered HTTP {status}; will retry.")
+        raise WebhookRetry(f"{hook.url}: HTTP {status}")
+    _record(hook, False, f"Photo {photo_id}: the receiver answered HTTP {status}; not retried.")
+    log.warning("Webhook for photo %s refused with HTTP %s", photo_id, status)
+    return "refused"
+
+
+def on_photo_described(sender: Any, photo: Photo, **kwargs: Any) -> None:
+    """Receiver of ``photo_described`` (sent after the result is committed): queue a delivery
+    when the owner has an active webhook. A broker failure is logged, never raised into the worker."""
+    if not Webhook.objects.filter(user_id=photo.owner_id, is_active=True).exists():
+        return
+    from webapp.integrations.tasks import send_webhook
+
+    try:
+        send_webhook.delay(photo.pk)
+    except Exception as exc:  # noqa: BLE001 - the photo is done either way; the delivery is lost
+        log.warning("Could not queue the webhook for photo %s: %r", photo.pk, exc)

@@ -1,0 +1,81 @@
+"""The export page and the webhook settings page (session login). Thin: they call services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from webapp.integrations import services
+from webapp.integrations.models import Webhook
+from webapp.photos.models import Photo
+
+
+@login_required
+@require_GET
+def export_page(request: HttpRequest) -> HttpResponse:
+    photos = Photo.objects.filter(owner=request.user)
+    return render(
+        request,
+        "integrations/export.html",
+        {
+            "total": photos.count(),
+            "reviewed": photos.exclude(alt_source=Photo.AltSource.NONE).count(),
+            "formats": [
+                ("csv", "CSV spreadsheet", "One row per photo: file, the alt text to publish, its source, objects."),
+                ("json", "JSON", "Every field the API gives for each photo, for scripts and other tools."),
+                ("html", "HTML page", "An <img> tag per photo with its alt text, ready to copy into a web page."),
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in services.EXPORT_FORMATS:
+        raise Http404
+    exported = services.export_library(request.user, fmt)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webhook_settings(request: HttpRequest) -> HttpResponse:
+    hook = Webhook.objects.filter(user=request.user).first()
+    error, new_secret, status = "", None, 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "delete":
+            services.delete_webhook(request.user)
+            messages.success(request, "Webhook removed: finished photos are no longer posted anywhere.")
+            return redirect("integrations:webhook")
+        if action == "new-secret" and hook is not None:
+            new_secret = services.regenerate_secret(hook)
+        else:
+            try:
+                hook, new_secret = services.save_webhook(
+                    request.user,
+                    request.POST.get("url", ""),
+                    secret=request.POST.get("secret", ""),
+                    active=request.POST.get("active") == "on",
+                )
+            except services.WebhookInvalid as exc:
+                error, status = str(exc), 400
+            else:
+                messages.success(request, "Webhook saved.")
+    return render(
+        request,
+        "integrations/webhook.html",
+        {
+            "hook": hook,
+            "error": error,
+            "new_secret": new_secret,
+            "url_value": request.POST.get("url", "") if error else (hook.url if hook else ""),
+        },
+        status=status,
+    )
