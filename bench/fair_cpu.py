@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from segmentation.preprocessing import load_image  # noqa: E402
 from segmentation.registry import build_segmenter  # noqa: E402
 
@@ -55,7 +57,7 @@ def main() -> None:
         total.append(time.perf_counter() - start)
         counts.append(len(result))
         working = segmenter.working_image(load_image(path))
-        tensor = segmenter._to_tensor(working.image)
+        tensor = torch.from_numpy(np.array(working.image)).permute(2, 0, 1).float().div(255)
         start = time.perf_counter()
         with torch.inference_mode():
             segmenter.model.proposals(tensor)

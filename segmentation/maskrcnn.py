@@ -27,7 +27,7 @@ from torchvision.models.detection import maskrcnn_resnet50_fpn, maskrcnn_resnet5
 from torchvision.models.detection.transform import GeneralizedRCNNTransform
 
 from segmentation.base import Segmenter, load_backend_weights, resolve_device, seeded, set_torch_threads
-from segmentation.preprocessing import WorkingImage, resize_to_working
+from segmentation.preprocessing import WorkingImage, fit_size, resize_to_working
 
 __all__ = [
     "MaskRCNNSegmenter",
@@ -69,6 +69,7 @@ class MaskRCNNSegmenter(Segmenter):
         max_size: int = 1333,
         max_upscale: float = 1.0,
         mask_threshold: float = 0.5,
+        **speed: Any,
     ) -> None:
         self.min_size = int(min_size)
         self.max_size = int(max_size)
@@ -82,7 +83,13 @@ class MaskRCNNSegmenter(Segmenter):
             size_divisible=transform.size_divisible,
         )
         super().__init__(
-            model, name=name, has_masks=True, device=device, min_score=min_score, mask_threshold=mask_threshold
+            model,
+            name=name,
+            has_masks=True,
+            device=device,
+            min_score=min_score,
+            mask_threshold=mask_threshold,
+            **speed,
         )
 
     def _set_model_score_threshold(self, value: float) -> None:
@@ -90,6 +97,9 @@ class MaskRCNNSegmenter(Segmenter):
 
     def working_image(self, image: Image.Image) -> WorkingImage:
         return resize_to_working(image, min_size=self.min_size, max_size=self.max_size, max_upscale=self.max_upscale)
+
+    def working_size(self, size: tuple[int, int]) -> tuple[int, int]:
+        return fit_size(size, min_size=self.min_size, max_size=self.max_size, max_upscale=self.max_upscale)
 
 
 def _build(
@@ -106,6 +116,7 @@ def _build(
     mask_threshold: float,
     torch_threads: int | None,
     seed: int,
+    speed: dict[str, Any],
     model_kwargs: dict[str, Any],
 ) -> MaskRCNNSegmenter:
     if random_init and weights_path is not None:
@@ -130,6 +141,7 @@ def _build(
         max_size=max_size,
         max_upscale=max_upscale,
         mask_threshold=mask_threshold,
+        **speed,
     )
 
 
@@ -145,6 +157,10 @@ def build_maskrcnn_resnet50_fpn_v2(
     mask_threshold: float = 0.5,
     torch_threads: int | None = None,
     seed: int = 0,
+    precision: str = "fp32",
+    channels_last: bool = False,
+    compile_backbone: bool = False,
+    decode: str = "pil",
     **model_kwargs: Any,
 ) -> MaskRCNNSegmenter:
     """Mask R-CNN ResNet-50 FPN v2 (``MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1``).
@@ -159,6 +175,11 @@ def build_maskrcnn_resnet50_fpn_v2(
         mask_threshold: mask probability above which a pixel belongs to the object.
         torch_threads: ``torch.set_num_threads`` value, if given.
         seed: seed of the random-init weights.
+        precision: ``"fp32"``; ``"bf16"`` / ``"fp16"`` autocast the backbone + FPN (heads stay
+            fp32); ``"auto"`` = bf16 on CUDA, fp32 on the CPU. See :class:`~segmentation.base.Segmenter`.
+        channels_last: NHWC convolutions in the backbone.
+        compile_backbone: ``torch.compile`` the backbone (first batches of each shape are slow).
+        decode: ``"pil"`` (Pillow, JPEG draft) or ``"torch"`` (``decode_jpeg`` on the device).
         **model_kwargs: passed to ``torchvision.models.detection.maskrcnn_resnet50_fpn_v2``
             (e.g. ``box_detections_per_img``, ``rpn_post_nms_top_n_test``).
     """
@@ -175,6 +196,7 @@ def build_maskrcnn_resnet50_fpn_v2(
         mask_threshold=mask_threshold,
         torch_threads=torch_threads,
         seed=seed,
+        speed=dict(precision=precision, channels_last=channels_last, compile_backbone=compile_backbone, decode=decode),
         model_kwargs=model_kwargs,
     )
 
@@ -191,6 +213,10 @@ def build_maskrcnn_resnet50_fpn(
     mask_threshold: float = 0.5,
     torch_threads: int | None = None,
     seed: int = 0,
+    precision: str = "fp32",
+    channels_last: bool = False,
+    compile_backbone: bool = False,
+    decode: str = "pil",
     **model_kwargs: Any,
 ) -> MaskRCNNSegmenter:
     """Mask R-CNN ResNet-50 FPN, the original torchvision model
@@ -214,5 +240,6 @@ def build_maskrcnn_resnet50_fpn(
         mask_threshold=mask_threshold,
         torch_threads=torch_threads,
         seed=seed,
+        speed=dict(precision=precision, channels_last=channels_last, compile_backbone=compile_backbone, decode=decode),
         model_kwargs=model_kwargs,
     )

@@ -10,13 +10,23 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Union
 
 import numpy as np
 from PIL import Image, ImageOps
 
-__all__ = ["ImageSource", "WorkingImage", "fit_size", "load_image", "resize_to_working", "to_rgb"]
+__all__ = [
+    "ImageSource",
+    "WorkingImage",
+    "fit_size",
+    "load_image",
+    "open_working",
+    "resize_to_working",
+    "to_rgb",
+    "upright_size",
+]
 
 #: What :func:`load_image` accepts: a path, raw bytes, a binary file object or a PIL image.
 ImageSource = Union[str, "os.PathLike[str]", bytes, IO[bytes], Image.Image]
@@ -27,9 +37,7 @@ _BACKGROUND = (255, 255, 255)
 def to_rgb(image: Image.Image) -> Image.Image:
     """``image`` as 8-bit RGB; transparent areas are composited onto white (a transparent PNG's
     hidden pixels are often black or garbage, which a model would otherwise see)."""
-    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
-        image.mode == "P" and "transparency" in image.info
-    )
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (image.mode == "P" and "transparency" in image.info)
     if has_alpha:
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (*_BACKGROUND, 255))
@@ -71,9 +79,7 @@ def load_image(src: ImageSource) -> Image.Image:
     return to_rgb(upright if upright is not None else image)
 
 
-def fit_size(
-    size: tuple[int, int], *, min_size: int, max_size: int, max_upscale: float = 1.0
-) -> tuple[int, int]:
+def fit_size(size: tuple[int, int], *, min_size: int, max_size: int, max_upscale: float = 1.0) -> tuple[int, int]:
     """Working ``(w, h)`` for an image of ``size = (W, H)``.
 
     The scale is ``min(min_size / short_side, max_size / long_side, max_upscale)``, i.e.
@@ -119,13 +125,77 @@ class WorkingImage:
         return width / w, height / h
 
 
-def resize_to_working(
-    image: Image.Image, *, min_size: int, max_size: int, max_upscale: float = 1.0
-) -> WorkingImage:
+def resize_to_working(image: Image.Image, *, min_size: int, max_size: int, max_upscale: float = 1.0) -> WorkingImage:
     """Resize ``image`` (RGB) to :func:`fit_size` with an antialiasing bilinear filter.
 
     The image is returned unchanged (not copied) when it already has the working size.
     """
     target = fit_size(image.size, min_size=min_size, max_size=max_size, max_upscale=max_upscale)
+    resized = image if target == image.size else image.resize(target, Image.Resampling.BILINEAR, reducing_gap=3.0)
+    return WorkingImage(image=resized, original_size=image.size)
+
+
+#: EXIF orientations (tag 0x0112) that swap width and height.
+_TRANSPOSED = {5, 6, 7, 8}
+
+
+def upright_size(image: Image.Image) -> tuple[int, int]:
+    """``(W, H)`` of ``image`` once its EXIF orientation is applied, read from the header (no
+    pixel is decoded)."""
+    orientation = image.getexif().get(0x0112, 1)
+    width, height = image.size
+    return (height, width) if orientation in _TRANSPOSED else (width, height)
+
+
+def open_working(
+    src: ImageSource, working_size: Callable[[tuple[int, int]], tuple[int, int]], *, draft: bool = True
+) -> WorkingImage:
+    """Open an upload straight at a model's working size, decoding as few pixels as possible.
+
+    Same pixels as ``resize_to_working(load_image(src), ...)`` up to the decoder's own
+    downscaling: for a JPEG whose working size is at most half its size, Pillow's ``draft``
+    decodes at 1/2, 1/4 or 1/8 scale in the DCT domain (never below the working size), so a
+    12 MP phone photo costs a fraction of a full decode; the rest of the way is the same
+    antialiased bilinear resize. Other formats are decoded in full.
+
+    Args:
+        src: a path, ``bytes``, a binary file object, or a PIL image (no draft for those).
+        working_size: maps the upright ``(W, H)`` to the working ``(w, h)`` (e.g.
+            ``functools.partial(fit_size, min_size=800, max_size=1333)``).
+        draft: ``False`` decodes in full (the reference the fast path is tested against).
+
+    Returns:
+        the RGB image at ``(w, h)``, with ``original_size`` the upright ``(W, H)``.
+
+    Raises:
+        PIL.UnidentifiedImageError / OSError: not a readable image.
+    """
+    if isinstance(src, Image.Image):
+        image = load_image(src)
+        target = working_size(image.size)
+        return resize_to_working_size(image, target)
+    if isinstance(src, (bytes, bytearray, memoryview)):
+        src = io.BytesIO(bytes(src))
+    with Image.open(src) as opened:
+        original = upright_size(opened)
+        target = working_size(original)
+        box: tuple[float, float, float, float] | None = None
+        if draft and opened.format == "JPEG":
+            rotated = original != opened.size
+            stored = (target[1], target[0]) if rotated else target
+            if stored[0] * 2 <= opened.size[0] and stored[1] * 2 <= opened.size[1]:
+                drafted = opened.draft(None, stored)
+                if drafted is not None and opened.getexif().get(0x0112, 1) == 1:
+                    # The decoded frame is rounded up to whole pixels: resize exactly the photo.
+                    box = tuple(float(v) for v in drafted[1])
+        image = load_image(opened)
+    if image.size == target and box is None:
+        return WorkingImage(image=image, original_size=original)
+    resized = image.resize(target, Image.Resampling.BILINEAR, box=box, reducing_gap=None if box else 3.0)
+    return WorkingImage(image=resized, original_size=original)
+
+
+def resize_to_working_size(image: Image.Image, target: tuple[int, int]) -> WorkingImage:
+    """``image`` (upright RGB) resized to ``target = (w, h)`` (antialiased bilinear)."""
     resized = image if target == image.size else image.resize(target, Image.Resampling.BILINEAR, reducing_gap=3.0)
     return WorkingImage(image=resized, original_size=image.size)

@@ -21,7 +21,7 @@ from torch import nn
 from torchvision.models.detection import ssdlite320_mobilenet_v3_large
 
 from segmentation.base import Segmenter, load_backend_weights, resolve_device, seeded, set_torch_threads
-from segmentation.preprocessing import WorkingImage, resize_to_working
+from segmentation.preprocessing import WorkingImage, fit_size, resize_to_working
 
 __all__ = ["SSDLiteSegmenter", "build_ssdlite320_mobilenet_v3_large"]
 
@@ -32,15 +32,20 @@ class SSDLiteSegmenter(Segmenter):
     """Segmenter around torchvision's ``SSD`` (SSDLite head): boxes ``float32 (N, 4)`` xyxy in
     original pixels, ``masks=None``."""
 
-    def __init__(self, model: nn.Module, *, device: torch.device, min_score: float, max_size: int = 640) -> None:
+    def __init__(
+        self, model: nn.Module, *, device: torch.device, min_score: float, max_size: int = 640, **speed: Any
+    ) -> None:
         self.max_size = int(max_size)
-        super().__init__(model, name=NAME, has_masks=False, device=device, min_score=min_score)
+        super().__init__(model, name=NAME, has_masks=False, device=device, min_score=min_score, **speed)
 
     def _set_model_score_threshold(self, value: float) -> None:
         self.model.score_thresh = value
 
     def working_image(self, image: Image.Image) -> WorkingImage:
         return resize_to_working(image, min_size=self.max_size, max_size=self.max_size, max_upscale=1.0)
+
+    def working_size(self, size: tuple[int, int]) -> tuple[int, int]:
+        return fit_size(size, min_size=self.max_size, max_size=self.max_size, max_upscale=1.0)
 
 
 def build_ssdlite320_mobilenet_v3_large(
@@ -52,6 +57,10 @@ def build_ssdlite320_mobilenet_v3_large(
     max_size: int = 640,
     torch_threads: int | None = None,
     seed: int = 0,
+    precision: str = "fp32",
+    channels_last: bool = False,
+    compile_backbone: bool = False,
+    decode: str = "pil",
     **model_kwargs: Any,
 ) -> SSDLiteSegmenter:
     """SSDLite320 MobileNetV3-Large.
@@ -66,6 +75,8 @@ def build_ssdlite320_mobilenet_v3_large(
             320x320).
         torch_threads: ``torch.set_num_threads`` value, if given.
         seed: seed of the random-init weights.
+        precision, channels_last, compile_backbone, decode: speed options, as for
+            :func:`segmentation.maskrcnn.build_maskrcnn_resnet50_fpn`.
         **model_kwargs: passed to ``torchvision.models.detection.ssdlite320_mobilenet_v3_large``
             (e.g. ``detections_per_img``, ``nms_thresh``). ``min_size`` is accepted and ignored
             (the network size is fixed), so Mask R-CNN test overrides can be shared.
@@ -84,4 +95,13 @@ def build_ssdlite320_mobilenet_v3_large(
     else:
         model = ssdlite320_mobilenet_v3_large(**kwargs)
         load_backend_weights(model, NAME, weights_path)
-    return SSDLiteSegmenter(model, device=resolve_device(device), min_score=min_score, max_size=max_size)
+    return SSDLiteSegmenter(
+        model,
+        device=resolve_device(device),
+        min_score=min_score,
+        max_size=max_size,
+        precision=precision,
+        channels_last=channels_last,
+        compile_backbone=compile_backbone,
+        decode=decode,
+    )

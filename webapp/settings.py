@@ -185,6 +185,23 @@ SEGMENTER = envstr("SEGMENTER", "auto")
 SEGMENTER_WEIGHTS = os.environ.get("SEGMENTER_WEIGHTS") or None
 SEGMENTER_DEVICE = envstr("SEGMENTER_DEVICE", "auto")
 SEGMENTER_THREADS = envint("SEGMENTER_THREADS", 0)  # 0 = torch's default
+# Photos per forward pass: a task also claims up to N-1 other queued photos. 0 = auto: 8 on a GPU
+# (batches fill it), 1 on the CPU (measured: batching gains nothing there, and costs latency).
+SEGMENTER_BATCH_SIZE = envint("SEGMENTER_BATCH_SIZE", 0)
+# How long a batch waits for more queued photos when too few are there: a little latency for fuller batches.
+SEGMENTER_BATCH_WAIT_MS = envint("SEGMENTER_BATCH_WAIT_MS", 10)
+# auto = bf16 autocast of the backbone on CUDA (heads stay fp32; checked against fp32), fp32 on the CPU.
+SEGMENTER_PRECISION = envstr("SEGMENTER_PRECISION", "auto")
+# NHWC convolutions: auto = on CUDA (tensor cores want them), off on the CPU (measured no win there).
+SEGMENTER_CHANNELS_LAST = envstr("SEGMENTER_CHANNELS_LAST", "auto")
+# JPEG decoding: auto = on the GPU (torchvision decode_jpeg, nvJPEG) with CUDA, else Pillow at reduced scale.
+SEGMENTER_DECODE = envstr("SEGMENTER_DECODE", "auto")
+# torch.compile of the backbone: off by default (minutes of compiling per new input shape; try it on a GPU).
+SEGMENTER_COMPILE = envbool("SEGMENTER_COMPILE", False)
+# Working size (short side, long-side cap) of the Mask R-CNN backends; 0 = the COCO 800/1333. Smaller
+# is faster and loses small objects (bench/README.md, issue 7).
+SEGMENTER_MIN_SIZE = envint("SEGMENTER_MIN_SIZE", 0)
+SEGMENTER_MAX_SIZE = envint("SEGMENTER_MAX_SIZE", 0)
 
 # --- Celery ----------------------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")

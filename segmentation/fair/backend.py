@@ -25,7 +25,7 @@ from segmentation.checkpoints import CheckpointError, load_state_dict_file
 from segmentation.fair import BACKEND_NAME
 from segmentation.fair.config import FairConfig, make_config
 from segmentation.fair.model import FairModel
-from segmentation.preprocessing import WorkingImage, resize_to_working
+from segmentation.preprocessing import WorkingImage, fit_size, resize_to_working
 from segmentation.registry import IncompatibleWeights, WeightsUnavailable, get_backend
 
 __all__ = [
@@ -96,6 +96,10 @@ class FairSegmenter(Segmenter):
 
     def _set_model_score_threshold(self, value: float) -> None:
         self.model.score_thresh = value
+
+    def working_size(self, size: tuple[int, int]) -> tuple[int, int]:
+        """Working ``(w, h)`` of an upright photo of ``size = (W, H)`` (never upscaled)."""
+        return fit_size(size, min_size=self.min_size, max_size=self.max_size, max_upscale=1.0)
 
     def working_image(self, image: Image.Image) -> WorkingImage:
         return resize_to_working(image, min_size=self.min_size, max_size=self.max_size, max_upscale=1.0)

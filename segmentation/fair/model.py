@@ -115,7 +115,7 @@ def _interp_weights(lo: torch.Tensor, hi: torch.Tensor, n_out: int, size: int) -
 
 
 def paste_masks(
-    probs: torch.Tensor, windows: torch.Tensor, image_hw: tuple[int, int], threshold: float, chunk: int = 32
+    probs: torch.Tensor, windows: torch.Tensor, image_hw: tuple[int, int], threshold: float
 ) -> torch.Tensor:
     """Paste window masks onto the image frame.
 
@@ -127,16 +127,21 @@ def paste_masks(
 
     Returns ``bool (N, h, w)``: pixel ``(r, c)`` is on when the window mask, resized bilinearly
     (``align_corners=False``) to the window's size, exceeds ``threshold`` at ``(c + .5, r + .5)``.
+    Each mask is resampled only over the pixels whose centres lie in its window (two small matrix
+    products), so the cost follows the window's area, not the frame's.
     """
     h, w = image_hw
     n, size = probs.shape[0], probs.shape[-1]
     out = torch.zeros(n, h, w, dtype=torch.bool, device=probs.device)
-    for start in range(0, n, chunk):
-        sl = slice(start, start + chunk)
-        win = windows[sl].float()
-        wy = _interp_weights(win[:, 1], win[:, 3], h, size)
-        wx = _interp_weights(win[:, 0], win[:, 2], w, size)
-        out[sl] = torch.bmm(torch.bmm(wy, probs[sl].float()), wx.transpose(1, 2)) > threshold
+    for k, (x0, y0, x1, y1) in enumerate(windows.double().tolist()):
+        c0, c1 = max(0, math.ceil(x0 - 0.5)), min(w, math.ceil(x1 - 0.5))
+        r0, r1 = max(0, math.ceil(y0 - 0.5)), min(h, math.ceil(y1 - 0.5))
+        if c1 <= c0 or r1 <= r0:
+            continue
+        win = windows.new_tensor([[x0 - c0, y0 - r0, x1 - c0, y1 - r0]], dtype=torch.float32)
+        wy = _interp_weights(win[:, 1], win[:, 3], r1 - r0, size)[0]
+        wx = _interp_weights(win[:, 0], win[:, 2], c1 - c0, size)[0]
+        out[k, r0:r1, c0:c1] = (wy @ probs[k].float() @ wx.T) > threshold
     return out
 
 

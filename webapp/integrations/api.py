@@ -12,10 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+import pydantic
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, File, NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 from pydantic import StrictBool
 
@@ -29,6 +32,19 @@ from webapp.search import services as search_services
 
 MAX_ID = 2**63 - 1  # the database's integer; a bigger id is a 400, not an overflow
 PhotoId = Path(..., ge=1, le=MAX_ID, description="A photo id from the upload answer or the list")
+
+
+class Encoder(NinjaJSONEncoder):
+    """ninja's encoder with full-precision times (``isoformat()``, as exports and webhooks)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+class Renderer(JSONRenderer):
+    encoder_class = Encoder
 
 
 class BearerToken(HttpBearer):
@@ -51,10 +67,11 @@ api = NinjaAPI(
         'Errors are JSON `{"error": "...", "code": "..."}` with a 4xx status.'
     ),
     auth=BearerToken(),
-    urls_namespace="api",
+    urls_namespace="integrations:api",
     docs=AccessibleDocs(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    renderer=Renderer(),
 )
 
 
@@ -115,8 +132,8 @@ class UploadOut(Schema):
 
 
 class UploadErrorOut(ErrorOut):
-    photos: list[QueuedOut] = []
-    rejected: list[RejectedOut] = []
+    photos: list[QueuedOut] = Field([], description="Always empty: nothing was accepted")
+    rejected: list[RejectedOut] = Field([], description="Each file that was refused, with the reason")
 
 
 class ReviewIn(Schema):
@@ -189,8 +206,9 @@ def errors(*codes: int) -> dict[int, type[Schema]]:
     return dict.fromkeys((401, *codes), ErrorOut)
 
 
-def fail(status: int, message: str, code: str) -> Status:
-    return Status(status, {"error": message, "code": code})
+def fail(status: int, message: str, code: str) -> JsonResponse:
+    """An error answer: ``{"error", "code"}`` (sent as is, so no ``null`` fields are added)."""
+    return JsonResponse({"error": message, "code": code}, status=status)
 
 
 NO_PHOTO = "No such photo."
@@ -233,36 +251,31 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 # -- photos ----------------------------------------------------------------------------------------
+IMAGES = File(None, description="One or more image files (repeat the field)")
+
+
 @api.post(
     "/photos/",
     response={202: UploadOut, 400: UploadErrorOut, 401: ErrorOut, 413: ErrorOut},
     summary="Upload photos",
     tags=["photos"],
 )
-def upload_photos(request: HttpRequest, image: list[UploadedFile] | None = File(None)) -> Any:
+def upload_photos(request: HttpRequest, image: list[UploadedFile] | None = IMAGES) -> Any:
     """Send one or more images in the repeatable multipart field `image` (JPEG, PNG, WebP, GIF,
     HEIC, TIFF, BMP). Each accepted photo is queued for description; a file that is not a photo
     we accept is listed under `rejected` with the reason. 400 when none was accepted."""
     files = request.FILES.getlist("image")
     if not files:
-        return Status(
-            400,
-            {
-                "error": "Send one or more files in the multipart field 'image'.",
-                "code": "no_files",
-                "photos": [],
-                "rejected": [],
-            },
-        )
+        return fail(400, "Send one or more files in the multipart field 'image'.", "no_files")
     try:
         outcomes = photo_services.create_photos(request.user, files)
     except UploadRejected as exc:
-        return Status(400, {"error": str(exc), "code": "upload_rejected", "photos": [], "rejected": []})
+        return fail(400, str(exc), "upload_rejected")
     accepted = [{"id": o.photo.pk, "file": o.name, "status": o.photo.status} for o in outcomes if o.photo]
     rejected = [{"file": o.name, "error": o.error} for o in outcomes if o.error]
     if not accepted:
         body = {"error": "No file was accepted.", "code": "upload_rejected", "photos": [], "rejected": rejected}
-        return Status(400, body)
+        return JsonResponse(body, status=400)
     return Status(202, {"photos": accepted, "rejected": rejected})
 
 
@@ -284,7 +297,7 @@ def _own_photo(request: HttpRequest, photo_id: int) -> Photo | None:
 
 
 @api.get(
-    "/photos/{photo_id}/",
+    "/photos/{int:photo_id}/",
     response={200: PhotoOut, **errors(400, 404)},
     summary="A photo: status, alt text, objects",
     tags=["photos"],
@@ -297,18 +310,31 @@ def get_photo(request: HttpRequest, photo_id: int = PhotoId) -> Any:
     return services.photo_record(photo)
 
 
+# The body is read after the photo is found, so another user's photo is a 404 whatever is sent.
+REVIEW_BODY = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": ReviewIn.model_json_schema()}}}
+}
+
+
 @api.patch(
-    "/photos/{photo_id}/",
+    "/photos/{int:photo_id}/",
     response={200: PhotoOut, **errors(400, 404)},
     summary="Accept, edit or mark decorative",
     tags=["photos"],
+    openapi_extra=REVIEW_BODY,
 )
-def review_photo(request: HttpRequest, body: ReviewIn, photo_id: int = PhotoId) -> Any:
+def review_photo(request: HttpRequest, photo_id: int = PhotoId) -> Any:
     """`{"alt_text": "..."}` saves your text, `{"accept": true}` accepts the suggestion,
     `{"decorative": true}` marks the photo decorative (`alt=""`). A model run never overwrites it."""
     photo = _own_photo(request, photo_id)
     if photo is None:
         return fail(404, NO_PHOTO, "not_found")
+    try:
+        body = ReviewIn.model_validate_json(request.body or b"{}")
+    except pydantic.ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            return fail(400, "The body must be JSON.", "bad_request")
+        raise ValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
     try:
         if body.decorative is True:
             photo_services.review_alt(photo, action="decorative")
@@ -324,7 +350,7 @@ def review_photo(request: HttpRequest, body: ReviewIn, photo_id: int = PhotoId) 
 
 
 @api.delete(
-    "/photos/{photo_id}/", response={204: None, **errors(400, 404)}, summary="Delete a photo", tags=["photos"]
+    "/photos/{int:photo_id}/", response={204: None, **errors(400, 404)}, summary="Delete a photo", tags=["photos"]
 )
 def delete_photo(request: HttpRequest, photo_id: int = PhotoId) -> Any:
     photo = _own_photo(request, photo_id)
@@ -428,7 +454,7 @@ def create_token(request: HttpRequest, body: TokenIn) -> Any:
 TokenId = Path(..., ge=1, le=MAX_ID)
 
 
-@api.get("/tokens/{token_id}/", response={200: TokenOut, **errors(400, 404)}, summary="A token", tags=["tokens"])
+@api.get("/tokens/{int:token_id}/", response={200: TokenOut, **errors(400, 404)}, summary="A token", tags=["tokens"])
 def get_token(request: HttpRequest, token_id: int = TokenId) -> Any:
     token = ApiToken.objects.filter(user=request.user, pk=token_id).first()
     if token is None:
@@ -437,7 +463,7 @@ def get_token(request: HttpRequest, token_id: int = TokenId) -> Any:
 
 
 @api.delete(
-    "/tokens/{token_id}/", response={204: None, **errors(400, 404)}, summary="Revoke a token", tags=["tokens"]
+    "/tokens/{int:token_id}/", response={204: None, **errors(400, 404)}, summary="Revoke a token", tags=["tokens"]
 )
 def revoke_token(request: HttpRequest, token_id: int = TokenId) -> Any:
     """Revoking the token that signs this request is allowed: it stops working at once."""

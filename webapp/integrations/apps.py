@@ -14,6 +14,4 @@ class IntegrationsConfig(AppConfig):
         from webapp.photos.models import Photo
 
         # A finished photo is posted to its owner's webhook (when one is set) through the queue.
-        signals.photo_described.connect(
-            services.on_photo_described, sender=Photo, dispatch_uid="integrations-webhook"
-        )
+        signals.photo_described.connect(services.on_photo_described, sender=Photo, dispatch_uid="integrations-webhook")

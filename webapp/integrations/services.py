@@ -12,11 +12,11 @@ import io
 import json
 import logging
 import secrets
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,8 +74,18 @@ def library(owner: Any) -> QuerySet[Photo]:
     return Photo.objects.filter(owner=owner).defer("result").prefetch_related("detections")
 
 
+class JSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (``isoformat()``), so an export or a
+    webhook parses back to exactly the stored value."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return json.dumps(data, cls=JSONEncoder, ensure_ascii=False)
 
 
 # -- exports ---------------------------------------------------------------------------------------
@@ -174,13 +184,14 @@ def export_html(owner: Any) -> str:
         if any('data-alt-source="suggested"' in item for item in items)
         else "Every alt text here was reviewed by a person."
     )
-    missing = f" {left_out} photo{'s' if left_out != 1 else ''} without alt text yet are not listed." if left_out else ""
+    missing = ""
+    if left_out:
+        missing = f" {left_out} photo{'s' if left_out != 1 else ''} without alt text yet are not listed."
     return "\n".join(
         [
             "<!doctype html>",
             '<html lang="en">',
-            '<head><meta charset="utf-8"><title>Alt text for '
-            f"{escape(owner.get_username())}’s photos</title></head>",
+            f'<head><meta charset="utf-8"><title>Alt text for {escape(owner.get_username())}’s photos</title></head>',
             "<body>",
             f"<h1>Alt text for {escape(owner.get_username())}’s photos</h1>",
             f"<p>{len(items)} photo{'s' if len(items) != 1 else ''}, exported {timezone.now():%Y-%m-%d %H:%M} UTC. "
@@ -236,7 +247,7 @@ def validate_webhook_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise WebhookInvalid("Enter a full http:// or https:// address, for example https://cms.example.org/hooks/alt.")
+        raise WebhookInvalid("Enter a full address that starts with http:// or https://.")
     if len(url) > Webhook._meta.get_field("url").max_length:
         raise WebhookInvalid("The address is too long (at most 500 characters).")
     if parts.username or parts.password:
@@ -359,7 +370,7 @@ def deliver_webhook(photo_id: int) -> str:
     timeout = float(getattr(settings, "WEBHOOK_TIMEOUT", 10))
     try:
         status = post_signed(hook.url, hook.secret, webhook_body(photo), timeout=timeout)
-    except (OSError, socket.timeout) as exc:
+    except (TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         _record(hook, False, f"Photo {photo_id}: could not reach the address ({reason}); will retry.")
         raise WebhookRetry(f"{hook.url}: {reason}") from exc

@@ -1,11 +1,14 @@
 """Photo → instances → description, shared by the worker, the API and ``manage.py describe``.
 
 No ORM here: the same code describes a file on disk or a stored photo. The model is built once
-per process (the first call), lazily, so a forked Celery worker never touches CUDA in its parent.
+per process (the first call), lazily, so a forked Celery worker never touches CUDA in its parent
+(nor imports torch there: this module imports it only inside :func:`get_segmenter`).
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import logging
 import threading
 from dataclasses import dataclass
@@ -62,6 +65,7 @@ def get_segmenter() -> Any:
                 weights_path=settings.SEGMENTER_WEIGHTS,
                 device=settings.SEGMENTER_DEVICE,
                 **({"torch_threads": settings.SEGMENTER_THREADS} if settings.SEGMENTER_THREADS else {}),
+                **speed_options(),
             )
         except WeightsUnavailable as exc:
             _segmenter_error = exc
@@ -69,6 +73,45 @@ def get_segmenter() -> Any:
             raise
         log.info("Segmentation model %s loaded on %s", _segmenter.name, _segmenter.device)
         return _segmenter
+
+
+def speed_options() -> dict[str, Any]:
+    """The ``SEGMENTER_*`` speed settings as builder keywords, ``auto`` resolved for the device,
+    for backends whose builder takes them (the torchvision ones); ``{}`` for the others.
+
+    Imports torch (to see whether CUDA is there): call it only where the model is built, in the
+    worker's child process, never in the process that forks it.
+    """
+    try:
+        builder = _builder_of(resolve_backend(settings.SEGMENTER, settings.SEGMENTER_WEIGHTS).spec.builder)
+    except (WeightsUnavailable, ValueError):
+        return {}  # building raises the proper error
+    accepted = inspect.signature(builder).parameters
+    from segmentation.base import resolve_device
+
+    cuda = resolve_device(settings.SEGMENTER_DEVICE).type == "cuda"
+    options: dict[str, Any] = {
+        "precision": settings.SEGMENTER_PRECISION,
+        "channels_last": _auto_flag(settings.SEGMENTER_CHANNELS_LAST, cuda),
+        "decode": ("torch" if cuda else "pil") if settings.SEGMENTER_DECODE == "auto" else settings.SEGMENTER_DECODE,
+        "compile_backbone": settings.SEGMENTER_COMPILE,
+    }
+    if "min_size" in accepted:  # the working size of the Mask R-CNN backends
+        if settings.SEGMENTER_MIN_SIZE:
+            options["min_size"] = settings.SEGMENTER_MIN_SIZE
+        if settings.SEGMENTER_MAX_SIZE:
+            options["max_size"] = settings.SEGMENTER_MAX_SIZE
+    return {k: v for k, v in options.items() if k in accepted}
+
+
+def _builder_of(path: str) -> Any:
+    module_name, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def _auto_flag(value: str, auto: bool) -> bool:
+    value = value.strip().lower()
+    return auto if value in {"", "auto"} else value in {"1", "true", "yes", "on"}
 
 
 def reset_segmenter() -> None:
@@ -80,7 +123,9 @@ def reset_segmenter() -> None:
 
 
 def analyse(source: str | Path | IO[bytes]) -> Analysis:
-    """Segment and describe one image file (any format Pillow reads, EXIF-rotated)."""
+    """Segment and describe one image file (any format Pillow reads, EXIF-rotated), decoded the
+    fast way (JPEG at reduced scale, or on the GPU). The worker batches through
+    ``services.process_claimed`` instead."""
     instances = get_segmenter().segment_file(source)
     return Analysis(instances=instances, description=describe(instances))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,11 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from captioning import Description
+from captioning import Description, describe
 from segmentation.registry import WeightsUnavailable
 from segmentation.result import Instances
 from webapp.photos import pipeline, signals
@@ -145,13 +147,42 @@ def dead_letter_message(attempts: int, last_error: str) -> str:
 
 
 def process_photo(photo_id: int) -> str:
-    """Segment and describe one stored photo; the body of the ``segment_photo`` task.
+    """Segment and describe one stored photo, and with it up to ``SEGMENTER_BATCH_SIZE - 1``
+    other queued photos in one forward pass; the body of the ``segment_photo`` task.
 
     Safe to run twice (a redelivered message): a photo already done is left as it is, and a
     rerun replaces the suggestion and instances in one transaction, never the person's text.
     Never raises for a bad photo or a missing model: the photo is marked and the worker goes
-    on. Returns the final status.
+    on. Returns the final status of ``photo_id`` (``"processing"`` when another delivery's
+    batch holds it).
+
+    Batching (see :func:`claim_companions`): the photo whose message arrived is the *lead*; it
+    claims fresh queued photos as *companions* by compare-and-set on their rows. A companion's
+    own message later finds it done and does nothing. A companion is counted (``attempts``)
+    when its batch finishes it, not when claimed: if the batch dies, any member may have
+    killed it, so companions lose no attempt but are no longer fresh, and from then on run
+    alone, counted. So are leads with any history (attempts, a last error, a lost run): a
+    poison photo can take down at most one batch, then only itself, ``PHOTO_MAX_ATTEMPTS``
+    times before it is set aside.
     """
+    claimed = _claim_lead(photo_id)
+    if isinstance(claimed, str):
+        return claimed
+    lead, suspect = claimed
+    try:
+        segmenter = pipeline.get_segmenter()
+    except WeightsUnavailable as exc:
+        return _finish(lead, Photo.Status.FAILED, f"No model weights are installed, so no alt text was written. {exc}")
+    size = batch_size(segmenter)
+    companions = [] if suspect or size <= 1 else claim_companions(lead.pk, size - 1, settings.SEGMENTER_BATCH_WAIT_MS)
+    statuses = process_claimed(segmenter, [lead, *companions], companions={p.pk for p in companions})
+    return statuses[lead.pk]
+
+
+def _claim_lead(photo_id: int) -> tuple[Photo, bool] | str:
+    """Mark the photo of this delivery 'processing' (attempts + 1), or say why not: the final
+    status of a finished / dead-lettered / missing photo, or ``"processing"`` when a live batch
+    holds it. Returns ``(photo, suspect)``: a suspect photo has history and runs alone."""
     with transaction.atomic():
         photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
         if photo is None:
@@ -160,9 +191,20 @@ def process_photo(photo_id: int) -> str:
         if photo.status not in {Photo.Status.QUEUED, Photo.Status.PROCESSING}:
             # Done, rejected, or failed (a person's "Try again" re-queues it): a duplicate message.
             return photo.status
+        suspect = photo.status == Photo.Status.PROCESSING or photo.attempts > 0 or bool(photo.last_error)
         if photo.status == Photo.Status.PROCESSING:
-            # Redelivered while marked processing: the delivery that set it never finished.
-            photo.last_error = f"attempt {photo.attempts} stopped before finishing (worker lost)"
+            if photo.attempts == 0:
+                # Claimed as a companion by another delivery's batch (attempts are counted at
+                # the end for companions). That batch may still be running in another process:
+                # leave the photo to it. If it died, the sweeper re-queues the photo after
+                # PHOTO_PROCESSING_TIMEOUT.
+                started = photo.started_at or photo.created_at
+                if timezone.now() - started < timedelta(seconds=settings.PHOTO_PROCESSING_TIMEOUT):
+                    return Photo.Status.PROCESSING
+                photo.last_error = "a batched run stopped before finishing (worker lost)"
+            else:
+                # Redelivered while marked processing: the delivery that set it never finished.
+                photo.last_error = f"attempt {photo.attempts} stopped before finishing (worker lost)"
         if photo.attempts >= settings.PHOTO_MAX_ATTEMPTS:
             # The queue has no retry count; this row does. A photo that keeps killing its worker
             # is set aside here instead of looping forever.
@@ -177,30 +219,149 @@ def process_photo(photo_id: int) -> str:
         photo.started_at = timezone.now()
         photo.status_message = ""
         photo.save(update_fields=["status", "attempts", "started_at", "status_message", "last_error", "updated_at"])
+    return photo, suspect
 
+
+def batch_size(segmenter: Any) -> int:
+    """``SEGMENTER_BATCH_SIZE``, or with 0 (auto) 8 on a GPU and 1 on the CPU."""
+    configured = int(settings.SEGMENTER_BATCH_SIZE)
+    if configured > 0:
+        return configured
+    return 8 if getattr(getattr(segmenter, "device", None), "type", "cpu") == "cuda" else 1
+
+
+def claim_companions(lead_id: int, limit: int, wait_ms: float) -> list[Photo]:
+    """Claim up to ``limit`` fresh queued photos (oldest send first) for the lead's batch,
+    waiting up to ``wait_ms`` for more to be queued when there are too few.
+
+    Fresh = queued, never attempted, no error on record: a photo with any history runs alone.
+    Each claim is a compare-and-set on the row (queued -> processing, ``started_at``), so two
+    workers never take the same photo. ``attempts`` is left as it is (see
+    :func:`process_photo`).
+    """
+    claimed: list[int] = []
+    deadline = time.monotonic() + max(0.0, wait_ms) / 1000.0
+    while True:
+        fresh = Photo.objects.filter(status=Photo.Status.QUEUED, attempts=0, last_error="")
+        candidates = (
+            fresh.exclude(pk__in=[lead_id, *claimed])
+            .order_by(F("enqueued_at").asc(nulls_first=True), "pk")
+            .values_list("pk", flat=True)[: limit - len(claimed)]
+        )
+        for pk in list(candidates):
+            now = timezone.now()
+            if fresh.filter(pk=pk).update(
+                status=Photo.Status.PROCESSING, started_at=now, status_message="", updated_at=now
+            ):
+                claimed.append(pk)
+        remaining = deadline - time.monotonic()
+        if len(claimed) >= limit or remaining <= 0:
+            break
+        time.sleep(min(0.005, remaining))
+    if claimed:
+        log.info("Photo %s takes %s more in its batch: %s", lead_id, len(claimed), claimed)
+    return list(Photo.objects.filter(pk__in=claimed).order_by("pk"))
+
+
+def process_claimed(segmenter: Any, photos: list[Photo], *, companions: Set[int] = frozenset()) -> dict[int, str]:
+    """Decode, segment (one forward pass), describe and store photos already marked
+    'processing'; returns each photo's final status.
+
+    Failures stay with their photo: a missing or undecodable file rejects that photo only, and
+    if the batched forward pass fails the photos are run one by one, so only the one the model
+    fails on is marked failed. Photos in ``companions`` are counted in ``attempts`` as they
+    finish. A database error (busy) releases the unfinished companions back to the queue and
+    re-raises, so the task retries the lead.
+    """
+    statuses: dict[int, str] = {}
     try:
-        analysis = pipeline.analyse(media_path(photo.image))
-    except WeightsUnavailable as exc:
-        return _finish(photo, Photo.Status.FAILED, f"No model weights are installed, so no alt text was written. {exc}")
-    except FileNotFoundError:
-        return _finish(photo, Photo.Status.REJECTED, "The stored image is missing; upload the photo again.")
-    except DECODE_ERRORS as exc:
-        log.warning("Photo %s cannot be decoded: %s", photo_id, exc)
-        return _finish(photo, Photo.Status.REJECTED, "The image could not be decoded; upload it again.")
-    except Exception as exc:  # noqa: BLE001 - a model crash must not take the worker with it
-        log.exception("Photo %s failed", photo_id)
-        return _finish(photo, Photo.Status.FAILED, f"The model failed on this photo ({type(exc).__name__}). Try again.")
+        prepared = segmenter.prepare_many([media_path(p.image) for p in photos])
+        ready: list[tuple[Photo, Any]] = []
+        for photo, item in zip(photos, prepared, strict=True):
+            count = photo.pk in companions
+            if isinstance(item, FileNotFoundError):
+                statuses[photo.pk] = _finish(
+                    photo, Photo.Status.REJECTED, "The stored image is missing; upload the photo again.", count
+                )
+            elif isinstance(item, DECODE_ERRORS):
+                log.warning("Photo %s cannot be decoded: %s", photo.pk, item)
+                statuses[photo.pk] = _finish(
+                    photo, Photo.Status.REJECTED, "The image could not be decoded; upload it again.", count
+                )
+            elif isinstance(item, BaseException):
+                log.error("Photo %s could not be read", photo.pk, exc_info=item)
+                statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(item), count)
+            else:
+                ready.append((photo, item))
+        for photo, instances in _infer_isolated(segmenter, ready, statuses, companions):
+            try:
+                description = describe(instances)
+            except Exception as exc:  # noqa: BLE001 - one photo's caption must not fail the batch
+                log.exception("Photo %s could not be described", photo.pk)
+                statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(exc), photo.pk in companions)
+                continue
+            stored = store_result(photo.pk, instances, description, count_attempt=photo.pk in companions)
+            statuses[photo.pk] = stored.status
+            log.info("Photo %s described by %s: %s", photo.pk, stored.model_name, stored.suggested_alt)
+    except (OperationalError, InterfaceError):
+        _release(sorted(companions - statuses.keys()))
+        raise
+    return statuses
 
-    photo = store_result(photo_id, analysis.instances, analysis.description)
-    log.info("Photo %s described by %s: %s", photo_id, photo.model_name, photo.suggested_alt)
-    return photo.status
+
+def _infer_isolated(
+    segmenter: Any, ready: list[tuple[Photo, Any]], statuses: dict[int, str], companions: Set[int]
+) -> Iterator[tuple[Photo, Instances]]:
+    """Instances for each ready photo: one forward pass, or one by one if the batch fails."""
+    if len(ready) > 1:
+        try:
+            results = segmenter.infer([item for _, item in ready])
+        except Exception:  # noqa: BLE001 - find the photo the model fails on, run the others
+            log.warning("Batch of %s photos failed; running them one by one", len(ready), exc_info=True)
+        else:
+            yield from ((photo, result) for (photo, _), result in zip(ready, results, strict=True))
+            return
+    for photo, item in ready:
+        try:
+            result = segmenter.infer([item])[0]
+        except Exception as exc:  # noqa: BLE001 - a model crash must not take the worker with it
+            log.exception("Photo %s failed", photo.pk)
+            statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(exc), photo.pk in companions)
+            continue
+        yield photo, result
 
 
-def store_result(photo_id: int, instances: Instances, description: Description) -> Photo:
+def _model_failed(exc: BaseException) -> str:
+    return f"The model failed on this photo ({type(exc).__name__}). Try again."
+
+
+def _release(photo_ids: list[int]) -> None:
+    """Best effort, after a database error: put unfinished companions back in the queue and
+    send them again (the sweeper does it later if this fails too)."""
+    if not photo_ids:
+        return
+    try:
+        now = timezone.now()
+        released = Photo.objects.filter(pk__in=photo_ids, status=Photo.Status.PROCESSING, attempts=0)
+        ids = list(released.values_list("pk", flat=True))
+        released.update(status=Photo.Status.QUEUED, enqueued_at=now, updated_at=now)
+    except (OperationalError, InterfaceError):
+        log.warning("Could not release batch companions %s; the sweeper will re-queue them", photo_ids)
+        return
+    for pk in ids:
+        send_to_worker(pk)
+
+
+def store_result(
+    photo_id: int, instances: Instances, description: Description, *, count_attempt: bool = False
+) -> Photo:
     """Replace a photo's suggestion and instances with a new result, in one transaction, and
-    mark it done. The person's reviewed text is never touched. Sends ``photo_described``."""
+    mark it done. The person's reviewed text is never touched. Sends ``photo_described``.
+    ``count_attempt`` adds the run to ``attempts`` (a batch companion's run)."""
     with transaction.atomic():
         photo = Photo.objects.select_for_update().get(pk=photo_id)
+        if count_attempt:
+            photo.attempts += 1
         DetectedObject.objects.filter(photo=photo).delete()
         DetectedObject.objects.bulk_create(
             DetectedObject(
@@ -232,9 +393,14 @@ def store_result(photo_id: int, instances: Instances, description: Description) 
     return photo
 
 
-def _finish(photo: Photo, status: str, message: str) -> str:
+def _finish(photo: Photo, status: str, message: str, count_attempt: bool = False) -> str:
     Photo.objects.filter(pk=photo.pk).update(
-        status=status, status_message=message, last_error=message, finished_at=timezone.now(), updated_at=timezone.now()
+        status=status,
+        status_message=message,
+        last_error=message,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+        **({"attempts": F("attempts") + 1} if count_attempt else {}),
     )
     return status
 
@@ -270,10 +436,8 @@ def sweep_stale(now: datetime | None = None, *, batch: int = 500) -> SweepReport
         "pk", "attempts", "started_at", "enqueued_at"
     )[:batch]:
         claim = Photo.objects.filter(pk=pk, status=Photo.Status.PROCESSING, started_at=started_at)
-        error = (
-            f"attempt {attempts} stopped before finishing "
-            f"(no word from the worker for {settings.PHOTO_PROCESSING_TIMEOUT} s)"
-        )
+        run = f"attempt {attempts}" if attempts else "a batched run"
+        error = f"{run} stopped before finishing (no word from the worker for {settings.PHOTO_PROCESSING_TIMEOUT} s)"
         if attempts >= settings.PHOTO_MAX_ATTEMPTS:
             if claim.update(
                 status=Photo.Status.FAILED,

@@ -27,7 +27,27 @@ class SearchTerm(models.Model):
         constraints = [models.UniqueConstraint(fields=["photo", "key"], name="search_term_photo_key")]
         # Covering and in photo order: a key's photos come newest first (``photo_id`` DESC) for a
         # page, set operations merge ordered lists, and counts are index-only scans.
-        indexes = [models.Index(fields=["owner", "key", "photo", "count"], name="search_term_key_photo")]
+        indexes = [
+            models.Index(fields=["owner", "key", "photo", "count"], name="search_term_key_photo"),
+            # An exact count ("two people") is one slice of this one, also in photo order.
+            models.Index(fields=["owner", "key", "count", "photo"], name="search_term_key_count"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.photo_id} {self.key}={self.count}"
+
+
+class SearchKeyCount(models.Model):
+    """How many of an owner's photos have a key: the total of a one-key search ("dog", "no dogs")
+    without counting rows, and the sizes that decide how a query combines its conditions. Kept by
+    ``services`` with every index change (``index_photo``, photo deletion, ``rebuild_index``)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key = models.CharField(max_length=100)
+    photos = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="search_key_count_owner_key")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.key}: {self.photos}"

@@ -7,12 +7,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from webapp.photos.models import Photo
-from webapp.search.models import SearchTerm
+from webapp.search.models import SearchKeyCount, SearchTerm
 from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
-from webapp.search.sql import count_matches, matching_ids
+from webapp.search.sql import count_matches, key_sizes, matching_ids
 from webapp.search.terms import photo_terms
 from webapp.search.vocabulary import KNOWN_WORDS
 
@@ -29,14 +29,52 @@ def alt_for_index(photo: Photo) -> str:
 
 
 def index_photo(photo: Photo) -> int:
-    """Rewrite one photo's index rows from its stored result and alt text; returns the row count."""
+    """Rewrite one photo's index rows from its stored result and alt text, and the owner's key
+    totals with them; returns the row count."""
     terms = photo_terms(photo.result, alt_for_index(photo)) if photo.status == Photo.Status.DONE else {}
     with transaction.atomic():
+        # One rewrite of a photo at a time (a new result and a review can arrive together).
+        list(Photo.objects.select_for_update().filter(pk=photo.pk).values_list("pk"))
+        old = set(SearchTerm.objects.filter(photo_id=photo.pk).values_list("key", flat=True))
         SearchTerm.objects.filter(photo_id=photo.pk).delete()
         SearchTerm.objects.bulk_create(
             SearchTerm(photo_id=photo.pk, owner_id=photo.owner_id, key=key, count=count) for key, count in terms.items()
         )
+        adjust_key_counts(photo.owner_id, added=set(terms) - old, removed=old - set(terms))
     return len(terms)
+
+
+def adjust_key_counts(owner_id: int, added: set[str], removed: set[str]) -> None:
+    """One photo gained ``added`` keys and lost ``removed`` ones. Keys in sorted order, so two
+    transactions never wait on each other's rows in opposite orders."""
+    table = connection.ops.quote_name(SearchKeyCount._meta.db_table)
+    key = connection.ops.quote_name("key")
+    with connection.cursor() as cursor:
+        if added:
+            cursor.executemany(
+                f"INSERT INTO {table} (owner_id, {key}, photos) VALUES (%s, %s, 1) "
+                f"ON CONFLICT (owner_id, {key}) DO UPDATE SET photos = {table}.photos + 1",
+                [(owner_id, k) for k in sorted(added)],
+            )
+        if removed:
+            cursor.executemany(
+                f"UPDATE {table} SET photos = photos - 1 WHERE owner_id = %s AND {key} = %s",
+                [(owner_id, k) for k in sorted(removed)],
+            )
+
+
+def recount_keys(owner: Any = None) -> None:
+    """Key totals recounted from the index rows (of ``owner``, or of everyone)."""
+    q = connection.ops.quote_name
+    terms, totals = q(SearchTerm._meta.db_table), q(SearchKeyCount._meta.db_table)
+    where, params = ("WHERE owner_id = %s", [owner.pk]) if owner is not None else ("", [])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {totals} {where}", params)
+        cursor.execute(
+            f"INSERT INTO {totals} (owner_id, {q('key')}, photos) "
+            f"SELECT owner_id, {q('key')}, COUNT(*) FROM {terms} {where} GROUP BY owner_id, {q('key')}",
+            params,
+        )
 
 
 def rebuild_index(owner: Any = None, batch: int = 500) -> int:
@@ -46,7 +84,14 @@ def rebuild_index(owner: Any = None, batch: int = 500) -> int:
     for photo in photos.order_by("pk").iterator(chunk_size=batch):
         index_photo(photo)
         done += 1
+    recount_keys(owner)
     return done
+
+
+def on_photo_deleted(sender: Any, instance: Photo, **kwargs: Any) -> None:
+    """Receiver of ``pre_delete`` for photos: its rows go by cascade, its keys leave the totals."""
+    keys = set(SearchTerm.objects.filter(photo_id=instance.pk).values_list("key", flat=True))
+    adjust_key_counts(instance.owner_id, added=set(), removed=keys)
 
 
 def on_photo_changed(sender: Any, photo: Photo, **kwargs: Any) -> None:
@@ -93,14 +138,15 @@ class SearchResult:
         return f"{self.total} photo{'s' if self.total != 1 else ''} found"
 
 
-def _scores(photo_ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
+def _scores(owner_id: int, photo_ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
     """Share of the query's positive conditions each photo meets (1.0 for all photos of a plain
     AND query; it ranks nothing, it tells an API client how much of an OR query matched)."""
     wanted = [a for a in atoms(parsed.node) if a.positive]
     if not wanted:
         return dict.fromkeys(photo_ids, 1.0)
     counts: dict[tuple[int, str], int] = {}
-    rows = SearchTerm.objects.filter(photo_id__in=photo_ids, key__in={a.key for a in wanted})
+    # With the owner the lookup is (owner, key, photo) seeks; without it SQLite may skip-scan an index.
+    rows = SearchTerm.objects.filter(owner_id=owner_id, key__in={a.key for a in wanted}, photo_id__in=photo_ids)
     for photo_id, key, count in rows.values_list("photo_id", "key", "count"):
         counts[(photo_id, key)] = count
     scores = {}
@@ -142,9 +188,9 @@ def _unknown_notes(owner_id: int, parsed: ParsedQuery) -> list[str]:
     return notes
 
 
-def _page(owner: Any, node: Node, offset: int, per_page: int) -> list[Photo]:
+def _page(owner: Any, node: Node, offset: int, per_page: int, sizes: dict[str, int]) -> list[Photo]:
     """One page of photos, newest (highest id) first; ``result`` (masks) is not read."""
-    ids = matching_ids(owner.pk, node, limit=per_page, offset=offset)
+    ids = matching_ids(owner.pk, node, limit=per_page, offset=offset, sizes=sizes)
     found = Photo.objects.filter(owner=owner, status=Photo.Status.DONE, pk__in=ids).defer("result")
     by_id = {photo.pk: photo for photo in found}
     return [by_id[pk] for pk in ids if pk in by_id]
@@ -168,12 +214,13 @@ def search(owner: Any, text: str, page: int = 1, per_page: int | None = None) ->
         return result
     result.explanation = parsed.explanation
     # The total first: it fixes the last page, so a page number past the end shows the last page.
-    total = count_matches(owner.pk, parsed.node)
+    sizes = key_sizes(owner.pk, parsed.node)
+    total = count_matches(owner.pk, parsed.node, sizes)
     result.total = total
     result.pages = max(1, -(-total // per_page))
     result.page = min(max(1, page), result.pages, MAX_PAGE)
-    page_photos = _page(owner, parsed.node, (result.page - 1) * per_page, per_page) if total else []
-    scores = _scores([p.pk for p in page_photos], parsed)
+    page_photos = _page(owner, parsed.node, (result.page - 1) * per_page, per_page, sizes) if total else []
+    scores = _scores(owner.pk, [p.pk for p in page_photos], parsed)
     result.hits = [Hit(photo=p, score=scores[p.pk]) for p in page_photos]
     if parsed.words:
         result.notes.extend(_unknown_notes(owner.pk, parsed))

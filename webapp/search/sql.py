@@ -4,7 +4,8 @@ Each condition is one index range of ``search_term_key_photo`` = ``(owner, key, 
 ``SELECT photo_id ... WHERE owner_id = ? AND key = ? [AND count BETWEEN ...]``, which both
 databases read from the index alone and in photo order. Conditions combine with INTERSECT (and),
 UNION (or) and EXCEPT (without); a negation starts from the ``*`` key (every described photo).
-Only the ids of one page leave the database; ``services`` then reads those photos.
+Only the ids of one page leave the database; ``services`` then reads those photos. A one-key
+search (``dog``, ``no dogs``) takes its total from ``SearchKeyCount`` without counting.
 
 The set operations are written as one flat chain whenever possible, ``a INTERSECT b EXCEPT c``,
 with every INTERSECT before the first UNION/EXCEPT: such a chain means the same in SQLite (left
@@ -20,8 +21,8 @@ from typing import Any
 
 from django.db import connection
 
-from webapp.search.models import SearchTerm
-from webapp.search.query import All, Atom, Node, Not
+from webapp.search.models import SearchKeyCount, SearchTerm
+from webapp.search.query import All, Atom, Node, Not, atoms
 from webapp.search.terms import ALL_KEY
 
 TABLE = SearchTerm._meta.db_table
@@ -54,9 +55,17 @@ class Chain:
         return text + order, params
 
 
+# Relative costs, measured on SQLite (PostgreSQL's are alike): reading one index entry in a merge,
+# and one probe (an index seek for one photo).
+MERGE_COST = 1.0
+PROBE_COST = 7.0
+
+
 class Compiler:
-    def __init__(self, owner_id: int) -> None:
+    def __init__(self, owner_id: int, sizes: dict[str, int] | None = None) -> None:
+        """``sizes``: photos per key of this owner (``SearchKeyCount``), to plan AND queries."""
         self.owner_id = owner_id
+        self.sizes = sizes or {}
         self.vendor = connection.vendor
         self.aliases = 0
         q = connection.ops.quote_name
@@ -67,6 +76,8 @@ class Compiler:
     def lookup(self, key: str, low: int = 1, high: int | None = None) -> tuple[str, tuple[Any, ...]]:
         """Photos whose count for ``key`` is in ``[low, high]``, ``low >= 1`` (stored counts are >= 1)."""
         text, params = self.select, [self.owner_id, key]
+        if high == low:  # one slice of the (owner, key, count, photo) index, in photo order
+            return f"{text} AND {self.count_column} = %s", (self.owner_id, key, low)
         if low > 1:
             text += f" AND {self.count_column} >= %s"
             params.append(low)
@@ -85,6 +96,13 @@ class Compiler:
         self.aliases += 1
         text, params = chain.sql(self.ordered)
         return f"SELECT photo_id FROM ({text}) AS s{self.aliases}", params
+
+    @property
+    def probe_all(self) -> bool:
+        """PostgreSQL: AND and NOT as semi/anti joins on the smallest condition (EXISTS / NOT
+        EXISTS), which its planner runs as merge joins or, for a page, index probes that stop
+        after the page; its hashed INTERSECT/EXCEPT would read every set in full, twice."""
+        return self.vendor == "postgresql"
 
     @property
     def ordered(self) -> str:
@@ -111,48 +129,116 @@ class Compiler:
         if isinstance(node, Atom) and node.low >= 1:
             return Chain(self.lookup(node.key, node.low, node.high))
         if (gone := self.excluded(node)) is not None:
+            if self.probe_all:
+                return self.compile_all(All((node,)))
             return self.everything().then("EXCEPT", self.member(self.compile(gone)))
         if isinstance(node, All):
-            kept = [self.compile(c) for c in node.children if self.excluded(c) is None and not self.is_everything(c)]
-            gone_nodes = [g for c in node.children if (g := self.excluded(c)) is not None]
-            # A chain of INTERSECTs can lead; the other kept sets join it as members.
-            kept.sort(key=lambda chain: (not chain.ends_intersecting, chain.simple))
-            chain = kept[0] if kept else self.everything()
-            if not chain.ends_intersecting:
-                chain = Chain(self.member(chain))
-            for other in kept[1:]:
-                chain = chain.then("INTERSECT", self.member(other))
-            for gone_node in gone_nodes:
-                chain = chain.then("EXCEPT", self.member(self.compile(gone_node)))
-            return chain
+            return self.compile_all(node)
         parts = sorted((self.compile(c) for c in node.children), key=lambda chain: chain.simple)
         chain = parts[0]  # any chain may lead a UNION; the others are members
         for other in parts[1:]:
             chain = chain.then("UNION", self.member(other))
         return chain
 
+    def estimate(self, atom: Atom) -> float:
+        """Photos an atom matches at most (a bounded count: a share of the key's photos)."""
+        size = float(self.sizes.get(atom.key, 0))
+        return size if atom.low <= 1 and atom.high is None else size / 2
 
-def count_matches(owner_id: int, node: Node) -> int:
-    """How many of the owner's photos match, exactly, from the index alone."""
-    compiler = Compiler(owner_id)
-    with connection.cursor() as cursor:
-        if (gone := compiler.excluded(node)) is not None:
-            # "no people": every photo minus those with people, two index-only counts.
-            everything, everything_params = compiler.everything().sql()
-            text, params = compiler.compile(gone).sql(compiler.ordered)
-            cursor.execute(
-                f"SELECT (SELECT COUNT(*) FROM ({everything}) AS a) - (SELECT COUNT(*) FROM ({text}) AS b)",
-                everything_params + params,
+    def compile_all(self, node: All) -> Chain:
+        """AND: the smallest sets are merged (INTERSECT/EXCEPT, each read once in photo order);
+        a set much larger than what is left is not read at all: each remaining photo is probed
+        in it (EXISTS / NOT EXISTS, one index seek)."""
+        probes: list[tuple[bool, Atom]] = []  # (must have, atom)
+        children = list(node.children)
+        if self.probe_all and not any(isinstance(c, Atom) and c.low >= 1 for c in children):
+            children.insert(0, Atom(ALL_KEY, 1, None, "every photo"))
+            node = All(tuple(children))
+        if self.sizes or self.probe_all:
+            everything = max(1.0, float(self.sizes.get(ALL_KEY, 1)))
+            positive = sorted((c for c in children if isinstance(c, Atom) and c.low >= 1), key=self.estimate)
+            left = self.estimate(positive[0]) if positive else everything
+            for child in node.children:
+                gone = self.excluded(child)
+                atom = child if isinstance(child, Atom) and child.low >= 1 else gone
+                if not isinstance(atom, Atom) or atom.low < 1 or (positive and child is positive[0]):
+                    continue
+                if self.probe_all or self.estimate(atom) * MERGE_COST > left * PROBE_COST:
+                    probes.append((gone is None, atom))
+                    children.remove(child)
+                elif gone is None:
+                    left *= self.estimate(atom) / everything
+                else:
+                    left *= 1 - self.estimate(atom) / everything
+        chain = self.merge_all(children)
+        if not probes:
+            return chain
+        self.aliases += 1
+        alias = f"s{self.aliases}"
+        text, params = chain.sql(self.ordered)
+        conditions, probe_params = [], []
+        for n, (must, atom) in enumerate(probes):
+            sub, sub_params = self.lookup(atom.key, atom.low, atom.high)
+            sub = sub.replace("SELECT photo_id FROM", "SELECT 1 FROM", 1).replace(
+                " WHERE ", f" AS {alias}p{n} WHERE ", 1
             )
-        else:
-            text, params = compiler.compile(node).sql(compiler.ordered)
+            conditions.append(f"{'' if must else 'NOT '}EXISTS ({sub} AND photo_id = {alias}.photo_id)")
+            probe_params.extend(sub_params)
+        where = " AND ".join(conditions)
+        return Chain((f"SELECT photo_id FROM ({text}) AS {alias} WHERE {where}", params + tuple(probe_params)))
+
+    def merge_all(self, children: list[Node]) -> Chain:
+        kept = [self.compile(c) for c in children if self.excluded(c) is None and not self.is_everything(c)]
+        gone_nodes = [g for c in children if (g := self.excluded(c)) is not None]
+        # A chain of INTERSECTs can lead; the other kept sets join it as members.
+        kept.sort(key=lambda chain: (not chain.ends_intersecting, chain.simple))
+        chain = kept[0] if kept else self.everything()
+        if not chain.ends_intersecting:
+            chain = Chain(self.member(chain))
+        for other in kept[1:]:
+            chain = chain.then("INTERSECT", self.member(other))
+        for gone_node in gone_nodes:
+            chain = chain.then("EXCEPT", self.member(self.compile(gone_node)))
+        return chain
+
+
+def key_sizes(owner_id: int, node: Node) -> dict[str, int]:
+    """Photos per key of this owner, for the keys of ``node`` and ``*`` (``SearchKeyCount``)."""
+    keys = {a.key for a in atoms(node)} | {ALL_KEY}
+    rows = SearchKeyCount.objects.filter(owner_id=owner_id, key__in=keys).values_list("key", "photos")
+    return dict.fromkeys(keys, 0) | dict(rows)
+
+
+def _is_plain(node: Node | None) -> bool:
+    """``dog``: at least one, so its total is the key's total."""
+    return isinstance(node, Atom) and node.low == 1 and node.high is None
+
+
+def count_matches(owner_id: int, node: Node, sizes: dict[str, int] | None = None) -> int:
+    """How many of the owner's photos match, exactly, from the index alone."""
+    sizes = key_sizes(owner_id, node) if sizes is None else sizes
+    compiler = Compiler(owner_id, sizes)
+    gone = compiler.excluded(node)
+    if _is_plain(node):  # "dog": the key's total
+        return sizes.get(node.key, 0)
+    if gone is not None and _is_plain(gone):  # "no dogs": every photo minus those with dogs
+        return sizes.get(ALL_KEY, 0) - sizes.get(gone.key, 0)
+    with connection.cursor() as cursor:
+        if gone is not None:
+            text, params = compiler.compile(gone).sql(compiler.ordered)
             cursor.execute(f"SELECT COUNT(*) FROM ({text}) AS matched", params)
+            return sizes.get(ALL_KEY, 0) - int(cursor.fetchone()[0])
+        text, params = compiler.compile(node).sql(compiler.ordered)
+        cursor.execute(f"SELECT COUNT(*) FROM ({text}) AS matched", params)
         return int(cursor.fetchone()[0])
 
 
-def matching_ids(owner_id: int, node: Node, limit: int, offset: int = 0) -> list[int]:
+def matching_ids(
+    owner_id: int, node: Node, limit: int, offset: int = 0, sizes: dict[str, int] | None = None
+) -> list[int]:
     """``limit`` ids of the owner's matching photos from ``offset``, newest (highest id) first."""
-    chain = Compiler(owner_id).compile(node)
+    sizes = key_sizes(owner_id, node) if sizes is None else sizes
+    chain = Compiler(owner_id, sizes).compile(node)
     text, params = chain.sql(" ORDER BY 1 DESC LIMIT %s OFFSET %s")
     with connection.cursor() as cursor:
         cursor.execute(text, (*params, limit, offset))

@@ -72,9 +72,7 @@ def test_bad_patch_bodies_are_400(client, user, token, body):
     from webapp.photos import services
 
     photo = services.create_photos(user, [upload_file(BUS_PHOTO)])[0].photo
-    response = client.patch(
-        api_photo_url(photo.pk), body, content_type="application/json", **auth(token)
-    )
+    response = client.patch(api_photo_url(photo.pk), body, content_type="application/json", **auth(token))
     assert response.status_code == 400
     assert "error" in response.json()
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +12,7 @@ from tests.webapp.search.conftest import SUPER, without_dropped
 from webapp.photos import services as photo_services
 from webapp.photos.models import Photo
 from webapp.search import services
-from webapp.search.models import SearchTerm
+from webapp.search.models import SearchKeyCount, SearchTerm
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +269,31 @@ def test_rebuild_index_restores_a_lost_index(imported) -> None:  # noqa: ANN001
     assert found(imported, "at least 2 people") == set()
     assert services.rebuild_index(imported) == 10
     assert found(imported, "at least 2 people") == before
+
+
+def key_totals(owner) -> dict[str, int]:  # noqa: ANN001
+    return {k: n for k, n in SearchKeyCount.objects.filter(owner=owner).values_list("key", "photos") if n}
+
+
+def rows_per_key(owner) -> dict[str, int]:  # noqa: ANN001
+    return dict(Counter(SearchTerm.objects.filter(owner=owner).values_list("key", flat=True)))
+
+
+def test_key_totals_follow_every_change(imported, other_user) -> None:  # noqa: ANN001
+    # The one-key total ("dog": N photos) is read from SearchKeyCount, so it must never drift.
+    assert key_totals(imported) == rows_per_key(imported) and key_totals(imported)["*"] == 10
+    photo = Photo.objects.get(owner=imported, original_name="000000442450.jpg")
+    photo_services.review_alt(photo, action="edit", text="A golden retriever on a lawn")
+    assert key_totals(imported) == rows_per_key(imported) and key_totals(imported)["w:retriever"] == 1
+    Photo.objects.filter(owner=imported, original_name__in=["000000442450.jpg", "000000054718.jpg"]).delete()
+    assert key_totals(imported) == rows_per_key(imported) and key_totals(imported)["*"] == 8
+    assert "w:retriever" not in key_totals(imported)
+    assert services.search(imported, "dog").total == len(found(imported, "dog"))
+    assert services.search(imported, "no dogs").total == 8 - len(found(imported, "dog"))
+    assert key_totals(other_user) == rows_per_key(other_user) and key_totals(other_user)["*"] == 10
+    SearchKeyCount.objects.filter(owner=imported).update(photos=99)
+    services.rebuild_index(imported)
+    assert key_totals(imported) == rows_per_key(imported)
 
 
 def test_pages(imported) -> None:  # noqa: ANN001

@@ -6,11 +6,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.db import connection
 
 from webapp.photos.models import Photo
 from webapp.search.models import SearchTerm
 from webapp.search.query import All, Any, Atom, Node, Not, parse
-from webapp.search.sql import count_matches, matching_ids
+from webapp.search.services import recount_keys
+from webapp.search.sql import Compiler, count_matches, matching_ids
 from webapp.search.terms import ALL_KEY
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,7 @@ def make_library(owner, rng: random.Random, n: int) -> dict[int, dict[str, int]]
         for pk, terms in library.items()
         for key, count in terms.items()
     )
+    recount_keys(owner)
     return library
 
 
@@ -59,6 +62,12 @@ def random_node(rng: random.Random, depth: int) -> Node:
     return All(children) if roll < 0.8 else Any(children)
 
 
+def plans(rng: random.Random) -> list[dict[str, int] | None]:
+    """The real key totals; none (merge everything); made-up ones that make the planner probe."""
+    skewed = {ALL_KEY: 1000} | {key: rng.choice((1, 10, 1000)) for key in [*KEYS, "o:horse"]}
+    return [None, {}, skewed]
+
+
 def test_random_trees_match_a_python_evaluation(user, other_user) -> None:  # noqa: ANN001
     rng = random.Random(6)
     library = make_library(user, rng, 60)
@@ -66,9 +75,23 @@ def test_random_trees_match_a_python_evaluation(user, other_user) -> None:  # no
     for _ in range(300):
         node = random_node(rng, 3)
         want = sorted((pk for pk, terms in library.items() if matches(node, terms)), reverse=True)
+        for sizes in plans(rng):
+            ids = matching_ids(user.pk, node, limit=100, sizes=sizes)
+            assert ids == want, (node, sizes)
+            assert matching_ids(user.pk, node, limit=5, offset=3, sizes=sizes) == want[3:8], (node, sizes)
         assert count_matches(user.pk, node) == len(want), node
-        assert matching_ids(user.pk, node, limit=100) == want, node
-        assert matching_ids(user.pk, node, limit=5, offset=3) == want[3:8], node
+
+
+def test_the_planner_probes_large_sets_and_merges_small_ones(user) -> None:  # noqa: ANN001
+    node = parse("two dogs and person and cat -beach").node
+    sizes = {ALL_KEY: 1000, "o:dog": 10, "o:cat": 20, "o:person": 900, "w:beach": 800}
+    text, _ = Compiler(user.pk, sizes).compile(node).sql()
+    assert "FROM (SELECT photo_id" in text and "NOT EXISTS" in text
+    if connection.vendor == "postgresql":  # semi/anti joins on the smallest condition: two dogs
+        assert "INTERSECT" not in text and text.count("EXISTS") == 3
+    else:  # cats (20) are merged with the 10 dog photos; people (900) and beach (800) probed
+        assert "INTERSECT" in text and text.count("EXISTS") == 2
+        assert Compiler(user.pk, {}).compile(node).sql()[0].count("EXISTS") == 0
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,281 @@
+"""Issue 7: the naive Mask R-CNN baseline against our fast path, same photos, one run.
+
+Usage: ``.venv/bin/python bench/maskrcnn_fast.py [--quick] [--threads N] [--batch B ...]``
+
+Both sides run torchvision Mask R-CNN R50-FPN (``maskrcnn_resnet50_fpn``) with the *same*
+seeded random-init weights (no trained weights offline; timing does not depend on them). The
+random classifier is made decisive (``cls_score`` weights x20) so the score distribution is
+like a trained model's (most proposals background, a few thousand class-proposal candidates above 0.01) and both
+sides keep exactly 20 instances per photo above the 0.01 threshold, so the
+mask head and captioner do the same work. With the untouched random classifier every one of the
+90,000 class-proposal pairs scores about 1/91, and a 0-threshold NMS over all of them would be
+timed instead.
+
+* **baseline**: one photo at a time, fp32, ``PIL.Image.open(...).convert("RGB")``, torchvision's
+  own transform (resize to short side 800 / long side <= 1333, small photos upscaled) and
+  post-processing (masks pasted at the full original resolution), then the captioner.
+* **ours**: ``Segmenter.prepare`` (JPEG ``draft`` decode straight to the working size; photos
+  never upscaled) + ``Segmenter.infer`` (masks kept at working resolution, threshold before
+  the mask head) + the captioner, at batch sizes ``--batch``; plus reduced working sizes.
+
+Photos: ``../shared/photos`` and ``../shared/coco-train-mini`` (COCO sizes, 375-640 px) and large
+ones made by upscaling two of them to 4032x3024 / 3024x4032 (phone size). Each variant sees the
+photos in the same order, interleaved photo by photo (batch by batch) so machine load hits all
+sides alike. Per photo latency = wall time of its call (a batched photo waits for its batch).
+Peak memory = the largest RSS rise during one call, sampled every 2 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from captioning import describe  # noqa: E402
+from segmentation.coco import COCO_CATEGORIES  # noqa: E402
+from segmentation.registry import build_segmenter  # noqa: E402
+from segmentation.result import Instances  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+DETECTIONS = 20
+MIN_SCORE = 0.01
+
+
+def photo_set(quick: bool, scratch: Path) -> list[Path]:
+    """Mixed sizes: COCO photos plus two phone-size upscales (made once into ``scratch``)."""
+    shared = sorted((SHARED / "photos").glob("*.jpg"))
+    mini = sorted((SHARED / "coco-train-mini" / "images").glob("*.jpg"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    large = []
+    for source, size in ((shared[0], (4032, 3024)), (mini[0], (3024, 4032))):
+        target = scratch / f"large_{size[0]}x{size[1]}_{source.name}"
+        if not target.exists():
+            with Image.open(source) as image:
+                image.convert("RGB").resize(size, Image.Resampling.BICUBIC).save(target, quality=90)
+        large.append(target)
+    if quick:
+        return [shared[1], mini[1], large[0]]
+    return [*shared[1:4], *mini[1:4], *large]
+
+
+def calibrated_state(seed: int = 0) -> dict[str, torch.Tensor]:
+    """Seeded random-init Mask R-CNN weights with a decisive classifier (see the docstring)."""
+    from torchvision.models.detection import maskrcnn_resnet50_fpn
+
+    torch.manual_seed(seed)
+    model = maskrcnn_resnet50_fpn(weights=None, weights_backbone=None, num_classes=91)
+    state = model.state_dict()
+    state["roi_heads.box_predictor.cls_score.weight"] = state["roi_heads.box_predictor.cls_score.weight"] * 20
+    return state
+
+
+class Baseline:
+    """What everyone writes first: torchvision defaults, one photo at a time."""
+
+    def __init__(self, state: dict[str, torch.Tensor]) -> None:
+        from torchvision.models.detection import maskrcnn_resnet50_fpn
+        from torchvision.transforms.functional import to_tensor
+
+        self.to_tensor = to_tensor
+        self.model = maskrcnn_resnet50_fpn(
+            weights=None,
+            weights_backbone=None,
+            num_classes=91,
+            box_score_thresh=MIN_SCORE,
+            box_detections_per_img=DETECTIONS,
+        )
+        self.model.load_state_dict(state)
+        self.model.eval()
+
+    def __call__(self, path: Path) -> Instances:
+        image = Image.open(path).convert("RGB")
+        with torch.inference_mode():
+            out = self.model([self.to_tensor(image)])[0]
+        keep = out["labels"] > 0
+        return Instances(
+            image_size=image.size,
+            labels=tuple(COCO_CATEGORIES[i] for i in out["labels"][keep].tolist()),
+            scores=out["scores"][keep].numpy(),
+            boxes=out["boxes"][keep].numpy(),
+            masks=(out["masks"][keep, 0] > 0.5).numpy(),
+            model="baseline",
+        )
+
+
+def ours(state: dict[str, torch.Tensor], **options: Any) -> Any:
+    segmenter = build_segmenter(
+        "maskrcnn_resnet50_fpn",
+        random_init=True,
+        device="cpu",
+        min_score=MIN_SCORE,
+        box_detections_per_img=DETECTIONS,
+        **options,
+    )
+    segmenter.model.load_state_dict(state)
+    return segmenter
+
+
+class PeakRss:
+    """Largest RSS rise (bytes) over the RSS at ``start`` while running, sampled every 2 ms."""
+
+    def __init__(self) -> None:
+        self.page = os.sysconf("SC_PAGE_SIZE")
+
+    def rss(self) -> int:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * self.page
+
+    def run(self, fn: Callable[[], Any]) -> tuple[Any, int]:
+        start = self.rss()
+        peak = [start]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.002):
+                peak[0] = max(peak[0], self.rss())
+
+        thread = threading.Thread(target=sample, daemon=True)
+        thread.start()
+        try:
+            result = fn()
+        finally:
+            done.set()
+            thread.join()
+        return result, max(peak[0], self.rss()) - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="3 photos, fewer variants (development)")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0 = torch's default)")
+    parser.add_argument("--batch", type=int, nargs="*", default=[1, 2], help="our batch sizes")
+    parser.add_argument("--sizes", default="640x1066,512x853", help="reduced working sizes min x max")
+    parser.add_argument("--channels-last", action="store_true", help="also time ours with channels_last")
+    parser.add_argument("--scratch", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    paths = photo_set(args.quick, args.scratch)
+    sizes = [Image.open(p).size for p in paths]
+    state = calibrated_state()
+    variants: dict[str, tuple[Any, int]] = {"baseline": (Baseline(state), 1)}
+    for b in args.batch:
+        variants[f"ours b={b}"] = (ours(state), b)
+    if args.channels_last:
+        variants["ours b=1 channels_last"] = (ours(state, channels_last=True), 1)
+    if not args.quick:
+        for spec in filter(None, args.sizes.split(",")):
+            lo, hi = (int(v) for v in spec.split("x"))
+            variants[f"ours b=1 {lo}/{hi}"] = (ours(state, min_size=lo, max_size=hi), 1)
+
+    load_before = os.getloadavg()
+    print(
+        f"{len(paths)} photos {sorted(set(sizes))}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"{os.cpu_count()} CPUs, load {load_before[0]:.2f}"
+    )
+    meter = PeakRss()
+    stats: dict[str, dict[str, list[float]]] = {
+        n: {"latency": [], "wall": [], "mem": [], "n": [], "decode": [], "model": [], "caption": [], "serialise": []}
+        for n in variants
+    }
+    # Warm-up: one small photo through every variant.
+    for name, (run, _) in variants.items():
+        run(paths[0]) if name == "baseline" else run.infer([run.prepare(paths[0])])
+
+    def ours_batch(seg: Any, group: list[Path], st: dict[str, list[float]]) -> list[Instances]:
+        t0 = time.perf_counter()
+        prepared = [seg.prepare(p) for p in group]
+        t1 = time.perf_counter()
+        results = seg.infer(prepared)
+        t2 = time.perf_counter()
+        descriptions = [describe(r) for r in results]
+        t3 = time.perf_counter()
+        for r, d in zip(results, descriptions, strict=True):
+            json.dumps({"instances": r.to_dict(), "description": d.to_dict()})
+        t4 = time.perf_counter()
+        for key, value in zip(("decode", "model", "caption", "serialise"), (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            st[key].append(value / len(group))
+        return results
+
+    # Interleave: for each block of photos, every variant processes it (its batches) in turn.
+    block = max(args.batch)
+    for start in range(0, len(paths), block):
+        chunk = paths[start : start + block]
+        for name, (run, b) in variants.items():
+            st = stats[name]
+            for i in range(0, len(chunk), b):
+                group = chunk[i : i + b]
+                t0 = time.perf_counter()
+                if name == "baseline":
+                    results, mem = meter.run(lambda g=group: [run(p) for p in g])
+                    for r in results:
+                        describe(r)
+                else:
+                    results, mem = meter.run(lambda g=group, s=run, st=st: ours_batch(s, g, st))
+                wall = time.perf_counter() - t0
+                st["wall"].append(wall)
+                st["latency"].extend([wall] * len(group))
+                st["mem"].append(mem)
+                st["n"].extend(len(r) for r in results)
+        print(f"  {start + len(chunk)}/{len(paths)} photos", flush=True)
+
+    load_after = os.getloadavg()
+    base_ips = len(paths) / sum(stats["baseline"]["wall"])
+    rows = []
+    print()
+    print(
+        f"{'variant':26} {'img/s':>7} {'p50 s':>7} {'p95 s':>7} {'peak MB':>8} {'x base':>7} {'det/img':>8}"
+        f"  {'decode':>7} {'model':>7} {'caption':>8} {'serialise':>9} (ms/photo)"
+    )
+    for name, st in stats.items():
+        ips = len(paths) / sum(st["wall"])
+        lat = sorted(st["latency"])
+        p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+        row = {
+            "variant": name,
+            "images_per_s": ips,
+            "p50_s": statistics.median(lat),
+            "p95_s": p95,
+            "peak_mb": max(st["mem"]) / 2**20,
+            "ratio": ips / base_ips,
+            "detections": statistics.mean(st["n"]),
+            **{
+                k: statistics.mean(st[k]) * 1000 if st[k] else None for k in ("decode", "model", "caption", "serialise")
+            },
+        }
+        rows.append(row)
+        stages = "".join(
+            f" {row[k]:8.1f}" if row[k] is not None else f" {'-':>8}"
+            for k in ("decode", "model", "caption", "serialise")
+        )
+        print(
+            f"{name:26} {ips:7.3f} {row['p50_s']:7.2f} {p95:7.2f} {row['peak_mb']:8.0f} {row['ratio']:7.2f} "
+            f"{row['detections']:8.1f} {stages}"
+        )
+    print(
+        f"\nload average before/after: {load_before[0]:.2f} / {load_after[0]:.2f}; max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps({"photos": [str(p) for p in paths], "rows": rows, "load": [load_before, load_after]}, indent=1)
+        )
+
+
+if __name__ == "__main__":
+    main()
