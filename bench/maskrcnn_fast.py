@@ -209,7 +209,8 @@ def main() -> None:
         for r, d in zip(results, descriptions, strict=True):
             json.dumps({"instances": r.to_dict(), "description": d.to_dict()})
         t4 = time.perf_counter()
-        for key, value in zip(("decode", "model", "caption", "serialise"), (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+        stages = ("decode", "model", "caption", "serialise")
+        for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             st[key].append(value / len(group))
         return results
 
@@ -223,7 +224,7 @@ def main() -> None:
                 group = chunk[i : i + b]
                 t0 = time.perf_counter()
                 if name == "baseline":
-                    results, mem = meter.run(lambda g=group: [run(p) for p in g])
+                    results, mem = meter.run(lambda g=group, base=run: [base(p) for p in g])
                     for r in results:
                         describe(r)
                 else:
@@ -268,9 +269,8 @@ def main() -> None:
             f"{name:26} {ips:7.3f} {row['p50_s']:7.2f} {p95:7.2f} {row['peak_mb']:8.0f} {row['ratio']:7.2f} "
             f"{row['detections']:8.1f} {stages}"
         )
-    print(
-        f"\nload average before/after: {load_before[0]:.2f} / {load_after[0]:.2f}; max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nload average before/after: {load_before[0]:.2f} / {load_after[0]:.2f}; max RSS {max_rss:.0f} MB")
     if args.json:
         args.json.write_text(
             json.dumps({"photos": [str(p) for p in paths], "rows": rows, "load": [load_before, load_after]}, indent=1)
