@@ -190,8 +190,9 @@ SEGMENTER_THREADS = envint("SEGMENTER_THREADS", 0)  # 0 = torch's default
 SEGMENTER_BATCH_SIZE = envint("SEGMENTER_BATCH_SIZE", 0)
 # How long a batch waits for more queued photos when too few are there: a little latency for fuller batches.
 SEGMENTER_BATCH_WAIT_MS = envint("SEGMENTER_BATCH_WAIT_MS", 10)
-# auto = bf16 autocast of the backbone on CUDA (heads stay fp32; checked against fp32), fp32 on the CPU.
-SEGMENTER_PRECISION = envstr("SEGMENTER_PRECISION", "auto")
+# fp32 until bf16 is checked with trained weights on a GPU (issue 7); bf16/fp16/auto (= bf16 on CUDA)
+# autocast only the backbone + FPN, the heads stay fp32.
+SEGMENTER_PRECISION = envstr("SEGMENTER_PRECISION", "fp32")
 # NHWC convolutions: auto = on CUDA (tensor cores want them), off on the CPU (measured no win there).
 SEGMENTER_CHANNELS_LAST = envstr("SEGMENTER_CHANNELS_LAST", "auto")
 # JPEG decoding: auto = on the GPU (torchvision decode_jpeg, nvJPEG) with CUDA, else Pillow at reduced scale.
@@ -277,4 +278,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded broker (no Redis installed): messages are files in DATA_DIR/broker.
     _broker_dir = DATA_DIR / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir),
+        "data_folder_out": str(_broker_dir),
+        # Broadcast/control messages (inspect ping) too, instead of ./control in the working directory.
+        "control_folder": str(_broker_dir / "control"),
+    }

@@ -16,7 +16,6 @@ import pytest
 from captioning import describe
 from segmentation.result import Instances
 from tests.conftest import jpeg_bytes
-from tests.webapp.browser.conftest import browser, open_page, page  # noqa: F401 - shared fixtures
 from webapp.accounts.models import ApiToken
 from webapp.celery import app as celery_app
 from webapp.photos import services

@@ -18,6 +18,25 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 EXAMPLES = 20  # per operation: about a minute for all of them on two busy cores
 
 
+def test_export_webhook_and_docs_pages_pass_axe(page: object, stack: Stack) -> None:
+    sign_up(page, "chromium-export")
+    page.goto("/export/")
+    assert page.locator("h1").inner_text() == "Export your library"
+    assert audit(page, "export") == []
+    page.goto("/webhook/")
+    assert audit(page, "webhook") == []
+    page.get_by_label("Address (URL)").fill("not a web address")
+    page.get_by_role("button", name="Save webhook").click()
+    assert "There is a problem" in page.locator("[data-error-summary]").inner_text()
+    assert audit(page, "webhook-error") == []
+    page.get_by_label("Address (URL)").fill("https://cms.example.org/hooks/alt")
+    page.get_by_role("button", name="Save webhook").click()
+    assert page.get_by_label("Signing secret", exact=True).input_value().startswith("whsec_")
+    assert audit(page, "webhook-saved") == []
+    page.goto("/api/docs")
+    assert audit(page, "api-docs") == []
+
+
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(stack: Stack) -> None:
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings
@@ -80,22 +99,3 @@ def test_bulk_describe_goes_through_the_queue(stack: Stack) -> None:
     by_file = {line["file"]: line for line in lines}
     assert "bus" in by_file[str(BUS_PHOTO)]["alt_text"].lower()
     assert "elephant" in by_file[str(ELEPHANT_PHOTO)]["alt_text"].lower()
-
-
-def test_export_webhook_and_docs_pages_pass_axe(page: object, stack: Stack) -> None:
-    sign_up(page, "chromium-export")
-    page.goto("/export/")
-    assert page.locator("h1").inner_text() == "Export your library"
-    assert audit(page, "export") == []
-    page.goto("/webhook/")
-    assert audit(page, "webhook") == []
-    page.get_by_label("Address (URL)").fill("not a web address")
-    page.get_by_role("button", name="Save webhook").click()
-    assert "There is a problem" in page.locator("[data-error-summary]").inner_text()
-    assert audit(page, "webhook-error") == []
-    page.get_by_label("Address (URL)").fill("https://cms.example.org/hooks/alt")
-    page.get_by_role("button", name="Save webhook").click()
-    assert page.get_by_label("Signing secret", exact=True).input_value().startswith("whsec_")
-    assert audit(page, "webhook-saved") == []
-    page.goto("/api/docs")
-    assert audit(page, "api-docs") == []
