@@ -12,33 +12,13 @@ from __future__ import annotations
 import re
 
 from captioning.grammar import NOUNS
+from captioning.vocabulary import SUPERCATEGORY
 
-# COCO supercategory -> its labels (from the ``categories`` of the COCO 2017 annotation files).
-SUPERCATEGORIES: dict[str, tuple[str, ...]] = {
-    "person": ("person",),
-    "vehicle": ("bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat"),
-    "outdoor": ("traffic light", "fire hydrant", "stop sign", "parking meter", "bench"),
-    "animal": ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe"),
-    "accessory": ("backpack", "umbrella", "handbag", "tie", "suitcase"),
-    "sports": (
-        "frisbee",
-        "skis",
-        "snowboard",
-        "sports ball",
-        "kite",
-        "baseball bat",
-        "baseball glove",
-        "skateboard",
-        "surfboard",
-        "tennis racket",
-    ),
-    "kitchen": ("bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl"),
-    "food": ("banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake"),
-    "furniture": ("chair", "couch", "potted plant", "bed", "dining table", "toilet"),
-    "electronic": ("tv", "laptop", "mouse", "remote", "keyboard", "cell phone"),
-    "appliance": ("microwave", "oven", "toaster", "sink", "refrigerator"),
-    "indoor": ("book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush"),
-}
+# COCO supercategory -> its labels, in COCO order: derived from the captioner's table, so search
+# and the text back off to the same families.
+SUPERCATEGORIES: dict[str, tuple[str, ...]] = {}
+for _label, _sup in SUPERCATEGORY.items():
+    SUPERCATEGORIES[_sup] = (*SUPERCATEGORIES.get(_sup, ()), _label)
 LABELS: tuple[str, ...] = tuple(label for labels in SUPERCATEGORIES.values() for label in labels)
 SUPERCATEGORY_OF: dict[str, str] = {label: sup for sup, labels in SUPERCATEGORIES.items() for label in labels}
 
