@@ -4,10 +4,12 @@ Steps, each deterministic (ties broken by instance index):
 
 1. certainty per instance from its class thresholds (stated / possible / dropped);
 2. duplicates merged: same class and overlapping (IoU above ``merge_iou``, or one mask lying
-   almost wholly inside the other), so nothing is counted twice;
-3. back-off: two classes of one family on the same pixels with close scores ("cat" 0.55 vs "dog"
-   0.50) become one object named by the family ("an animal"); with clearly different scores the
-   weaker one is a duplicate of the stronger;
+   almost wholly inside the other), so nothing is counted twice; back-off: two classes of one
+   family on the same pixels with close scores ("cat" 0.55 vs "dog" 0.50) become one object
+   named by the family ("an animal"); with clearly different scores the weaker one is a
+   duplicate of the stronger;
+3. further instances of a class below its ``count`` threshold downgraded to possible: the
+   class is named by its strongest instance, a count needs each member sure;
 4. groups: one per class (or family), crowd regions marking a group as "a group of", in
    salience order (people first, then by area and closeness to the centre).
 """
@@ -88,6 +90,7 @@ def detect_objects(
         merged_into, generic = _merge(labels, scores, certainty, layout, crowd_set, thresholds.merge_iou)
     else:
         merged_into, generic = [None] * n, {}
+    _downgrade_extras(labels, scores, certainty, merged_into, crowd_set, thresholds)
     boxes = instances.boxes.astype(np.float64).tolist()
     centres = layout.centre.tolist()
     areas = layout.area.tolist()
@@ -112,6 +115,27 @@ def detect_objects(
             )
         )
     return tuple(objects)
+
+
+def _downgrade_extras(
+    labels: tuple[str, ...],
+    scores: list[float],
+    certainty: list[Certainty],
+    merged_into: list[int | None],
+    crowd: set[int],
+    thresholds: Thresholds,
+) -> None:
+    """Within each class, the strongest stated instance names the class; every further one is
+    stated (and counted) only at the class's ``count`` threshold, else it becomes "possible":
+    a class can be surely present while its second detection is a duplicate or a near miss."""
+    seen: set[str] = set()
+    for i in sorted(range(len(labels)), key=lambda i: (-scores[i], i)):
+        if certainty[i] != "stated" or merged_into[i] is not None or i in crowd:
+            continue
+        label = labels[i]
+        if label in seen and scores[i] < thresholds.count_threshold(label):
+            certainty[i] = "possible"
+        seen.add(label)
 
 
 def _merge(

@@ -44,6 +44,7 @@ import json
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ import numpy as np
 from captioning.coco import category_names, instances_from_coco
 from captioning.describe import describe
 from captioning.grammar import count_noun, join_list, sentence
+from captioning.thresholds import score_floor
 from captioning.vocabulary import NUMBER_WORDS, family_members, find_objects, tokens
 from segmentation.result import Instances
 
@@ -66,18 +68,25 @@ def caption_objects(text: str) -> list[str]:
 HEDGE = "possibly"
 
 
+# Words that may stand between "possibly" and the noun it hedges: "possibly a medium-sized cup",
+# "possibly two more small dogs", "possibly another large dog".
+_HEDGE_GAP = frozenset(
+    ["a", "an", "another", "more", "or", "very", "large", "small", "medium", "sized", "tiny", *NUMBER_WORDS]
+)
+
+
 def hedged_objects(text: str) -> list[bool]:
     """For each object of :func:`caption_objects`, whether its first mention is hedged ("possibly
-    a cat", "possibly two cats")."""
+    a cat", "possibly two cats", "possibly a medium-sized cup at the top")."""
     words = tokens(text)
     first: dict[str, bool] = {}
     for k, label, _ in find_objects(text):
         if label in first:
             continue
-        before = words[max(0, k - 2) : k]
-        first[label] = bool(before) and (
-            before[-1] == HEDGE or (len(before) == 2 and before[0] == HEDGE and before[1] in ("a", "an", *NUMBER_WORDS))
-        )
+        j = k - 1
+        while j >= 0 and words[j] in _HEDGE_GAP and k - j <= 5:
+            j -= 1
+        first[label] = j >= 0 and words[j] == HEDGE
     return list(first.values())
 
 
@@ -188,8 +197,9 @@ def evaluate(
 
     else:
 
-        def alt_for(image: dict[str, Any], inst: Instances, crowd: tuple[int, ...]) -> str:
-            return describe(inst, crowd=crowd).alt_text
+        def alt_for(image: dict[str, Any], inst: Instances, crowd: tuple[int, ...]) -> tuple[str, str]:
+            described = describe(inst, crowd=crowd)
+            return described.alt_text, described.long_description
 
     report = score(images, captions, names, alt_for)
     mode = "naive" if naive is not None else ("oracle" if results_path is None else "model")
@@ -210,20 +220,99 @@ def load_captions(captions_path: Path) -> dict[int, list[str]]:
     return dict(captions)
 
 
+@dataclass
+class _Tally:
+    """Mention, recall and count tallies over one kind of text (the alt, or alt + long description)."""
+
+    recall_hits: int = 0
+    recall_total: int = 0
+    mentions: int = 0
+    hallucinated: int = 0
+    texts_with_hallucination: int = 0
+    stated_mentions: int = 0
+    stated_hallucinated: int = 0
+    texts_with_stated_hallucination: int = 0
+    hedged_mentions: int = 0
+    hedged_hallucinated: int = 0
+    texts: int = 0
+    count_items: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        text: str,
+        salient: set[str],
+        truth: set[str],
+        gt_counts: Counter[str],
+        gt_crowd: set[str],
+        cap_nums: list[dict[str, int]],
+    ) -> list[str]:
+        """Tally one text; return its hallucinated objects."""
+        named = caption_objects(text)
+        self.texts += 1
+        self.recall_total += len(salient)
+        self.recall_hits += len(salient & set(named))
+        wrong = [n for n in named if not _present(n, truth)]
+        self.mentions += len(named)
+        self.hallucinated += len(wrong)
+        self.texts_with_hallucination += bool(wrong)
+        hedges = hedged_objects(text)
+        stated_wrong = [n for n, h in zip(named, hedges, strict=True) if not h and not _present(n, truth)]
+        self.stated_mentions += sum(not h for h in hedges)
+        self.stated_hallucinated += len(stated_wrong)
+        self.texts_with_stated_hallucination += bool(stated_wrong)
+        self.hedged_mentions += sum(hedges)
+        self.hedged_hallucinated += len(wrong) - len(stated_wrong)
+        for label, (n, exact) in stated_counts(text).items():
+            true_n = gt_counts.get(label, 0)
+            ok = (n == true_n and label not in gt_crowd) if exact else (true_n >= n or label in gt_crowd)
+            said = [nums[label] for nums in cap_nums if label in nums]
+            self.count_items.append({"exact": exact, "ok": ok, "captions_count": bool(said)})
+        return wrong
+
+    def report(self) -> dict[str, Any]:
+        def share(items: list[dict[str, Any]]) -> dict[str, Any]:
+            accuracy = round(float(np.mean([i["ok"] for i in items])), 4) if items else None
+            return {"n": len(items), "accuracy": accuracy}
+
+        exact = [i for i in self.count_items if i["exact"]]
+        return {
+            "recall": round(self.recall_hits / self.recall_total, 4) if self.recall_total else None,
+            "recall_objects": self.recall_total,
+            "chair_i": round(self.hallucinated / self.mentions, 4) if self.mentions else 0.0,
+            "chair_s": round(self.texts_with_hallucination / self.texts, 4) if self.texts else 0.0,
+            "mentions": self.mentions,
+            "hallucinated_mentions": self.hallucinated,
+            "chair_i_stated": round(self.stated_hallucinated / self.stated_mentions, 4)
+            if self.stated_mentions
+            else 0.0,
+            "chair_s_stated": round(self.texts_with_stated_hallucination / self.texts, 4) if self.texts else 0.0,
+            "hedged": {"mentions": self.hedged_mentions, "hallucinated": self.hedged_hallucinated},
+            "counts": {
+                "all": share(self.count_items),
+                "exact": share(exact),
+                "at_least": share([i for i in self.count_items if not i["exact"]]),
+                "where_captions_count": share([i for i in self.count_items if i["captions_count"]]),
+            },
+        }
+
+
+AltFor = Callable[[dict[str, Any], Instances, tuple[int, ...]], "str | tuple[str, str]"]
+
+
 def score(
     images: Sequence[Image],
     captions: dict[int, list[str]],
     names: dict[int, str],
-    alt_for: Callable[[dict[str, Any], Instances, tuple[int, ...]], str],
+    alt_for: AltFor,
 ) -> dict[str, Any]:
-    """The metrics of the module docstring for ``alt_for(image record, instances, crowd)`` over the images that
-    have captions (images without any are skipped: nothing to compare with)."""
+    """The metrics of the module docstring for ``alt_for(image record, instances, crowd)`` over the
+    images that have captions (images without any are skipped: nothing to compare with).
+    ``alt_for`` returns the alt text, or ``(alt text, long description)``; with the long
+    description the report adds ``description``: the mention, recall and count metrics over what
+    the reader gets in full (alt text + long description)."""
     images = [im for im in images if captions.get(int(im[0]["id"]))]
-    recall_hits = recall_total = 0
-    mentions = hallucinated = alts_with_hallucination = 0
-    stated_mentions = stated_hallucinated = alts_with_stated_hallucination = 0
-    hedged_mentions = hedged_hallucinated = 0
-    count_items: list[dict[str, Any]] = []
+    alt_tally, full_tally = _Tally(), _Tally()
+    has_long = False
     f1_alt: list[float] = []
     f1_human: list[float] = []
     first_alt: list[bool] = []
@@ -233,35 +322,25 @@ def score(
     for image, inst, crowd, gt in images:
         image_id = int(image["id"])
         caps = captions[image_id]
-        alt = alt_for(image, inst, crowd)
+        out = alt_for(image, inst, crowd)
+        alt, long = (out, None) if isinstance(out, str) else out
         lengths.append(len(alt))
         named = caption_objects(alt)
         cap_named = [set(caption_objects(c)) for c in caps]
         votes = Counter(label for s in cap_named for label in s if not label.startswith("family:"))
         salient = {label for label, v in votes.items() if v >= 3}
-        recall_total += len(salient)
-        recall_hits += len(salient & set(named))
         truth = {names[int(a["category_id"])] for a in gt} | {label for s in cap_named for label in s}
-        wrong = [n for n in named if not _present(n, truth)]
-        mentions += len(named)
-        hallucinated += len(wrong)
-        alts_with_hallucination += bool(wrong)
-        hedges = hedged_objects(alt)
-        stated_wrong = [n for n, h in zip(named, hedges, strict=True) if not h and not _present(n, truth)]
-        stated_mentions += sum(not h for h in hedges)
-        stated_hallucinated += len(stated_wrong)
-        alts_with_stated_hallucination += bool(stated_wrong)
-        hedged_mentions += sum(hedges)
-        hedged_hallucinated += len(wrong) - len(stated_wrong)
-        # counts
         gt_counts = Counter(names[int(a["category_id"])] for a in gt if not a.get("iscrowd", 0))
         gt_crowd = {names[int(a["category_id"])] for a in gt if a.get("iscrowd", 0)}
         cap_nums = [caption_numbers(c) for c in caps]
-        for label, (n, exact) in stated_counts(alt).items():
-            true_n = gt_counts.get(label, 0)
-            ok = (n == true_n and label not in gt_crowd) if exact else (true_n >= n or label in gt_crowd)
-            said = [nums[label] for nums in cap_nums if label in nums]
-            count_items.append({"exact": exact, "ok": ok, "captions_count": bool(said)})
+        wrong = alt_tally.add(alt, salient, truth, gt_counts, gt_crowd, cap_nums)
+        record = {"image_id": image_id, "alt_text": alt, "salient": sorted(salient), "wrong": wrong}
+        if long is not None:
+            has_long = True
+            record["long_description"] = long
+            record["wrong_in_description"] = full_tally.add(
+                f"{alt} {long}", salient, truth, gt_counts, gt_crowd, cap_nums
+            )
         # leave-one-out anchor
         for k in range(len(caps)):
             others = [s for j, s in enumerate(cap_named) if j != k]
@@ -275,37 +354,22 @@ def score(
                 a_first = next((n for n in named if not n.startswith("family:")), None)
                 first_human.append(h_first in reference)
                 first_alt.append(a_first in reference)
-        per_image.append({"image_id": image_id, "alt_text": alt, "salient": sorted(salient), "wrong": wrong})
+        per_image.append(record)
 
-    def share(items: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"n": len(items), "accuracy": round(float(np.mean([i["ok"] for i in items])), 4) if items else None}
-
-    exact = [i for i in count_items if i["exact"]]
-    return {
+    report: dict[str, Any] = {
         "images": len(images),
-        "recall": round(recall_hits / recall_total, 4) if recall_total else None,
-        "recall_objects": recall_total,
-        "chair_i": round(hallucinated / mentions, 4) if mentions else 0.0,
-        "chair_s": round(alts_with_hallucination / len(images), 4) if images else 0.0,
-        "mentions": mentions,
-        "hallucinated_mentions": hallucinated,
-        "chair_i_stated": round(stated_hallucinated / stated_mentions, 4) if stated_mentions else 0.0,
-        "chair_s_stated": round(alts_with_stated_hallucination / len(images), 4) if images else 0.0,
-        "hedged": {"mentions": hedged_mentions, "hallucinated": hedged_hallucinated},
-        "counts": {
-            "all": share(count_items),
-            "exact": share(exact),
-            "at_least": share([i for i in count_items if not i["exact"]]),
-            "where_captions_count": share([i for i in count_items if i["captions_count"]]),
-        },
+        **alt_tally.report(),
         "f1": {"alt": round(float(np.mean(f1_alt)), 4), "human_anchor": round(float(np.mean(f1_human)), 4)},
         "first_salient": {
             "alt": round(float(np.mean(first_alt)), 4),
             "human_anchor": round(float(np.mean(first_human)), 4),
         },
         "alt_length": {"mean": round(float(np.mean(lengths)), 1), "max": int(max(lengths))},
-        "per_image": per_image,
     }
+    if has_long:
+        report["description"] = full_tally.report()
+    report["per_image"] = per_image
+    return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -315,11 +379,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--instances", type=Path, required=True)
     parser.add_argument("--captions", type=Path, required=True)
     parser.add_argument("--results", type=Path, default=None)
-    parser.add_argument("--min-score", type=float, default=0.25, help="segmenter floor applied to results")
+    parser.add_argument(
+        "--min-score",
+        type=float,
+        default=None,
+        help="segmenter floor applied to results (default: the model's calibration floor, else 0.25)",
+    )
     parser.add_argument("--model", default=None, help="thresholds table to use for results")
     parser.add_argument("--naive", type=float, default=None, help="score the list-every-detection baseline")
     parser.add_argument("--per-image", action="store_true", help="include each image's alt and errors")
     args = parser.parse_args(argv)
+    if args.min_score is None:
+        floor = score_floor(args.model or DEFAULT_RESULTS_MODEL) if args.results else None
+        args.min_score = 0.25 if floor is None else floor
     report = evaluate(
         args.instances, args.captions, args.results, min_score=args.min_score, model=args.model, naive=args.naive
     )

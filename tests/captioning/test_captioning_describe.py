@@ -209,3 +209,28 @@ def test_deterministic_and_serialisable(make: MakeInstances) -> None:
     assert set(data) == {"alt_text", "long_description", "objects", "mentions", "relations"}
     assert {"label", "score", "box", "area_fraction", "position"} <= set(data["objects"][0])
     assert data["objects"][3]["box"] == [0.0, 0.0, 300.0, 400.0]
+
+
+def test_a_class_is_named_by_its_best_instance_and_counted_only_when_each_is_sure(make: MakeInstances) -> None:
+    """``state`` names the class; a further dog below ``count`` is only possible: "a dog" plus
+    "possibly another dog", never "two dogs" on a weak second detection."""
+    boxes = [[10, 200, 110, 300], [400, 200, 500, 300]]
+    thresholds = Thresholds(per_class={"dog": (0.5, 0.3, 0.8)})
+    weak_second = describe(make(["dog", "dog"], boxes, [0.9, 0.6]), thresholds=thresholds)
+    assert [o.certainty for o in weak_second.objects] == ["stated", "possible"]
+    assert "two dogs" not in weak_second.long_description.lower()
+    assert "possibly another" in weak_second.long_description.lower()
+    sure = describe(make(["dog", "dog"], boxes, [0.9, 0.85]), thresholds=thresholds)
+    assert [o.certainty for o in sure.objects] == ["stated", "stated"]
+    assert "two dogs" in sure.alt_text.lower()
+    # Without a count threshold the state threshold counts, as before.
+    plain = describe(make(["dog", "dog"], boxes, [0.9, 0.6]), thresholds=Thresholds(per_class={"dog": (0.5, 0.3)}))
+    assert [o.certainty for o in plain.objects] == ["stated", "stated"]
+
+
+def test_count_threshold_is_checked() -> None:
+    with pytest.raises(ValueError):
+        Thresholds(per_class={"dog": (0.5, 0.3, 1.5)})
+    with pytest.raises(ValueError):
+        Thresholds(per_class={"dog": (0.5,)})
+    assert Thresholds(per_class={"dog": (0.5, 0.3, 0.2)}).count_threshold("dog") == 0.5  # never below state

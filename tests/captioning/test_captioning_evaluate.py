@@ -13,8 +13,8 @@ import pytest
 from captioning import Thresholds, describe
 from captioning.__main__ import main as caption_main
 from captioning.coco import instances_from_coco
-from captioning.evaluate import evaluate, main, stated_counts
-from captioning.thresholds import GROUND_TRUTH, THRESHOLDS_FILE, default_thresholds
+from captioning.evaluate import caption_objects, evaluate, hedged_objects, main, stated_counts
+from captioning.thresholds import GROUND_TRUTH, THRESHOLDS_FILE, default_thresholds, score_floor
 from segmentation.result import Instances
 
 MakeInstances = Callable[..., Instances]
@@ -33,6 +33,7 @@ def test_calibrated_table_is_loaded_for_its_model() -> None:
     assert THRESHOLDS_FILE.name in t.source and SSDLITE in t.source
     person = table["per_class"]["person"]
     assert t.for_label("person") == (person["state"], person["possible"])
+    assert t.count_threshold("person") == max(person["state"], person["count"])
     assert (t.state, t.possible) == (table["default"]["state"], table["default"]["possible"])
 
 
@@ -111,15 +112,21 @@ def test_evaluate_cli_oracle(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 @needs_val
 def test_evaluate_cli_results_path_matches_describe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The results path (committed SSDLite detections) describes exactly what ``describe`` says for
-    the same detections as the backend returns them: boxes only, the SSDLite table, floor 0.25."""
+    the same detections as the backend returns them: boxes only, the SSDLite table, and by default
+    the table's calibration floor (the app lowers the segmenter's floor to it too)."""
     instances, captions = _subset(tmp_path)
     results = DATA / "ssdlite_val_subset.json"
     argv = ["--instances", str(instances), "--captions", str(captions), "--results", str(results), "--per-image"]
     report = _run(capsys, argv)
-    assert report["mode"] == "model" and report["model"] == SSDLITE and report["min_score"] == 0.25
+    floor = score_floor(SSDLITE)
+    assert floor is not None and floor < 0.25
+    assert report["mode"] == "model" and report["model"] == SSDLITE and report["min_score"] == floor
     assert {"chair_i", "chair_i_stated", "recall", "counts"} <= set(report)
+    # The reader gets alt + long description: its metrics too, never better recall than it can.
+    assert report["description"]["recall"] >= report["recall"]
+    assert [row["long_description"] for row in report["per_image"]]
     coco = json.loads(instances.read_text())
-    dets = [d for d in json.loads(results.read_text()) if d["score"] >= 0.25]
+    dets = [d for d in json.loads(results.read_text()) if d["score"] >= floor]
     for image, row in zip(coco["images"], report["per_image"], strict=True):
         inst = instances_from_coco(dets, image, coco["categories"], model=SSDLITE)
         assert inst.masks is None  # boxes only, as the backend gives them
@@ -145,3 +152,21 @@ def test_evaluate_function_on_subset(tmp_path: Path) -> None:
     instances, captions = _subset(tmp_path, SUBSET_IDS[:1])
     report = evaluate(instances, captions)
     assert report["images"] == 1 and report["per_image"][0]["alt_text"]
+
+
+def test_hedges_reach_over_size_words() -> None:
+    text = "A large cat in the centre. Possibly a medium-sized TV in the upper right. Possibly two more small dogs."
+    assert hedged_objects(text) == [False, True, True]
+
+
+def test_nothing_found_text_names_no_objects(make: MakeInstances) -> None:
+    empty = describe(make([], [], []))
+    assert caption_objects(empty.alt_text + " " + empty.long_description) == []
+
+
+def test_score_floor_of_the_calibrated_table() -> None:
+    table = json.loads(THRESHOLDS_FILE.read_text())["models"][SSDLITE]
+    floor = score_floor(SSDLITE)
+    assert floor == table["provenance"]["floor"]
+    assert all(v["possible"] >= floor for v in table["per_class"].values())
+    assert score_floor("no-such-backend") is None

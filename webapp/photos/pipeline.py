@@ -18,6 +18,7 @@ from typing import IO, Any
 from django.conf import settings
 
 from captioning import Description, describe
+from captioning.thresholds import score_floor
 from segmentation.registry import WeightsUnavailable, build_segmenter, resolve_backend
 from segmentation.result import Instances
 
@@ -71,7 +72,13 @@ def get_segmenter() -> Any:
             _segmenter_error = exc
             log.error("No segmentation model: %s", exc)
             raise
-        log.info("Segmentation model %s loaded on %s", _segmenter.name, _segmenter.device)
+        floor = score_floor(_segmenter.name)
+        if floor is not None and floor < _segmenter.min_score:
+            # The captioner's calibrated table names some classes from this score on (hedged);
+            # the segmenter must not drop them first.
+            _segmenter.min_score = floor
+        segmenter = _segmenter
+        log.info("Segmentation model %s on %s, min score %s", segmenter.name, segmenter.device, segmenter.min_score)
         return _segmenter
 
 
