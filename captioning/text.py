@@ -298,7 +298,10 @@ def _extra(label: str, members: Sequence[DetectedObject]) -> list[Segment]:
         noun = f"another {size_adjective(size_class(obj.area_fraction))} {singular(label)}"
         return [(noun, (label, ids)), (" " + position_phrase(obj.position), None)]
     where = group_position([m.centre[0] for m in members], [m.centre[1] for m in members])
-    return [(f"{number_word(len(members))} more {plural(label)}", (label, ids)), (" " + position_phrase(where), None)]
+    # Past the "many" limit a number would be false precision for things only possibly there.
+    many = len(members) > MANY_ABOVE
+    amount = "many" if many else number_word(len(members))
+    return [(f"{amount} more {plural(label)}", (label, ids)), (" " + position_phrase(where), None)]
 
 
 def _summary(label: str, members: Sequence[DetectedObject]) -> list[Segment]:

@@ -234,3 +234,12 @@ def test_count_threshold_is_checked() -> None:
     with pytest.raises(ValueError):
         Thresholds(per_class={"dog": (0.5,)})
     assert Thresholds(per_class={"dog": (0.5, 0.3, 0.2)}).count_threshold("dog") == 0.5  # never below state
+
+
+def test_many_weak_extras_are_not_counted_out_loud(make: MakeInstances) -> None:
+    boxes = [[10 + 20 * k, 10 + 15 * (k % 5), 28 + 20 * k, 40 + 15 * (k % 5)] for k in range(30)]
+    d = describe(
+        make(["person"] * 30, boxes, [0.95] + [0.35] * 29), thresholds=Thresholds(per_class={"person": (0.5, 0.3)})
+    )
+    assert "possibly many more people" in d.long_description.lower()
+    assert "29" not in d.long_description and "twenty" not in d.long_description.lower()
