@@ -14,7 +14,9 @@ A small logistic model over features of a group that any backend gives (boxes, c
 * ``linked``: 1 when the masks show the group in a riding, holding or "on" relation
   (:mod:`captioning.relations`: the horse being ridden, the racket held, the table the food is
   on); always 0 for boxes-only results, which make no such claims;
-* ``log_groups``: how many groups compete for a mention.
+* ``log_groups``: how many groups compete for a mention;
+* ``person_rel_area``: for people only, the log of ``rel_area``: a passer-by far smaller than the
+  subject is rarely named, though people as a class are named more than anything else.
 
 Weights and priors are fitted by ``bench/caption_salience.py`` on ground-truth annotations and
 human captions of ``../shared/coco-train-mini`` (no model scores involved, so the photos having
@@ -48,6 +50,7 @@ FEATURES: tuple[str, ...] = (
     "contact",
     "linked",
     "log_groups",
+    "person_rel_area",
 )
 SALIENCE_FILE = Path(__file__).with_name("data") / "salience.json"
 # Classes whose overlap with a group counts as ``contact``.
@@ -109,7 +112,7 @@ def model_from_dict(data: Mapping[str, Any], *, source: str = "") -> SalienceMod
 
 
 # Used when the file is missing: salience by size and place alone, roughly the fitted weights.
-FALLBACK = SalienceModel(weights=(0.5, 0.4, 0.7, 1.5, 0.1, 0.3, 0.5, -0.9), bias=1.4, threshold=0.25)
+FALLBACK = SalienceModel(weights=(0.5, 0.4, 0.7, 1.5, 0.1, 0.3, 0.5, -0.9, 0.0), bias=1.4, threshold=0.25)
 
 
 @lru_cache(maxsize=4)
@@ -161,6 +164,7 @@ def group_features(
                 min(1.0, contact),
                 1.0 if label in linked else 0.0,
                 math.log(n_groups),
+                math.log(max(area / largest, _AREA_FLOOR)) if label == "person" else 0.0,
             ]
         )
     return rows

@@ -42,11 +42,20 @@ def test_single_object_with_article_and_position(make: MakeInstances) -> None:
 
 
 def test_people_first_then_by_area(make: MakeInstances) -> None:
-    big_bus = [100, 50, 600, 450]
-    d = describe(make(["bus", "cup", "person"], [big_bus, [0, 0, 60, 60], [300, 300, 360, 420]]))
+    bus = [380, 150, 620, 330]
+    d = describe(make(["bus", "cup", "person"], [bus, [0, 0, 60, 60], [200, 100, 360, 460]]))
     assert d.alt_text.startswith("A person")
     assert "bus" in d.alt_text
     assert d.long_description.index("bus") < d.long_description.index("cup")
+
+
+def test_a_passer_by_does_not_open_the_description_of_a_bus(make: MakeInstances) -> None:
+    """People go first only when a describer would likely name them (salience model): a small
+    person at the foot of a bus that fills the frame comes after the bus."""
+    big_bus = [100, 50, 600, 450]
+    d = describe(make(["bus", "cup", "person"], [big_bus, [0, 0, 60, 60], [300, 300, 360, 420]]))
+    assert d.alt_text.startswith("A bus")
+    assert "person" in d.alt_text
 
 
 def test_tiny_people_do_not_lead(make: MakeInstances) -> None:
