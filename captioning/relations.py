@@ -27,6 +27,7 @@ Without masks (boxes-only backends) only "next to" is said.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -223,11 +224,20 @@ class _Finder:
     def __init__(self, objects: Sequence[DetectedObject], layout: Layout) -> None:
         self.objects = objects
         self.layout = layout
-        self.boxes = layout.boxes
+        # Plain Python floats: the rules do a few dozen scalar comparisons per pair, and numpy
+        # scalars make each one several times slower.
+        self.boxes: list[list[float]] = layout.boxes.tolist()
+        self.area: list[float] = layout.area.tolist()
+        self.centre: list[list[float]] = layout.centre.tolist()
+        self._gh, self._gw = (int(v) for v in self._grid_shape(layout))
         # Boxes-only layouts have no grid; only the box tests ("next to") run for them.
         self._grid = layout.grid if layout.grid is not None else np.zeros((0, 1, 1), dtype=bool)
         self._extent = layout.extent.tolist() if layout.extent is not None else []
         self._dilated: dict[int, tuple[tuple[int, int, int, int], np.ndarray]] = {}
+
+    @staticmethod
+    def _grid_shape(layout: Layout) -> tuple[int, int]:
+        return (layout.grid.shape[1], layout.grid.shape[2]) if layout.grid is not None else (1, 1)
 
     # -- mask helpers ----------------------------------------------------------------------
     def window(self, i: int) -> tuple[int, int, int, int]:
@@ -272,7 +282,7 @@ class _Finder:
         overlap = min(bp[2], bo[2]) - max(bp[0], bo[0])
         if overlap < 0.6 * min(wp, bo[2] - bo[0]):
             return False
-        cp, co = self.layout.centre[p], self.layout.centre[o]
+        cp, co = self.centre[p], self.centre[o]
         if not (cp[1] < co[1] and bp[1] < bo[1]):
             return False
         win, touch = self.contact(o, p)
@@ -294,11 +304,11 @@ class _Finder:
             return None
         scored = []
         for p in people:
-            if p == o or self.layout.area[o] > 0.5 * self.layout.area[p]:
+            if p == o or self.area[o] > 0.5 * self.area[p]:
                 continue
             bp = self.boxes[p]
             wp, hp = bp[2] - bp[0], bp[3] - bp[1]
-            cx, cy = self.layout.centre[o]
+            cx, cy = self.centre[o]
             if not (bp[0] - 0.25 * wp <= cx <= bp[2] + 0.25 * wp):
                 continue
             top = bp[1] - (0.3 * hp if self.objects[o].label == "umbrella" else -0.15 * hp)
@@ -319,14 +329,14 @@ class _Finder:
 
     def on(self, a: int, b: int) -> bool:
         ba, bb = self.boxes[a], self.boxes[b]
-        if ba[3] > bb[3] + 0.02 or self.layout.area[a] <= 0:
+        if ba[3] > bb[3] + 0.02 or self.area[a] <= 0:
             return False
         if ba[2] <= bb[0] or bb[2] <= ba[0] or ba[3] <= bb[1] or bb[3] <= ba[1]:
             return False  # the boxes do not even meet
-        if self.objects[a].label != "person" and self.layout.area[a] > 1.5 * self.layout.area[b]:
+        if self.objects[a].label != "person" and self.area[a] > 1.5 * self.area[b]:
             return False
         win, ring = self.outline(a)
-        middle = int(np.floor(self.layout.centre[a][1] * self._grid.shape[1])) - win[0]
+        middle = math.floor(self.centre[a][1] * self._gh) - win[0]
         lower = ring[max(0, middle) :]
         cells = np.count_nonzero(lower)
         if cells < 3:
@@ -344,9 +354,9 @@ class _Finder:
         if (ix1 - ix0) * (iy1 - iy0) < 0.15 * min(area_a, area_b):
             return None
         assert self.layout.grid is not None
-        gh, gw = self.layout.grid.shape[1:]
-        r0, r1 = int(iy0 * gh), int(np.ceil(iy1 * gh))
-        c0, c1 = int(ix0 * gw), int(np.ceil(ix1 * gw))
+        gh, gw = self._gh, self._gw
+        r0, r1 = int(iy0 * gh), math.ceil(iy1 * gh)
+        c0, c1 = int(ix0 * gw), math.ceil(ix1 * gw)
         cells = max(1, (r1 - r0) * (c1 - c0))
         if cells < 4:
             return None
