@@ -11,9 +11,10 @@ A small logistic model over features of a group that any backend gives (boxes, c
 * ``contact``: the largest share of a member's box (or of the other box, when smaller) that
   overlaps a person or an animal: what people hold, ride, sit on or play with is part of the
   action ("a man hitting a ball with a racket", "a cat on a table");
-* ``linked``: 1 when the masks show the group in a riding, holding or "on" relation
-  (:mod:`captioning.relations`: the horse being ridden, the racket held, the table the food is
-  on); always 0 for boxes-only results, which make no such claims;
+* ``linked``: 1 when the masks show the group in a riding, holding or "on" relation as the
+  thing ridden, held, or lying on something (:mod:`captioning.relations`: the horse being ridden,
+  the racket held, the food on the table, not the table); always 0 for boxes-only results, which
+  make no such claims;
 * ``log_groups``: how many groups compete for a mention;
 * ``person_rel_area``: for people only, the log of ``rel_area``: a passer-by far smaller than the
   subject is rarely named, though people as a class are named more than anything else.
