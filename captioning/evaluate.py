@@ -7,7 +7,8 @@ Usage::
 
 Without ``--results`` the ground-truth annotations are the model output (the oracle: crowd
 regions included and passed as ``crowd``); with a COCO results file the detections are, filtered
-at ``--min-score`` (the app's segmenter floor, 0.25 by default) and described with the same
+at ``--min-score`` (by default the calibration floor of the model's thresholds table, which the
+app also lowers its segmenter's floor to; 0.25 without a table) and described with the same
 ``describe`` and thresholds the app uses (the table for ``--model``, default the backend name
 ``ssdlite320_mobilenet_v3_large`` for results files). ``--naive T`` scores the baseline that lists
 every detection scoring at least ``T`` ("Two people, a dog and a cup.") instead.
@@ -16,7 +17,9 @@ Images without captions are skipped (nothing to compare with), so a file like co
 where only some images have captions, can be scored as it is. :func:`score` computes the metrics
 for any ``alt_for`` function (``bench/caption_salience.py`` uses it for cross-validation).
 
-Metrics (all over the alt text; objects read with :func:`captioning.vocabulary.find_objects`):
+Metrics over the alt text (objects read with :func:`captioning.vocabulary.find_objects`); the
+same mention, recall and count metrics over the whole description a reader gets (alt text + long
+description) are under ``description``:
 
 * ``recall``: of the objects named by at least 3 of the 5 human captions, the share the alt names.
 * ``chair_i`` / ``chair_s``: hallucinated object mentions / all mentions, and the share of alts
