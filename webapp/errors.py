@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+# Seconds a client is asked to wait when the database is busy (SQLite's write lock held past its
+# timeout by a long transaction, or a database that is briefly unreachable).
+BUSY_RETRY_AFTER = 5
 
 
 def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
@@ -26,3 +33,31 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, 500, "Something went wrong", "The server hit an error. Your photos are safe; try again.")
+
+
+def service_busy(request: HttpRequest) -> HttpResponse:
+    text = "The photo library is busy for a moment and nothing was changed. Try again in a few seconds."
+    if request.path.startswith("/api/"):  # the API's one error shape
+        response: HttpResponse = JsonResponse({"error": text, "code": "busy"}, status=503)
+    else:
+        response = _error(request, 503, "Busy, please try again", text)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """A database that cannot be reached in time (SQLite's "database is locked" once its busy
+    timeout runs out, a server connection refused) is the service being busy, not a bug: answer
+    503 with Retry-After in the site's layout (JSON under /api/) instead of a 500. The request's
+    transaction, if any, was rolled back by Django before this runs, so nothing half-done stays."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OperationalError):
+            return service_busy(request)
+        return None

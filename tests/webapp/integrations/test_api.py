@@ -132,3 +132,21 @@ def test_search_answers_with_and_without_slash(client, user, token, django_captu
         assert set(body) == {"query", "explanation", "total", "page", "pages", "results", "notes", "did_you_mean"}
         assert body["total"] == 1 and body["results"][0]["file"] == "dogs.jpg"
     assert client.get("/api/search/", {"q": " "}, **bearer(token)).status_code == 400
+
+
+def test_a_locked_database_is_a_json_503_with_retry_after(client, token, settings, monkeypatch) -> None:  # noqa: ANN001
+    """SQLite's "database is locked" past its busy timeout: the client is told to retry, in the
+    API's one error shape, never a 500."""
+    from django.db import OperationalError
+
+    from webapp.photos.models import Photo
+
+    settings.DEBUG = False
+
+    def locked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Photo.objects, "filter", locked)
+    response = client.get("/api/photos/", **bearer(token))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json()["code"] == "busy" and "try again" in response.json()["error"].lower()

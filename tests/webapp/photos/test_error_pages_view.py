@@ -27,3 +27,27 @@ def test_csrf_failure_is_a_403_in_the_site_layout(user):
     assert "<title>Not allowed – Alt Text Studio</title>" in html
     assert html.count("<h1") == 1 and "<h1>Not allowed</h1>" in html
     assert '<main id="main"' in html and "security check failed" in html
+
+
+def test_a_locked_database_is_a_503_with_retry_after_not_a_500(logged_in, settings, monkeypatch):
+    """SQLite's "database is locked" after its busy timeout (a long write elsewhere) tells the user
+    to try again, in the site's layout, and keeps nothing half-done."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import OperationalError
+
+    from tests.conftest import jpeg_bytes
+    from webapp.photos import services
+    from webapp.photos.models import Photo
+
+    settings.DEBUG = False
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "create_photos", locked)
+    upload = SimpleUploadedFile("cat.jpg", jpeg_bytes(), content_type="image/jpeg")
+    response = logged_in.post(reverse("photos:upload"), {"images": [upload]})
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    html = response.content.decode()
+    assert html.count("<h1") == 1 and "Try again in a few seconds" in html and '<main id="main"' in html
+    assert Photo.objects.count() == 0
