@@ -250,6 +250,13 @@ SWEEP_INTERVAL = envint("SWEEP_INTERVAL", 30)
 PHOTO_DB_RETRIES = envint("PHOTO_DB_RETRIES", 8)
 PHOTO_DB_RETRY_BACKOFF_MAX = envint("PHOTO_DB_RETRY_BACKOFF_MAX", 60)
 
+# --- Webhooks ------------------------------------------------------------------------------------
+# Seconds to wait for a receiver. Private, loopback and link-local addresses are refused (in the
+# form and again at delivery, on the resolved address) unless allowed: only for development and
+# tests, whose receivers run on 127.0.0.1.
+WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", 10)
+WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", False)
+
 # --- HTTPS and cookies (production: DEBUG=0 HTTPS=1; `manage.py check --deploy` gives 0 warnings) --
 HTTPS = envbool("HTTPS", False) and not DEBUG
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (only when the proxy strips it from clients).

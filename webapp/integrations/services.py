@@ -8,10 +8,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import http.client
 import io
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -243,11 +246,43 @@ class WebhookRetry(Exception):
     """A delivery failed in a way that may pass (network error, timeout, 5xx, 408, 429)."""
 
 
+class WebhookBlocked(Exception):
+    """The webhook's address is, or resolves to, a loopback, private, link-local or otherwise
+    non-public network address: the app never posts there (it would let anyone with an account
+    probe or poke the services next to the app, e.g. Redis or a cloud metadata endpoint)."""
+
+
+def _allow_private() -> bool:
+    # Development and tests post to receivers on 127.0.0.1; production never should.
+    return bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE", False))
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _literal_ip(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
+
+
 def validate_webhook_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise WebhookInvalid("Enter a full address that starts with http:// or https://.")
+    host = parts.hostname
+    literal = _literal_ip(host)
+    local_name = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    if not _allow_private() and (local_name or (literal is not None and not _public(literal))):
+        raise WebhookInvalid(
+            "Use an address on the public internet: local and private network addresses are not allowed."
+        )
     if len(url) > Webhook._meta.get_field("url").max_length:
         raise WebhookInvalid("The address is too long (at most 500 characters).")
     if parts.username or parts.password:
@@ -318,7 +353,57 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _connect_public(host: str, port: int, timeout: Any, source_address: Any) -> socket.socket:
+    """Resolve ``host`` once, refuse if any address is not public (unless allowed), and connect to
+    the address that was checked: checking one lookup and connecting after another would let a
+    name switch to 127.0.0.1 in between (DNS rebinding)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    if not _allow_private():
+        blocked = sorted({info[4][0] for info in infos if not _public(info[4][0])})
+        if blocked:
+            raise WebhookBlocked(f"{host} resolves to {', '.join(blocked)}, which is not a public address")
+    error: OSError | None = None
+    for family, kind, proto, _, address in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(address)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error or OSError(f"could not resolve {host}")
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        self.sock = _connect_public(self.host, self.port, self.timeout, self.source_address)
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        sock = _connect_public(self.host, self.port, self.timeout, self.source_address)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
+
+
+# No proxies from the environment (a proxy would connect on our behalf, unchecked), no redirects,
+# and every connection made to an address checked by _connect_public.
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _NoRedirects, _CheckedHTTPHandler, _CheckedHTTPSHandler
+)
 
 
 def post_signed(url: str, secret: str, body: bytes, *, timeout: float) -> int:
@@ -326,6 +411,7 @@ def post_signed(url: str, secret: str, body: bytes, *, timeout: float) -> int:
 
     Raises:
         OSError: the address could not be reached or did not answer in ``timeout`` seconds.
+        WebhookBlocked: the address is not public (see :class:`WebhookBlocked`).
     """
     request = urllib.request.Request(
         url,
@@ -355,7 +441,8 @@ def _record(hook: Webhook, ok: bool, result: str) -> None:
 def deliver_webhook(photo_id: int) -> str:
     """POST one finished photo to its owner's webhook (the body of ``integrations.send_webhook``).
 
-    Returns ``"delivered"``, ``"refused"`` (a 3xx/4xx answer other than 408/429: not retried) or
+    Returns ``"delivered"``, ``"refused"`` (a 3xx/4xx answer other than 408/429, or an address
+    that is not public: not retried) or
     ``"skipped"`` (no such photo, not done, or no active webhook).
 
     Raises:
@@ -370,6 +457,10 @@ def deliver_webhook(photo_id: int) -> str:
     timeout = float(getattr(settings, "WEBHOOK_TIMEOUT", 10))
     try:
         status = post_signed(hook.url, hook.secret, webhook_body(photo), timeout=timeout)
+    except WebhookBlocked as exc:
+        _record(hook, False, f"Photo {photo_id}: not sent: {exc}. Use an address on the public internet.")
+        log.warning("Webhook for photo %s blocked: %s", photo_id, exc)
+        return "refused"
     except (TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         _record(hook, False, f"Photo {photo_id}: could not reach the address ({reason}); will retry.")

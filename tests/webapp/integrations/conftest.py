@@ -82,7 +82,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(settings) -> Iterator[Receiver]:  # noqa: ANN001
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # the receiver is on 127.0.0.1
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):

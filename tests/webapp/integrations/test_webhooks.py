@@ -148,3 +148,50 @@ def test_webhook_api(client, user, token) -> None:  # noqa: ANN001
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
     assert client.delete("/api/webhook/", **bearer(token)).status_code == 204
     assert client.delete("/api/webhook/", **bearer(token)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://10.0.0.7/hook",
+        "http://192.168.1.20/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://100.64.0.1/hook",
+        "http://redis.internal:6379/",
+    ],
+)
+def test_local_and_private_addresses_are_refused_in_the_form(user, url) -> None:  # noqa: ANN001
+    with pytest.raises(services.WebhookInvalid, match="public internet"):
+        services.save_webhook(user, url)
+
+
+def test_a_public_address_is_accepted(user) -> None:  # noqa: ANN001
+    hook, _ = services.save_webhook(user, "https://cms.example.org/hooks/alt")
+    assert hook.url == "https://cms.example.org/hooks/alt"
+
+
+def test_a_name_that_resolves_to_a_private_address_is_never_posted_to(
+    user, receiver, eager_tasks, settings, monkeypatch
+) -> None:  # noqa: ANN001
+    """DNS can point a public-looking name at 127.0.0.1 (or switch to it after the form checked
+    it): the address is checked at delivery, on the very address connected to."""
+    import socket
+
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    services.save_webhook(user, f"http://hooks.example.org:{port}/hooks/alt", secret=SECRET)
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        return real("127.0.0.1", *args, **kwargs) if host == "hooks.example.org" else real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    photo = stored_photo(user, "dog.jpg")
+    assert services.deliver_webhook(photo.pk) == "refused"
+    assert receiver.requests == []
+    hook = Webhook.objects.get(user=user)
+    assert not hook.last_ok and "not a public address" in hook.last_result
