@@ -19,18 +19,19 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 
 from webapp.accounts.models import ApiToken
-from webapp.integrations.models import Webhook
+from webapp.integrations.models import Delivery, Webhook
 from webapp.photos.models import Photo
 
 log = logging.getLogger(__name__)
@@ -339,12 +340,16 @@ def verify_signature(secret: str, body: bytes, header: str | None) -> bool:
     return bool(header) and hmac.compare_digest(sign(secret, body), header)
 
 
+def delivery_key(photo: Photo) -> str:
+    """The payload's ``delivery``: one per result (photo and the time its result was stored)."""
+    finished = photo.finished_at.isoformat() if photo.finished_at else ""
+    return hashlib.sha256(f"{photo.pk}:{finished}".encode()).hexdigest()[:32]
+
+
 def webhook_body(photo: Photo) -> bytes:
     """The JSON posted for a finished photo. ``delivery`` is the same for every retry of one
     result, so a receiver can ignore a duplicate."""
-    finished = photo.finished_at.isoformat() if photo.finished_at else ""
-    delivery = hashlib.sha256(f"{photo.pk}:{finished}".encode()).hexdigest()[:32]
-    return to_json({"event": EVENT, "delivery": delivery, "photo": photo_record(photo)}).encode()
+    return to_json({"event": EVENT, "delivery": delivery_key(photo), "photo": photo_record(photo)}).encode()
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -451,8 +456,12 @@ def deliver_webhook(photo_id: int) -> str:
     photo = Photo.objects.filter(pk=photo_id).defer("result").prefetch_related("detections").first()
     if photo is None or photo.status != Photo.Status.DONE:
         return "skipped"
+    owed = Delivery.objects.filter(photo=photo, key=delivery_key(photo))
+    if owed.exclude(state=Delivery.State.PENDING).exists():
+        return "skipped"  # a duplicate message for a result already settled
     hook = Webhook.objects.filter(user_id=photo.owner_id, is_active=True).first()
     if hook is None:
+        _settle(owed, Delivery.State.SKIPPED)
         return "skipped"
     timeout = float(getattr(settings, "WEBHOOK_TIMEOUT", 10))
     try:
@@ -460,6 +469,7 @@ def deliver_webhook(photo_id: int) -> str:
     except WebhookBlocked as exc:
         _record(hook, False, f"Photo {photo_id}: not sent: {exc}. Use an address on the public internet.")
         log.warning("Webhook for photo %s blocked: %s", photo_id, exc)
+        _settle(owed, Delivery.State.REFUSED)
         return "refused"
     except (TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
@@ -467,23 +477,84 @@ def deliver_webhook(photo_id: int) -> str:
         raise WebhookRetry(f"{hook.url}: {reason}") from exc
     if 200 <= status < 300:
         _record(hook, True, f"Photo {photo_id}: delivered (HTTP {status}).")
+        _settle(owed, Delivery.State.DELIVERED)
         return "delivered"
     if status >= 500 or status in {408, 429}:
         _record(hook, False, f"Photo {photo_id}: the receiver answered HTTP {status}; will retry.")
         raise WebhookRetry(f"{hook.url}: HTTP {status}")
     _record(hook, False, f"Photo {photo_id}: the receiver answered HTTP {status}; not retried.")
     log.warning("Webhook for photo %s refused with HTTP %s", photo_id, status)
+    _settle(owed, Delivery.State.REFUSED)
     return "refused"
 
 
-def on_photo_described(sender: Any, photo: Photo, **kwargs: Any) -> None:
-    """Receiver of ``photo_described`` (sent after the result is committed): queue a delivery
-    when the owner has an active webhook. A broker failure is logged, never raised into the worker."""
+def _settle(owed: QuerySet[Delivery], state: str) -> None:
+    owed.filter(state=Delivery.State.PENDING).update(state=state, finished_at=timezone.now())
+
+
+# -- the outbox: deliveries recorded with the result, sent after commit, re-sent by the sweeper ----
+def record_delivery(sender: Any, photo: Photo, **kwargs: Any) -> None:
+    """Receiver of ``result_stored`` (inside the result's transaction): owe this result to the
+    owner's webhook, if one is active; a delivery still owed for an older result of the photo is
+    dropped (the receiver gets the newest)."""
     if not Webhook.objects.filter(user_id=photo.owner_id, is_active=True).exists():
         return
+    key = delivery_key(photo)
+    Delivery.objects.filter(photo=photo, state=Delivery.State.PENDING).exclude(key=key).update(
+        state=Delivery.State.SKIPPED, finished_at=timezone.now()
+    )
+    Delivery.objects.get_or_create(photo=photo, key=key)
+
+
+def _send(delivery_id: int, photo_id: int, seen_enqueued_at: datetime | None) -> bool:
+    """Queue the retry chain for one owed delivery, claimed by compare-and-set on ``enqueued_at``
+    so two sweepers (or a sweeper and the commit hook) never both send it. False: claimed by
+    someone else, or the broker refused (the row stays owed; the sweeper tries again)."""
     from webapp.integrations.tasks import send_webhook
 
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, state=Delivery.State.PENDING, enqueued_at=seen_enqueued_at
+    ).update(enqueued_at=timezone.now(), sends=models.F("sends") + 1)
+    if not claimed:
+        return False
     try:
-        send_webhook.delay(photo.pk)
-    except Exception as exc:  # noqa: BLE001 - the photo is done either way; the delivery is lost
-        log.warning("Could not queue the webhook for photo %s: %r", photo.pk, exc)
+        send_webhook.delay(photo_id)
+    except Exception as exc:  # noqa: BLE001 - broker down: leave it owed, the sweeper re-sends it
+        log.warning("Could not queue the webhook for photo %s: %r", photo_id, exc)
+        Delivery.objects.filter(pk=delivery_id).update(enqueued_at=None, sends=models.F("sends") - 1)
+        return False
+    return True
+
+
+def resend_lost_deliveries(sender: Any = None, now: datetime | None = None, **kwargs: Any) -> list[int]:
+    """Receiver of ``sweeping``: send again the deliveries whose queue message was lost (never
+    queued for ``WEBHOOK_QUEUE_GRACE`` seconds, or queued longer ago than ``WEBHOOK_RESEND_AFTER``,
+    which is longer than the whole retry chain); give up after ``WEBHOOK_MAX_SENDS`` chains.
+    Returns the ids of the photos sent again."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=int(getattr(settings, "WEBHOOK_QUEUE_GRACE", 60)))
+    resend_after = timedelta(seconds=int(getattr(settings, "WEBHOOK_RESEND_AFTER", 900)))
+    max_sends = int(getattr(settings, "WEBHOOK_MAX_SENDS", 3))
+    lost = Delivery.objects.filter(state=Delivery.State.PENDING).filter(
+        Q(enqueued_at__isnull=True, created_at__lt=now - grace) | Q(enqueued_at__lt=now - resend_after)
+    )
+    sent = []
+    for pk, photo_id, sends, enqueued_at in lost.values_list("pk", "photo_id", "sends", "enqueued_at")[:500]:
+        if sends >= max_sends:
+            if Delivery.objects.filter(pk=pk, state=Delivery.State.PENDING, enqueued_at=enqueued_at).update(
+                state=Delivery.State.GIVEN_UP, finished_at=now
+            ):
+                log.warning("Webhook for photo %s given up after %s sends", photo_id, sends)
+            continue
+        if _send(pk, photo_id, enqueued_at):
+            sent.append(photo_id)
+    return sent
+
+
+def on_photo_described(sender: Any, photo: Photo, **kwargs: Any) -> None:
+    """Receiver of ``photo_described`` (after the result is committed): queue the delivery the
+    result owes. A broker failure is logged, never raised into the worker; the delivery stays owed
+    and the sweeper sends it."""
+    owed = Delivery.objects.filter(photo=photo, key=delivery_key(photo), state=Delivery.State.PENDING)
+    for pk, enqueued_at in owed.values_list("pk", "enqueued_at"):
+        _send(pk, photo.pk, enqueued_at)

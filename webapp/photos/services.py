@@ -356,7 +356,8 @@ def store_result(
     photo_id: int, instances: Instances, description: Description, *, count_attempt: bool = False
 ) -> Photo:
     """Replace a photo's suggestion and instances with a new result, in one transaction, and
-    mark it done. The person's reviewed text is never touched. Sends ``photo_described``.
+    mark it done. The person's reviewed text is never touched. Sends ``result_stored`` inside the
+    transaction and ``photo_described`` after it commits.
     ``count_attempt`` adds the run to ``attempts`` (a batch companion's run)."""
     with transaction.atomic():
         photo = Photo.objects.select_for_update().get(pk=photo_id)
@@ -389,6 +390,7 @@ def store_result(
         photo.last_error = ""
         photo.finished_at = timezone.now()
         photo.save()
+        signals.result_stored.send(sender=Photo, photo=photo)
         transaction.on_commit(lambda: signals.photo_described.send(sender=Photo, photo=photo))
     return photo
 

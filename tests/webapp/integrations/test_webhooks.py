@@ -7,12 +7,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 
+from captioning import describe
+from segmentation.result import Instances
 from tests.webapp.integrations.conftest import bearer, stored_photo
 from webapp.integrations import services, tasks
-from webapp.integrations.models import Webhook
+from webapp.integrations.models import Delivery, Webhook
 
 pytestmark = pytest.mark.django_db
 SECRET = "a-long-shared-secret-for-tests"
@@ -77,10 +80,15 @@ def test_a_4xx_is_not_retried_and_an_unreachable_address_is(user, receiver, eage
     assert tasks.send_webhook.apply(args=[photo.pk]).get() == "refused"
     assert len(receiver.requests) == 1
     assert "HTTP 410" in Webhook.objects.get(user=user).last_result
+    assert Delivery.objects.get(photo=photo).state == Delivery.State.REFUSED
+    # A duplicate message for that result sends nothing again.
+    assert services.deliver_webhook(photo.pk) == "skipped" and len(receiver.requests) == 1
     # Nothing listens on port 9 of this machine: a network error is worth retrying.
     services.save_webhook(user, "http://127.0.0.1:9/hook")
+    other = stored_photo(user, "cats.jpg")
     with pytest.raises(services.WebhookRetry):
-        services.deliver_webhook(photo.pk)
+        services.deliver_webhook(other.pk)
+    assert Delivery.objects.get(photo=other).state == Delivery.State.PENDING  # still owed
 
 
 def test_a_finished_photo_is_posted_through_the_signal(  # noqa: ANN001
@@ -195,3 +203,59 @@ def test_a_name_that_resolves_to_a_private_address_is_never_posted_to(
     assert receiver.requests == []
     hook = Webhook.objects.get(user=user)
     assert not hook.last_ok and "not a public address" in hook.last_result
+
+
+def test_a_delivery_lost_with_the_broker_is_sent_by_the_sweeper_once(  # noqa: ANN001
+    user, receiver, eager_tasks, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    """The outbox: the delivery is recorded in the result's transaction; when queueing it fails
+    (broker down) it stays owed, and the sweeper sends it, once, however often it runs."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    services.save_webhook(user, receiver.url, secret=SECRET)
+
+    def broker_down(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(tasks.send_webhook, "delay", broker_down)
+    photo = stored_photo(user, "dogs.jpg", capture=django_capture_on_commit_callbacks)
+    owed = Delivery.objects.get(photo=photo)
+    assert owed.state == Delivery.State.PENDING and owed.enqueued_at is None and receiver.requests == []
+    monkeypatch.undo()
+    # Within the grace period the commit hook may still be queueing it: the sweeper waits.
+    assert services.resend_lost_deliveries(now=timezone.now()) == []
+    later = timezone.now() + timedelta(minutes=2)
+    assert services.resend_lost_deliveries(now=later) == [photo.pk]
+    assert services.resend_lost_deliveries(now=later) == []  # claimed: never sent twice
+    call_command("sweep")  # the command sends ``sweeping`` too
+    (request,) = receiver.requests
+    assert json.loads(request["body"])["delivery"] == owed.key
+    owed.refresh_from_db()
+    assert owed.state == Delivery.State.DELIVERED and owed.sends == 1
+
+
+def test_deliveries_that_keep_failing_are_given_up_after_max_sends(user, settings) -> None:  # noqa: ANN001
+    from django.utils import timezone
+
+    settings.WEBHOOK_MAX_SENDS = 2
+    services.save_webhook(user, "https://hooks.example.org/alt")
+    photo = stored_photo(user, "dogs.jpg")
+    owed = Delivery.objects.get(photo=photo)
+    Delivery.objects.filter(pk=owed.pk).update(sends=2, enqueued_at=timezone.now() - timedelta(hours=1))
+    assert services.resend_lost_deliveries() == []
+    owed.refresh_from_db()
+    assert owed.state == Delivery.State.GIVEN_UP
+
+
+def test_no_webhook_no_delivery_and_a_newer_result_replaces_an_owed_one(user) -> None:  # noqa: ANN001
+    photo = stored_photo(user, "dogs.jpg")
+    assert not Delivery.objects.filter(photo=photo).exists()
+    services.save_webhook(user, "https://hooks.example.org/alt")
+    first = stored_photo(user, "cats.jpg")
+    from webapp.photos import services as photo_services
+
+    described = describe(Instances.empty((64, 48)))
+    photo_services.store_result(first.pk, Instances.empty((64, 48)), described)
+    states = sorted(Delivery.objects.filter(photo=first).values_list("state", flat=True))
+    assert states == [Delivery.State.PENDING, Delivery.State.SKIPPED]

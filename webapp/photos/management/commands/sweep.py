@@ -1,5 +1,6 @@
 """``manage.py sweep``: re-send photos whose queue message was lost, dead-letter the ones that
-keep losing their worker (see ``services.sweep_stale``). ``--loop`` is what ``make run`` starts."""
+keep losing their worker (see ``services.sweep_stale``), and let other apps re-send their own lost
+work (``signals.sweeping``: webhook deliveries). ``--loop`` is what ``make run`` starts."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
 
-from webapp.photos import services
+from webapp.photos import services, signals
 
 log = logging.getLogger("webapp.photos.sweeper")
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, loop: bool, interval: float | None, **options: object) -> None:
         if not loop:
             report = services.sweep_stale()
+            signals.sweeping.send(sender=None, now=timezone.now())
             self.stdout.write(f"requeued {len(report.requeued)}, dead-lettered {len(report.dead_lettered)}")
             return
         every = interval if interval is not None else settings.SWEEP_INTERVAL
@@ -42,6 +45,8 @@ class Command(BaseCommand):
         while not stopping.is_set():
             try:
                 report = services.sweep_stale()
+                # Other apps' lost work (webhook deliveries whose queue message never arrived).
+                signals.sweeping.send(sender=None, now=timezone.now())
             except DatabaseError as exc:
                 # Locked or unreachable database: nothing is lost (the rows are unchanged); try later.
                 log.warning("Sweep skipped, database unavailable: %s", exc)
