@@ -10,22 +10,32 @@ Pipeline for one photo (``segment``), or several in one forward pass (``segment_
 3. ``uint8 (3, h, w)`` tensor on the device, ``float32`` in ``[0, 1]``; the model (eval mode,
    under ``torch.inference_mode()``) returns per image ``boxes float (N, 4)`` xyxy in working
    pixels, ``labels int64 (N,)`` COCO indices, ``scores float (N,)`` and, for mask backends,
-   ``masks float (N, 1, h, w)`` probabilities pasted onto the working frame.
+   ``masks`` probabilities: ``float (N, 1, h, w)`` on the working frame, or for Mask R-CNN
+   ``float (N, 1, 28, 28)`` over each box (pasted by :meth:`Segmenter.instance_masks`).
 Files (``segment_file``, ``segment_files``, and the worker's ``prepare`` + ``infer``) take a
 faster road to step 3: :func:`segmentation.preprocessing.open_working` decodes JPEGs at reduced
 scale (Pillow ``draft``) straight to the working size, or, with ``decode="torch"``,
 ``torchvision.io.decode_jpeg`` decodes on the model's device (batched nvJPEG on CUDA) and the
 resize runs there too. Either way only ``uint8 (3, h, w)`` working-size pixels reach the model.
 
+Batching: photos go through the model together only when :meth:`Segmenter.batch_key` says
+they can do so without changing each other's results (Mask R-CNN: the same padded size; a photo
+padded to a bigger companion sees a different border and a different anchor grid, which moves
+near-tied detections). So a photo's result never depends on which photos shared its batch.
+
 Speed options (all default off on the CPU, where they measured no win or cost accuracy):
 ``precision`` (``"bf16"``/``"fp16"`` autocast of the backbone + FPN, about 85% of Mask R-CNN's
-FLOPs; the RPN, RoI heads and box decoding stay fp32, so boxes keep sub-pixel precision),
-``channels_last`` (NHWC convolutions) and ``compile_backbone`` (``torch.compile`` of the
-backbone only: the detection heads have data-dependent shapes).
+FLOPs; the RPN, RoI heads and box decoding stay fp32, so boxes keep sub-pixel precision; on a
+CPU without native bf16, like the 2-core AVX2 development machine, bf16 convolutions are 2-200x
+*slower*), ``channels_last`` (NHWC convolutions) and ``compile_backbone`` (``torch.compile`` of
+the backbone only: the detection heads have data-dependent shapes; on the development CPU the
+backbone alone ran 1.45x faster at 2 threads after a 45-110 s compile per process and per
+batch-size class, but end to end it won nothing, see ``bench/README.md``).
 
 4. :meth:`Segmenter.to_instances`: drops ``N/A`` / background labels and scores below
    ``min_score``, scales boxes by ``(W / w, H / h)`` and clips them to the frame, thresholds masks
-   (``> mask_threshold``, default 0.5) to ``bool (N, h, w)``, sorts by score.
+   (``> mask_threshold``, default 0.5) to ``bool (N, h, w)`` at the working size (never at the
+   original size: 20 masks of a 12 MP photo would be 240 MB), sorts by score.
 """
 
 from __future__ import annotations
@@ -33,7 +43,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,11 +283,26 @@ class Segmenter:
             return []
         return self._run([p.pixels for p in prepared], prepared)
 
+    def batch_key(self, size: tuple[int, int]) -> Hashable:
+        """Photos whose working ``size = (w, h)`` give equal keys share a forward pass; others run
+        in separate passes (same results as one by one, in the order given). ``None`` for every
+        size (the default): the model's output for a photo does not depend on its companions
+        (e.g. SSDLite stretches every photo to 320x320, so nothing is padded)."""
+        return None
+
     def _run(self, tensors: Sequence[torch.Tensor], working: Sequence[WorkingImage | WorkingTensor]) -> list[Instances]:
-        batch = [t.to(torch.float32).div_(255.0) if t.dtype == torch.uint8 else t for t in tensors]
-        with torch.inference_mode():
-            outputs = self.model(batch)
-        return [self.to_instances(out, w) for out, w in zip(outputs, working, strict=True)]
+        groups: dict[Hashable, list[int]] = {}
+        for i, t in enumerate(tensors):
+            groups.setdefault(self.batch_key((int(t.shape[-1]), int(t.shape[-2]))), []).append(i)
+        results: list[Instances | None] = [None] * len(tensors)
+        for index in groups.values():
+            group = [tensors[i] for i in index]
+            batch = [t.to(torch.float32).div_(255.0) if t.dtype == torch.uint8 else t for t in group]
+            with torch.inference_mode():
+                outputs = self.model(batch)
+            for i, out in zip(index, outputs, strict=True):
+                results[i] = self.to_instances(out, working[i])
+        return results  # type: ignore[return-value]
 
     def _decode_on_device(
         self, sources: Sequence[ImageSource], out: list[WorkingTensor | BaseException | None]
@@ -336,14 +361,7 @@ class Segmenter:
         boxes[:, 0::2] = boxes[:, 0::2].clip(0, width)
         boxes[:, 1::2] = boxes[:, 1::2].clip(0, height)
 
-        masks = None
-        if self.has_masks:
-            w, h = working.size
-            if keep.size:
-                index = torch.as_tensor(keep, device=output["masks"].device)
-                masks = (output["masks"][index, 0] > self.mask_threshold).cpu().numpy()
-            else:
-                masks = np.zeros((0, h, w), dtype=bool)
+        masks = self.instance_masks(output, keep, working.size) if self.has_masks else None
         return Instances(
             image_size=(width, height),
             labels=tuple(self.categories[i] for i in labels[keep]),
@@ -352,6 +370,15 @@ class Segmenter:
             masks=masks,
             model=self.name,
         )
+
+    def instance_masks(self, output: Mapping[str, torch.Tensor], keep: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        """``bool (len(keep), h, w)`` masks of the kept detections on the working frame
+        ``size = (w, h)``, from ``output["masks"]`` ``float (N, 1, h, w)`` probabilities."""
+        w, h = size
+        if not keep.size:
+            return np.zeros((0, h, w), dtype=bool)
+        index = torch.as_tensor(keep, device=output["masks"].device)
+        return (output["masks"][index, 0] > self.mask_threshold).cpu().numpy()
 
 
 def _jpeg_bytes(src: ImageSource) -> bytes | None:
