@@ -1,7 +1,8 @@
 """Seconds per photo of the ``sharpmask_multipathnet`` backend with trained weights.
 
 Usage: ``.venv/bin/python bench/fair_cpu.py --weights var/fair/coco/sharpmask_multipathnet_coco.pth
-[--photos DIR] [--threads N] [--device cpu] [--scales 0.25 0.5 1.0] [--n-proposals 300]``
+[--photos DIR] [--threads N] [--device cpu] [--scales 0.25 0.5 1.0] [--n-proposals 300]
+[--masks sharpmask|deepmask]``
 
 Times ``segment_file`` (decode, resize to the working size, proposals over every scale,
 SharpMask refinement, MultiPathNet, NMS, pasting) on every ``*.jpg`` in ``--photos`` after one
@@ -35,6 +36,9 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--scales", type=float, nargs="*", default=None, help="override the pyramid")
     parser.add_argument("--n-proposals", type=int, default=0, help="override n_proposals")
+    parser.add_argument(
+        "--masks", choices=("config", "sharpmask", "deepmask"), default="config", help="override refine"
+    )
     args = parser.parse_args()
     import torch
 
@@ -45,6 +49,8 @@ def main() -> None:
         overrides["scales"] = tuple(args.scales)
     if args.n_proposals:
         overrides["n_proposals"] = args.n_proposals
+    if args.masks != "config":
+        overrides["refine"] = args.masks == "sharpmask"
     segmenter = build_segmenter(
         "sharpmask_multipathnet", weights_path=args.weights, device=args.device, min_score=0.25, **overrides
     )
@@ -66,7 +72,8 @@ def main() -> None:
     print(
         f"{len(paths)} photos, torch {torch.__version__}, {torch.get_num_threads()} threads, "
         f"device {segmenter.device}, scales {[round(s, 3) for s in cfg.scales]}, "
-        f"n_proposals {cfg.n_proposals}, working {cfg.min_size}/{cfg.max_size}"
+        f"n_proposals {cfg.n_proposals}, working {cfg.min_size}/{cfg.max_size}, "
+        f"masks {'sharpmask' if cfg.refine else 'deepmask'}"
     )
     print(f"s/photo median {statistics.median(total):.3f} mean {statistics.mean(total):.3f} max {max(total):.3f}")
     print(

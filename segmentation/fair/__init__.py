@@ -28,6 +28,26 @@ Importing this package does not import torch.
 
 from __future__ import annotations
 
+import os
+
 BACKEND_NAME = "sharpmask_multipathnet"
 
-__all__ = ["BACKEND_NAME"]
+__all__ = ["BACKEND_NAME", "TRAIN_HELP", "no_weights_message"]
+
+TRAIN_HELP = (
+    "Train them with the project's own command (COCO-format data; the default trunk is the COCO-trained "
+    "MobileNetV3 of ../shared/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth):\n"
+    "  .venv/bin/python -m segmentation.fair.train --stage all --images DIR/images --instances DIR/instances.json "
+    "--out var/fair/coco\n"
+    "then set SEGMENTER=sharpmask_multipathnet SEGMENTER_WEIGHTS=var/fair/coco/sharpmask_multipathnet_coco.pth "
+    "(or copy that file to {cache})."
+)
+
+
+def no_weights_message(path: str | os.PathLike[str]) -> str:
+    """What the builder's ``WeightsUnavailable`` says when no weights file was given and ``path``
+    (the file looked for in ``$TORCH_HOME/hub/checkpoints``) is missing (torch-free, for the UI)."""
+    return (
+        f"no {BACKEND_NAME} weights: {os.fspath(path)} does not exist and SEGMENTER_WEIGHTS is not set. "
+        + TRAIN_HELP.format(cache=os.fspath(path))
+    )

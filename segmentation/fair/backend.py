@@ -22,7 +22,7 @@ from PIL import Image
 
 from segmentation.base import Segmenter, resolve_device, seeded, set_torch_threads
 from segmentation.checkpoints import CheckpointError, load_state_dict_file
-from segmentation.fair import BACKEND_NAME
+from segmentation.fair import BACKEND_NAME, TRAIN_HELP, no_weights_message
 from segmentation.fair.config import FairConfig, make_config
 from segmentation.fair.model import FairModel
 from segmentation.preprocessing import WorkingImage, fit_size, resize_to_working
@@ -40,14 +40,6 @@ __all__ = [
 
 CONFIG_KEY = "_fair_config"
 REQUIRED_STAGES = ("deepmask", "sharpmask", "multipathnet")
-TRAIN_HELP = (
-    "Train them with the project's own command (COCO-format data; the default trunk is the COCO-trained "
-    "MobileNetV3 of ../shared/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth):\n"
-    "  .venv/bin/python -m segmentation.fair.train --stage all --images DIR/images --instances DIR/instances.json "
-    "--out var/fair/coco\n"
-    "then set SEGMENTER=sharpmask_multipathnet SEGMENTER_WEIGHTS=var/fair/coco/sharpmask_multipathnet_coco.pth "
-    "(or copy that file to {cache})."
-)
 
 
 def save_weights(model: FairModel, path: str | os.PathLike[str], config: FairConfig | None = None) -> None:
@@ -140,9 +132,10 @@ def build_sharpmask_multipathnet(
         config: preset name or :class:`FairConfig` for ``random_init`` (a weights file carries its
             own config).
         **overrides: :class:`FairConfig` fields, e.g. ``min_size=320, max_size=512``,
-            ``n_proposals=100``, ``scales=(0.5, 1.0)``, ``detections_per_img=20`` (alias
-            ``box_detections_per_img``). With a weights file only inference fields make sense;
-            an override that changes the architecture makes loading fail.
+            ``n_proposals=100``, ``scales=(0.5, 1.0)``, ``refine=True`` (SharpMask masks),
+            ``detections_per_img=20`` (alias ``box_detections_per_img``). With a weights file
+            only inference fields make sense; an override that changes the architecture makes
+            loading fail.
 
     Raises:
         WeightsUnavailable: no weights file (the message says how to train one).
@@ -160,11 +153,7 @@ def build_sharpmask_multipathnet(
     else:
         path = Path(weights_path) if weights_path is not None else spec.cache_path()
         if weights_path is None and not path.is_file():
-            raise WeightsUnavailable(
-                f"no {BACKEND_NAME} weights: {path} does not exist and SEGMENTER_WEIGHTS is not set. "
-                + TRAIN_HELP.format(cache=path),
-                (),
-            )
+            raise WeightsUnavailable(no_weights_message(path), ())
         stored, state = load_weights(path)
         missing = [s for s in REQUIRED_STAGES if s not in stored.stages]
         if missing:

@@ -10,7 +10,8 @@ each image's own size by nearest neighbour):
 
 * proposals: class-agnostic average recall ``AR@10/100/1000`` for masks (``segm``) and their
   tight boxes (``bbox``): ``COCOeval`` with ``useCats=0`` and ``maxDets=[10, 100, 1000]``, scored
-  by objectness. With a DeepMask-only weights file (after stage 1) proposals use DeepMask masks.
+  by objectness. Proposal masks are the weights file's choice (``refine``; ``--masks`` overrides);
+  with a DeepMask-only weights file (after stage 1) they are DeepMask's.
 * detections (full pipeline, ``--min-score``, default 0.05): box and mask AP, AP50, AP75 with
   ``COCOeval`` (100 detections per image).
 * seconds per photo of the full pipeline (``segment_file``: decoding, resizing, inference).
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import json
 import sys
@@ -150,6 +152,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--proposals", type=int, default=1000, help="proposals per image for AR (default 1000)")
     parser.add_argument("--min-score", type=float, default=0.05)
     parser.add_argument("--limit", type=int, default=0, help="only the first N images (0: all)")
+    parser.add_argument(
+        "--masks",
+        choices=("config", "sharpmask", "deepmask"),
+        default="config",
+        help="proposal masks: the weights file's choice (config.refine), SharpMask's or DeepMask's",
+    )
+    parser.add_argument("--scales", type=float, nargs="+", default=None, help="override the pyramid's scales")
+    parser.add_argument("--n-proposals", type=int, default=0, help="override n_proposals of the detections")
     parser.add_argument("--skip-proposals", action="store_true")
     parser.add_argument("--skip-detections", action="store_true")
     parser.add_argument("--threads", type=int, default=0)
@@ -165,10 +175,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     source = CocoSource(args.images, args.instances)
     config, state = load_weights(args.weights)
+    if args.masks != "config":
+        config = dataclasses.replace(config, refine=args.masks == "sharpmask")
+    if "sharpmask" not in config.stages:
+        config = dataclasses.replace(config, refine=False)  # a DeepMask-only file
+    inference: dict[str, Any] = {"refine": config.refine}
+    if args.scales:
+        inference["scales"] = tuple(args.scales)
+    if args.n_proposals:
+        inference["n_proposals"] = args.n_proposals
+    config = dataclasses.replace(config, **inference)
     report: dict[str, Any] = {
         "weights": str(args.weights),
         "images": len(source) if not args.limit else args.limit,
         "stages": list(config.stages),
+        "masks": "sharpmask" if config.refine else "deepmask",
+        "scales": list(config.scales),
+        "n_proposals": config.n_proposals,
     }
     if not args.skip_proposals:
         model = FairModel(config)
@@ -176,16 +199,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         model.eval().to(args.device)
         t0 = time.perf_counter()
         with torch.no_grad():
-            report["proposals"] = proposal_recall(
-                model, source, args.proposals, args.limit, refine="sharpmask" in config.stages
-            )
+            report["proposals"] = proposal_recall(model, source, args.proposals, args.limit, refine=config.refine)
         report["proposals"]["seconds"] = time.perf_counter() - t0
         print(json.dumps(report["proposals"]), file=sys.stderr)
     if not args.skip_detections and all(s in config.stages for s in REQUIRED_STAGES):
         from segmentation.registry import build_segmenter
 
         segmenter = build_segmenter(
-            "sharpmask_multipathnet", weights_path=args.weights, device=args.device, min_score=args.min_score
+            "sharpmask_multipathnet",
+            weights_path=args.weights,
+            device=args.device,
+            min_score=args.min_score,
+            **inference,
         )
         report["detections"] = detection_ap(segmenter, args.images, source, args.limit)
         print(json.dumps(report["detections"]), file=sys.stderr)

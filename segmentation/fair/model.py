@@ -9,9 +9,9 @@ Inference for one image ``float32 (3, h, w)`` in ``[0, 1]`` (the working image):
    Cell ``(i, j)`` is the window ``[(16 j - pad) / s_x, (16 i - pad) / s_y]`` of side
    ``i_sz / s`` in working pixels (:func:`cell_windows`).
 2. Global top-``n_proposals`` of the sigmoid scores across scales (no NMS, as the original).
-3. Masks for those windows only: SharpMask (skip paths convolutional over the scale's maps,
-   cropped per window, top-down path batched) or the DeepMask low-rank mask; ``(N, i_sz, i_sz)``
-   probabilities.
+3. Masks for those windows only: SharpMask (``config.refine``; skip paths convolutional over the
+   scale's maps, cropped per window, top-down path batched) or the DeepMask low-rank mask (the
+   default); ``(N, i_sz, i_sz)`` probabilities.
 4. Each mask's tight box (``xyxy`` working pixels, from the mask thresholded at
    ``mask_threshold``); empty ones dropped; optional box NMS at ``proposal_nms``.
 5. MultiPathNet on those boxes over the scale-1 trunk maps; class = argmax over the 80 object
@@ -171,7 +171,7 @@ class FairModel(nn.Module):
 
     Attributes:
         score_thresh: detections scoring below this are dropped (set by the segmenter).
-        refine: use SharpMask masks (``False``: DeepMask's low-rank masks, e.g. after stage 1).
+        refine: use SharpMask masks (``False``: DeepMask's low-rank masks); from ``config.refine``.
     """
 
     def __init__(self, config: FairConfig) -> None:
@@ -184,7 +184,7 @@ class FairModel(nn.Module):
         self.register_buffer("mean", torch.tensor(config.image_mean).view(1, 3, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(config.image_std).view(1, 3, 1, 1), persistent=False)
         self.score_thresh = 0.0
-        self.refine = True
+        self.refine = config.refine
 
     # -- helpers ----------------------------------------------------------------------------------
     def normalize(self, images: torch.Tensor) -> torch.Tensor:

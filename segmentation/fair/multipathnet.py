@@ -4,7 +4,10 @@ For each box (``xyxy`` in the pixels of the image the trunk ran on), foveal regi
 scaled about its centre by ``mpn_regions`` (1x, 1.5x, 2x, 4x) and clipped to the image. Region
 ``r`` is RoIAligned (``mpn_pool`` square, ``aligned=True``) from several trunk levels, as
 MultiPathNet's skip connections: region 0 from ``c4, c3, c2``; regions 1-2 from ``c4, c3``;
-region 3+ from ``c4`` only. Each pooled tensor is L2-normalised per RoI and rescaled to unit RMS,
+region 3+ from ``c4`` only. With ``mpn_project > 0``, ``c4`` is first mapped by a fixed 1x1
+projection (:attr:`FovealClassifier.project`, no bias, not trained by gradient: the training
+stage sets it to the top principal directions of the training images' ``c4`` cells with
+:meth:`FovealClassifier.set_projection`). Each pooled tensor is L2-normalised per RoI and rescaled to unit RMS,
 concatenated, reduced by a 1x1 conv to ``mpn_channels`` and fed to the region's own fc6/fc7
 (``mpn_hidden``, ReLU, dropout). The region vectors are concatenated and classified by one
 linear head per integral-loss IoU threshold (``iou_thresholds``) over ``num_classes`` (index 0
@@ -54,6 +57,11 @@ class FovealClassifier(nn.Module):
     def __init__(self, config: FairConfig) -> None:
         super().__init__()
         channels = dict(zip(("c1", "c2", "c3", "c4"), config.trunk_channels, strict=True))
+        self.project: nn.Conv2d | None = None
+        if config.mpn_project:
+            self.project = nn.Conv2d(channels["c4"], config.mpn_project, 1, bias=False)
+            self.project.weight.requires_grad_(False)
+            channels["c4"] = config.mpn_project
         self.regions = tuple(float(r) for r in config.mpn_regions)
         self.pool = config.mpn_pool
         self.reduce = nn.ModuleList()
@@ -85,6 +93,8 @@ class FovealClassifier(nn.Module):
         image was given before the trunk ran, added to every box.
         """
         n = boxes.shape[0]
+        if self.project is not None:
+            features = {**features, "c4": self.project(features["c4"])}
         vectors = []
         for r, factor in enumerate(self.regions):
             region = foveal_regions(boxes, factor, image_hw) + offset
@@ -99,6 +109,20 @@ class FovealClassifier(nn.Module):
             vectors.append(self.fc[r](self.reduce[r](torch.cat(pooled, dim=1))))
         joint = torch.cat(vectors, dim=1)
         return torch.stack([head(joint) for head in self.heads])
+
+    @torch.no_grad()
+    def set_projection(self, second_moment: torch.Tensor) -> None:
+        """Set :attr:`project` to the top eigenvectors of ``second_moment`` ``(C4, C4)`` (the
+        uncentred mean of ``x x^T`` over ``c4`` cells): an orthonormal projection, so norms and
+        angles within that subspace are kept. Signs are fixed (largest entry positive) so the
+        result is reproducible."""
+        if self.project is None:
+            raise ValueError("this classifier has no c4 projection (mpn_project = 0)")
+        k = self.project.out_channels
+        _, vectors = torch.linalg.eigh(second_moment.double())
+        top = vectors[:, -k:].flip(1).T  # (k, C4), largest eigenvalue first
+        sign = torch.sign(top.gather(1, top.abs().argmax(dim=1, keepdim=True)))
+        self.project.weight.copy_((top * sign).to(self.project.weight)[:, :, None, None])
 
     @staticmethod
     def probabilities(logits: torch.Tensor) -> torch.Tensor:

@@ -142,10 +142,10 @@ def test_label_mapping_matches_the_maskrcnn_schema() -> None:
 
 
 def test_empty_results() -> None:
-    model = tiny_model()
+    model = tiny_model(refine=True)
     with torch.no_grad():
         model.sharpmask.final.weight.zero_()
-        model.sharpmask.final.bias.fill_(-50.0)  # every mask empty -> no proposals
+        model.sharpmask.final.bias.fill_(-50.0)  # every SharpMask mask empty -> no proposals
     image = torch.full((3, 96, 80), 0.5)
     props = model.proposals(image)
     assert props.masks.shape == (0, 32, 32) and props.boxes.shape == (0, 4)
@@ -157,6 +157,86 @@ def test_empty_results() -> None:
     small.score_thresh = 1.01
     out = small([torch.rand(3, 7, 5)])[0]
     assert out["masks"].shape == (0, 1, 7, 5)
+
+
+def test_c4_projection_is_fixed_orthonormal_and_keeps_the_top_directions() -> None:
+    import json
+
+    from segmentation.fair.train import stage_params
+
+    model = tiny_model(mpn_project=16)
+    mpn = model.multipathnet
+    assert mpn.project is not None and not mpn.project.weight.requires_grad
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(2000, 64, generator=generator) * torch.linspace(3, 0.1, 64)  # decreasing variances
+    moment = x.T @ x / len(x)
+    mpn.set_projection(moment)
+    w = mpn.project.weight[:, :, 0, 0]
+    torch.testing.assert_close(w @ w.T, torch.eye(16), atol=1e-5, rtol=0)
+    values, vectors = torch.linalg.eigh(moment.double())
+    assert abs(float(w[0].double() @ vectors[:, -1])) > 0.999  # first row: the top direction
+    kept = float((x @ w.T).pow(2).sum() / x.pow(2).sum())
+    assert kept == pytest.approx(float(values[-16:].sum() / values.sum()), rel=1e-4)  # the most energy 16 can keep
+    # Never trained by gradient; the classifier works on the projected c4.
+    assert all(p is not mpn.project.weight for p in stage_params(model, "multipathnet"))
+    features = model.trunk(model.normalize(torch.rand(1, 3, 64, 64)))
+    assert mpn(features, torch.tensor([[0.0, 0, 30, 30]]), (64, 64)).shape == (2, 1, 81)
+    # Weights files written before the projection existed load without it.
+    data = json.loads(model.config.to_json())
+    assert FairConfig.from_json(json.dumps(data)).mpn_project == 16
+    del data["mpn_project"]
+    assert FairConfig.from_json(json.dumps(data)).mpn_project == 0
+    assert make_config().mpn_project == 128 and make_config("tiny").mpn_project == 0
+
+
+def test_feature_cache_holds_trunk_maps_and_proposals_and_is_reused(tmp_path: Path) -> None:
+    import dataclasses
+    import json
+
+    from segmentation.fair.cache import FeatureCache, c4_moment, flip_boxes
+    from segmentation.fair.data import CocoSource, make_synthetic_coco
+    from segmentation.fair.train import mpn_cached_loss, working_tensor
+
+    instances = make_synthetic_coco(tmp_path / "data", n_images=3, seed=2)
+    source = CocoSource(tmp_path / "data" / "images", instances)
+    model = tiny_model(seed=1)
+    cpu = torch.device("cpu")
+
+    def build() -> FeatureCache:
+        return FeatureCache.build(model, source, tmp_path / "cache", n_proposals=7, scales=(0.5,), device=cpu)
+
+    cache = build()
+    image, factor = working_tensor(source, 1, model.config)
+    entry = cache.load(1)
+    with torch.no_grad():
+        features, _ = model.padded_features(model.normalize(image[None]), 1.0)
+        mirrored, _ = model.padded_features(model.normalize(image.flip(-1)[None]), 1.0)
+        saved = model.config
+        model.config = dataclasses.replace(saved, scales=(0.5, 1.0))  # 1.0 is always added
+        props = model.proposals(image, n=7, refine=False)
+        model.config = saved
+    for level in ("c2", "c3", "c4"):
+        assert entry[level].dtype == torch.float16 and entry[level].shape[0] == 2
+        torch.testing.assert_close(entry[level][0].float(), features[level][0], atol=1e-2, rtol=1e-2)
+        torch.testing.assert_close(entry[level][1].float(), mirrored[level][0], atol=1e-2, rtol=1e-2)
+    assert entry["hw"].tolist() == list(image.shape[-2:]) and float(entry["factor"]) == pytest.approx(factor)
+    torch.testing.assert_close(entry["proposals"], props.boxes)
+    assert cache.c4_moment().shape == (64, 64)
+    torch.testing.assert_close(c4_moment(model, source, cpu), cache.c4_moment())  # the path without the cache
+    assert flip_boxes(torch.tensor([[1.0, 2, 5, 6]]), 10).tolist() == [[5.0, 2.0, 9.0, 6.0]]
+    loss = mpn_cached_loss(model, cache, [0, 1], np.random.default_rng(0), cpu, rois_per_image=16)
+    assert torch.isfinite(loss) and loss.requires_grad
+
+    # Same weights and data: reused as is. Other DeepMask weights: rebuilt.
+    stamp = cache.path(0).stat().st_mtime_ns
+    fingerprint = json.loads((tmp_path / "cache" / "manifest.json").read_text())["fingerprint"]
+    build()
+    assert cache.path(0).stat().st_mtime_ns == stamp
+    with torch.no_grad():
+        model.deepmask.score[-1].bias.add_(1.0)
+    build()
+    manifest = json.loads((tmp_path / "cache" / "manifest.json").read_text())
+    assert manifest["complete"] and manifest["fingerprint"] != fingerprint
 
 
 def test_random_init_is_seeded_and_inference_deterministic() -> None:
@@ -213,6 +293,36 @@ def test_training_is_seeded_and_resume_continues_exactly(tmp_path: Path) -> None
     assert rest == full_losses[3:]
     for key, value in full.state_dict().items():
         assert torch.equal(value, resumed.state_dict()[key]), key
+
+
+def test_training_command_runs_every_stage_deterministically(tmp_path: Path) -> None:
+    """``python -m segmentation.fair.train --stage all`` (tiny): a usable weights file; the
+    classifier stage run again from the same inputs (feature cache reused) gives the same weights."""
+    import json
+
+    from segmentation.fair.backend import load_weights
+    from segmentation.fair.data import make_synthetic_coco
+    from segmentation.fair.train import FINAL_WEIGHTS, main
+
+    instances = make_synthetic_coco(tmp_path / "data", n_images=4, seed=3)
+    out = tmp_path / "run"
+    args = ["--config", "tiny", "--images", str(tmp_path / "data" / "images"), "--instances", str(instances)]
+    args += ["--out", str(out), "--steps", "4", "3", "6", "--batch-size", "4", "--threads", "1", "--no-progress"]
+    args += ["--mpn-proposals", "5", "--mpn-rois", "16", "--checkpoint-every", "2"]
+    assert main(["--stage", "all", *args]) == 0
+    config, first = load_weights(out / FINAL_WEIGHTS)
+    assert config.stages == ("deepmask", "sharpmask", "multipathnet")
+    manifest = json.loads((out / "mpn_cache" / "manifest.json").read_text())
+    assert manifest["complete"] and manifest["images"] == 4
+    segmenter = build_segmenter(FAIR, weights_path=out / FINAL_WEIGHTS, device="cpu", min_score=0.0)
+    assert segmenter.segment(photo(BUS_PHOTO)).model == FAIR
+    stamp = (out / "mpn_cache" / "1.pt").stat().st_mtime_ns
+    assert main(["--stage", "multipathnet", *args]) == 0
+    assert (out / "mpn_cache" / "1.pt").stat().st_mtime_ns == stamp
+    _, again = load_weights(out / FINAL_WEIGHTS)
+    for key, value in first.items():
+        assert torch.equal(value, again[key]), key
+    assert main(["--stage", "multipathnet", *args, "--mpn-cache", "none"]) == 0  # the trunk every step
 
 
 # -- weights file and registry ---------------------------------------------------------------------

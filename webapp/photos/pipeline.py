@@ -147,6 +147,15 @@ def model_problem() -> str | None:
     if _segmenter_error is not None:
         return str(_segmenter_error)
     if not resolved.available:
+        if not resolved.spec.weights_enum:
+            # Nothing to download: the backend is trained by the project's own command, so say
+            # what its builder's WeightsUnavailable says (how to train the weights).
+            from segmentation.fair import BACKEND_NAME as FAIR_BACKEND
+            from segmentation.fair import no_weights_message
+
+            if resolved.name == FAIR_BACKEND:
+                return no_weights_message(resolved.weights_file)
+            return f"No weights for {resolved.name} on this machine ({resolved.weights_file}) and none to download."
         return (
             f"The weights for {resolved.name} are not on this machine yet ({resolved.weights_file}); "
             "the worker will try to download them when it starts."
