@@ -229,15 +229,11 @@ class _Finder:
         self.boxes: list[list[float]] = layout.boxes.tolist()
         self.area: list[float] = layout.area.tolist()
         self.centre: list[list[float]] = layout.centre.tolist()
-        self._gh, self._gw = (int(v) for v in self._grid_shape(layout))
         # Boxes-only layouts have no grid; only the box tests ("next to") run for them.
         self._grid = layout.grid if layout.grid is not None else np.zeros((0, 1, 1), dtype=bool)
+        self._gh, self._gw = (int(v) for v in self._grid.shape[1:])
         self._extent = layout.extent.tolist() if layout.extent is not None else []
         self._dilated: dict[int, tuple[tuple[int, int, int, int], np.ndarray]] = {}
-
-    @staticmethod
-    def _grid_shape(layout: Layout) -> tuple[int, int]:
-        return (layout.grid.shape[1], layout.grid.shape[2]) if layout.grid is not None else (1, 1)
 
     # -- mask helpers ----------------------------------------------------------------------
     def window(self, i: int) -> tuple[int, int, int, int]:
@@ -289,7 +285,7 @@ class _Finder:
         if np.count_nonzero(touch) < 2:
             return False
         rows = np.nonzero(touch)[0] + win[0]
-        if ((rows + 0.5) / self._grid.shape[1]).mean() < bp[1] + 0.5 * hp:  # touching in the lower half
+        if ((rows + 0.5) / self._gh).mean() < bp[1] + 0.5 * hp:  # touching in the lower half
             return False
         label = self.objects[o].label
         if label in _GROUND_RIDDEN:
