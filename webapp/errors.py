@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.db import OperationalError
@@ -11,6 +12,9 @@ from django.shortcuts import render
 # Seconds a client is asked to wait when the database is busy (SQLite's write lock held past its
 # timeout by a long transaction, or a database that is briefly unreachable).
 BUSY_RETRY_AFTER = 5
+# What SQLite ("database is locked") and PostgreSQL drivers say when the database is busy or gone.
+BUSY_MARKERS = ("locked", "busy", "could not connect", "connection", "server closed", "timeout")
+log = logging.getLogger(__name__)
 
 
 def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
@@ -58,6 +62,8 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError):
+        # Only the busy / unreachable kinds: "no such table" is also an OperationalError, and a bug.
+        if isinstance(exception, OperationalError) and any(m in str(exception).lower() for m in BUSY_MARKERS):
+            log.warning("Database busy on %s %s: %s", request.method, request.path, exception)
             return service_busy(request)
         return None

@@ -51,3 +51,23 @@ def test_a_locked_database_is_a_503_with_retry_after_not_a_500(logged_in, settin
     html = response.content.decode()
     assert html.count("<h1") == 1 and "Try again in a few seconds" in html and '<main id="main"' in html
     assert Photo.objects.count() == 0
+
+
+def test_a_database_bug_is_not_called_busy(logged_in, settings, monkeypatch):
+    """A missing table is an OperationalError too, but a bug: the 500 page, not 'try again'."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import OperationalError
+
+    from tests.conftest import jpeg_bytes
+    from webapp.photos import services
+
+    settings.DEBUG = False
+    logged_in.raise_request_exception = False
+
+    def broken(*args, **kwargs):
+        raise OperationalError("no such table: photos_photo")
+
+    monkeypatch.setattr(services, "create_photos", broken)
+    upload = SimpleUploadedFile("cat.jpg", jpeg_bytes(), content_type="image/jpeg")
+    response = logged_in.post(reverse("photos:upload"), {"images": [upload]})
+    assert response.status_code == 500
