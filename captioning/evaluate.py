@@ -74,7 +74,7 @@ HEDGE = "possibly"
 # Words that may stand between "possibly" and the noun it hedges: "possibly a medium-sized cup",
 # "possibly two more small dogs", "possibly another large dog".
 _HEDGE_GAP = frozenset(
-    ["a", "an", "another", "more", "or", "very", "large", "small", "medium", "sized", "tiny", *NUMBER_WORDS]
+    ["a", "an", "another", "more", "or", "some", "very", "large", "small", "medium", "sized", "tiny", *NUMBER_WORDS]
 )
 
 

@@ -37,6 +37,7 @@ ALT_PLACED_GROUPS = 2
 ALT_MAX_GROUPS = 6
 # When ``linked`` is on: objects in a riding / holding / on relation with a named one are named too.
 LINK_IN_ALT = False
+HEDGED_IN_ALT = True
 
 Objects = Mapping[int, DetectedObject]
 
@@ -95,7 +96,7 @@ def write_alt(
         return EMPTY_ALT, []
     chosen = [groups[0]]
     for g in groups[1:]:
-        if len(chosen) >= ALT_MAX_GROUPS or not g.stated:
+        if len(chosen) >= ALT_MAX_GROUPS or (not g.stated and not HEDGED_IN_ALT):
             continue
         if g.named >= threshold or (LINK_IN_ALT and g.label in linked):
             chosen.append(g)
@@ -129,9 +130,13 @@ def fit_words(text: str, limit: int) -> str:
 def _alt_phrase(group: Group, objects: Objects, from_masks: bool, *, placed: bool) -> list[Segment]:
     ids = group.ids
     segments: list[Segment] = []
-    if not group.stated:
-        segments.append(("possibly ", None))
-    segments.append((_count_text(group, many_above=MANY_ABOVE), (group.label, ids)))
+    if group.stated:
+        segments.append((_count_text(group, many_above=MANY_ABOVE), (group.label, ids)))
+    else:
+        # Each member only possibly there: a number would claim more than the scores allow
+        # ("possibly five people"); the long description still gives each one.
+        noun = with_article(singular(group.label)) if len(ids) == 1 else f"some {plural(group.label)}"
+        segments += [("possibly ", None), (noun, (group.label, ids))]
     if placed:
         where = _alt_place([objects[i] for i in ids], from_masks)
         if where:

@@ -33,6 +33,19 @@ def test_counts_with_number_words(make: MakeInstances) -> None:
     check_mentions(d)
 
 
+def test_hedged_group_in_alt_has_no_number(make: MakeInstances) -> None:
+    # Two people each only possibly there: "possibly two people" would be a count the scores do
+    # not back; the alt says "some", the long description still gives each one.
+    d = describe(make(["bus", "person", "person"], [CENTRE, LEFT, RIGHT], [0.9, 0.4, 0.4]))
+    assert d.alt_text.startswith("A bus in the centre and possibly some people")
+    assert "Possibly two small people: one on the left and one on the right." in d.long_description
+    # the hedge reader of the evaluation sees "some" as part of the hedge
+    from captioning.evaluate import hedged_objects
+
+    assert hedged_objects(d.alt_text) == [False, True]
+    check_mentions(d)
+
+
 def test_single_object_with_article_and_position(make: MakeInstances) -> None:
     d = describe(make(["elephant"], [LEFT]))
     assert d.alt_text == "An elephant on the left."
@@ -144,8 +157,8 @@ def test_no_back_off_across_families_or_for_ground_truth(make: MakeInstances) ->
 def test_confidence_wording(make: MakeInstances) -> None:
     d = describe(make(["dog", "cat", "bird"], [LEFT, CENTRE, RIGHT], [0.9, 0.4, 0.2]))
     assert [o.certainty for o in d.objects] == ["stated", "possible", "dropped"]
-    # the alt states what is sure and only hints at the rest; the long description names it
-    assert d.alt_text == "A dog on the left and possibly other objects."
+    # the alt states what is sure and hedges what is likely named but less sure
+    assert d.alt_text == "A dog on the left and possibly a cat in the centre."
     assert "Possibly a small cat in the centre." in d.long_description
     assert "bird" not in d.alt_text + d.long_description
     assert all(m.label != "bird" for m in d.mentions)
@@ -162,7 +175,7 @@ def test_per_class_thresholds(make: MakeInstances) -> None:
     thresholds = Thresholds(per_class={"cat": (0.9, 0.8)})
     d = describe(make(["cat", "dog"], [LEFT, RIGHT], [0.85, 0.85]), thresholds=thresholds)
     assert d.objects[0].certainty == "possible" and d.objects[1].certainty == "stated"
-    assert d.alt_text == "A dog on the right and possibly other objects."
+    assert d.alt_text == "A dog on the right and possibly a cat on the left."
     assert "Possibly a small cat on the left." in d.long_description
     with pytest.raises(ValueError):
         Thresholds(state=0.3, possible=0.5)
