@@ -206,6 +206,12 @@ SEGMENTER_COMPILE = envbool("SEGMENTER_COMPILE", False)
 SEGMENTER_MIN_SIZE = envint("SEGMENTER_MIN_SIZE", 0)
 SEGMENTER_MAX_SIZE = envint("SEGMENTER_MAX_SIZE", 0)
 
+# --- Captioning ------------------------------------------------------------------------------
+# What the alt text names first (captioning.salience): "" = the shipped model, fitted on COCO's
+# human captions; a file written by `manage.py learn_salience` adds what this deployment's people
+# accepted and wrote. Read once per worker process: restart the worker after changing it.
+CAPTION_SALIENCE_FILE = envstr("CAPTION_SALIENCE_FILE", "")
+
 # --- Celery ----------------------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)

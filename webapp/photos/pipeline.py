@@ -7,8 +7,10 @@ per process (the first call), lazily, so a forked Celery worker never touches CU
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import IO, Any
 from django.conf import settings
 
 from captioning import Description, describe
+from captioning.salience import SalienceModel, load_model, model_from_dict
 from captioning.thresholds import score_floor
 from segmentation.registry import WeightsUnavailable, build_segmenter, resolve_backend
 from segmentation.result import Instances
@@ -134,7 +137,40 @@ def analyse(source: str | Path | IO[bytes]) -> Analysis:
     fast way (JPEG at reduced scale, or on the GPU). The worker batches through
     ``services.process_claimed`` instead."""
     instances = get_segmenter().segment_file(source)
-    return Analysis(instances=instances, description=describe(instances))
+    return Analysis(instances=instances, description=caption(instances))
+
+
+def caption(instances: Instances) -> Description:
+    """The description of a result, with this deployment's salience model."""
+    return describe(instances, salience=salience_model())
+
+
+def salience_model() -> SalienceModel:
+    """The model of ``CAPTION_SALIENCE_FILE`` (``manage.py learn_salience``), else the shipped one.
+    A configured file that cannot be read is logged as an error once per process and the shipped
+    model used: a photo is still described, and the log says why not as configured."""
+    path = settings.CAPTION_SALIENCE_FILE
+    if not path:
+        return load_model()
+    model, problem = _configured_salience(path)
+    if model is None:
+        if path not in _salience_warned:
+            _salience_warned.add(path)
+            log.error("CAPTION_SALIENCE_FILE %s is not used (%s); describing with the shipped model", path, problem)
+        return load_model()
+    return model
+
+
+_salience_warned: set[str] = set()
+
+
+@functools.lru_cache(maxsize=4)
+def _configured_salience(path: str) -> tuple[SalienceModel | None, str]:
+    try:
+        data = json.loads(Path(path).read_text())
+        return model_from_dict(data["model"], source=Path(path).name), ""
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def model_problem() -> str | None:

@@ -16,7 +16,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from captioning import Description, describe
+from captioning import Description
 from segmentation.registry import WeightsUnavailable
 from segmentation.result import Instances
 from webapp.photos import pipeline, signals
@@ -295,7 +295,7 @@ def process_claimed(segmenter: Any, photos: list[Photo], *, companions: Set[int]
                 ready.append((photo, item))
         for photo, instances in _infer_isolated(segmenter, ready, statuses, companions):
             try:
-                description = describe(instances)
+                description = pipeline.caption(instances)
             except Exception as exc:  # noqa: BLE001 - one photo's caption must not fail the batch
                 log.exception("Photo %s could not be described", photo.pk)
                 statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(exc), photo.pk in companions)

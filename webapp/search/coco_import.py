@@ -22,9 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from captioning import describe
 from captioning.coco import MODEL_NAME, instances_from_coco
-from webapp.photos import services
+from webapp.photos import pipeline, services
 from webapp.photos.models import Photo
 from webapp.photos.uploads import UploadRejected, normalise_upload
 
@@ -98,7 +97,7 @@ def import_coco(annotations_file: Path, images_dir: Path, owner: Any) -> ImportR
             report.missing.append(name)
             continue
         instances = instances_from_coco(by_image.get(record["id"], []), record, data["categories"])
-        description = describe(instances)
+        description = pipeline.caption(instances)
         existing = Photo.objects.filter(owner=owner, original_name=name, model_name=MODEL_NAME).first()
         try:
             with transaction.atomic():

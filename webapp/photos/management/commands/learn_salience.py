@@ -1,0 +1,55 @@
+"""``manage.py learn_salience``: refit what the alt text names first with this deployment's reviewed
+alt texts (see ``webapp.photos.learning``), report whether it agrees with people better than the
+shipped model on held-out reviews, and write it where ``CAPTION_SALIENCE_FILE`` can point."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from webapp.photos.learning import NotEnoughReviews, learn_salience
+
+
+class Command(BaseCommand):
+    help = "Refit the salience model with the alt texts people accepted or wrote here; write it to --out."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--out", type=Path, default=None, help="where to write the model (default: DATA_DIR/salience.json)"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+        parser.add_argument(
+            "--edited-only", action="store_true", help="learn only from alt texts a person wrote, not accepted ones"
+        )
+        parser.add_argument("--min-photos", type=int, default=30, help="refuse with fewer reviewed photos (30)")
+
+    def handle(
+        self, *args: object, out: Path | None, dry_run: bool, edited_only: bool, min_photos: int, **_: object
+    ) -> None:
+        target = None if dry_run else (out or Path(settings.DATA_DIR) / "salience.json")
+        try:
+            report = learn_salience(
+                target,
+                edited_only=edited_only,
+                min_photos=min_photos,
+                command="manage.py learn_salience " + " ".join(sys.argv[2:]),
+            )
+        except NotEnoughReviews as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(report.to_dict(), indent=1))
+        cv = report.cross_validation
+        verdict = (
+            "names what people keep better than the shipped model"
+            if cv["refit"]["f1"] > cv["shipped"]["f1"]
+            else "is no better than the shipped model on these reviews: keep the shipped one"
+        )
+        self.stdout.write(
+            f"Held-out reviews ({cv['folds']} folds): F1 {cv['refit']['f1']} refitted vs "
+            f"{cv['shipped']['f1']} shipped; the refitted model {verdict}."
+        )
+        if target is not None:
+            self.stdout.write(f"Wrote {target}. To use it: CAPTION_SALIENCE_FILE={target}, then restart the worker.")
