@@ -288,6 +288,25 @@ def calibrate(
     return table
 
 
+def calibrate_with(
+    args: Any,
+    present: list[tuple[str, float, bool]],
+    matched: list[tuple[str, float, bool]],
+    prior: list[tuple[str, float, bool]] | None,
+) -> dict[str, Any]:
+    """:func:`calibrate` with the targets and strengths given on the command line."""
+    return calibrate(
+        present,
+        matched,
+        state_p=args.state_precision,
+        possible_p=args.possible_precision,
+        count_p=args.count_precision,
+        strength=args.strength,
+        prior=prior,
+        prior_strength=args.prior_strength,
+    )
+
+
 def cross_validate(
     args: argparse.Namespace,
     coco: dict[str, Any],
@@ -318,16 +337,7 @@ def cross_validate(
             }
             fit = [d for d in results if int(d["image_id"]) not in held]
             caps = {i: c for i, c in captions.items() if i not in held}
-            table = calibrate(
-                presence(fit, sub, caps, args.floor),
-                match(fit, sub, args.floor),
-                state_p=args.state_precision,
-                possible_p=args.possible_precision,
-                count_p=args.count_precision,
-                strength=args.strength,
-                prior=prior,
-                prior_strength=args.prior_strength,
-            )
+            table = calibrate_with(args, presence(fit, sub, caps, args.floor), match(fit, sub, args.floor), prior)
             thresholds = thresholds_from_table(table)
 
             def texts(
@@ -410,16 +420,7 @@ def main() -> int:
             load_captions(args.prior_captions),
             args.floor,
         )
-    table = calibrate(
-        present,
-        matched,
-        state_p=args.state_precision,
-        possible_p=args.possible_precision,
-        count_p=args.count_precision,
-        strength=args.strength,
-        prior=prior_samples,
-        prior_strength=args.prior_strength,
-    )
+    table = calibrate_with(args, present, matched, prior_samples)
     table["provenance"] = {
         "command": "bench/caption_calibrate.py " + " ".join(sys.argv[1:]),
         "date": datetime.date.today().isoformat(),
