@@ -44,16 +44,19 @@ def position_phrase(position: str) -> str:
 
 
 def group_position(xs: Sequence[float], ys: Sequence[float]) -> str:
-    """One position for several objects: their shared position when they agree, "mostly X"
-    when a clear majority does, else "across the photo"."""
+    """One position for several objects: their shared position when they agree ("left" for
+    upper left and lower left), "mostly X" when a clear majority does, else "across the photo"."""
     words = [position_word(x, y) for x, y in zip(xs, ys, strict=True)]
     if len(set(words)) == 1:
         return words[0]
-    horizontal = [horizontal_part(w) for w in words]
-    if len(set(horizontal)) == 1:
-        return horizontal[0]
-    for side in ("left", "centre", "right"):
-        if horizontal.count(side) * 3 >= len(horizontal) * 2:
+    # The left and right thirds share a side whatever the height; the middle third does not:
+    # "in the centre" is the middle of the photo, so a dog at the top and one at the bottom are
+    # not "two dogs in the centre".
+    sides = [side if (side := horizontal_part(w)) != "centre" else w for w in words]
+    if len(set(sides)) == 1:
+        return sides[0]
+    for side in dict.fromkeys(sides):  # at most one side holds two thirds
+        if sides.count(side) * 3 >= len(sides) * 2:
             return f"mostly {side}"
     return "across the photo"
 

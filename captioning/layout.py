@@ -58,8 +58,7 @@ class Layout:
 
     @cached_property
     def box_area(self) -> np.ndarray:
-        b = self.boxes
-        return (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+        return _box_area(self.boxes)
 
     @cached_property
     def box_iou_matrix(self) -> np.ndarray:
@@ -124,11 +123,18 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / union) if union > 0 else 0.0
 
 
+def _box_area(boxes: np.ndarray) -> np.ndarray:
+    """Area of xyxy boxes, 0 for a degenerate one (``x1 < x0`` or ``y1 < y0``): the plain product
+    of two negative sides would be a positive area, of one a negative area (whose square root, in
+    the salience of a group, is a complex number that cannot be sorted)."""
+    return np.clip(boxes[:, 2] - boxes[:, 0], 0.0, None) * np.clip(boxes[:, 3] - boxes[:, 1], 0.0, None)
+
+
 def compute_layout(instances: Instances, *, max_side: int = MAX_SIDE) -> Layout:
     n = len(instances)
     width, height = instances.image_size
     boxes = instances.clipped_boxes() / np.array([width, height, width, height], dtype=np.float64)
-    box_area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    box_area = _box_area(boxes)
     box_centre = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
     masks = instances.masks
     if masks is None or n == 0:
@@ -172,6 +178,8 @@ def _exact(mask: np.ndarray, box: np.ndarray, fallback: np.ndarray) -> tuple[flo
     """Area fraction and centroid of one (small) mask, measured on the crop of its box (one cell
     of margin), or over the whole mask when the mask strays outside its box."""
     h, w = mask.shape
+    if not np.isfinite(box).all():  # a broken box (NaN from a diverged model) says nothing
+        box = np.array([0.0, 0.0, 1.0, 1.0])
     r0, r1 = max(0, int(box[1] * h) - 1), min(h, int(math.ceil(box[3] * h)) + 1)
     c0, c1 = max(0, int(box[0] * w) - 1), min(w, int(math.ceil(box[2] * w)) + 1)
     crop = mask[r0:r1, c0:c1]

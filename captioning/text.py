@@ -113,8 +113,10 @@ def write_alt(
             if length(segments) <= ALT_LIMIT:
                 return assemble([segments], "alt_text")
     # Unreachable with the COCO vocabulary (the longest single phrase is far below the limit),
-    # but an unknown label could be very long: cut between words rather than fail.
-    phrase = fit_words(_count_text(groups[0], many_above=MANY_ABOVE), ALT_LIMIT - 1)
+    # but an unknown label could be very long: cut between words rather than fail (keeping
+    # "possibly" for a group that is only possibly there).
+    first = _alt_phrase(groups[0], objects, from_masks, placed=False)
+    phrase = fit_words("".join(t for t, _ in first), ALT_LIMIT - 1)
     return assemble([[(phrase, None)]], "alt_text")
 
 
@@ -138,7 +140,9 @@ def _alt_phrase(group: Group, objects: Objects, from_masks: bool, *, placed: boo
         noun = with_article(singular(group.label)) if len(ids) == 1 else f"some {plural(group.label)}"
         segments += [("possibly ", None), (noun, (group.label, ids))]
     if placed:
-        where = _alt_place([objects[i] for i in ids], from_masks)
+        # "One or more dogs on the left" says where the possible dogs are too: place them all.
+        members = (*group.stated, *group.possible) if group.stated else ids
+        where = _alt_place([objects[i] for i in members], from_masks)
         if where:
             segments.append((" " + where, None))
     return segments
@@ -188,8 +192,7 @@ def write_long(
             possible = [objects[i] for i in group.possible]
             sentences.append([("possibly ", None), *_members(group.label, possible, from_masks)])
     by_group = {i: g for g in groups for i in (*g.stated, *g.possible)}
-    for relation in relations:
-        sentence = _relation(relation, objects, by_group)
+    for sentence in _relation_sentences(relations, objects, by_group):
         first, link = sentence[0]
         previous = "".join(t for t, _ in sentences[-1]).rstrip(". ").lower() if sentences else ""
         if first.startswith("one of the ") and previous.endswith(" one"):
@@ -230,6 +233,54 @@ def _relation(relation: Relation, objects: Objects, by_group: Mapping[int, Group
     subject = _the(relation.subject, objects, by_group)
     obj = _the(relation.object, objects, by_group)
     return [subject, (f" {_VERBS[relation.predicate]} ", None), obj]
+
+
+def _relation_sentences(
+    relations: Sequence[Relation], objects: Objects, by_group: Mapping[int, Group]
+) -> list[list[Segment]]:
+    """One sentence per relation, except that relations that would read the same (their objects
+    told apart by nothing: "one of the cups") are said once with a count: three times "One of the
+    cups is on the table." reads as one cup said three times, or as a glitch."""
+    same: dict[tuple[str, str, str], list[Relation]] = {}
+    for relation in relations:
+        subject, verb, obj = _relation(relation, objects, by_group)
+        same.setdefault((subject[0], verb[0], obj[0]), []).append(relation)
+    sentences: list[list[Segment]] = []
+    for found in same.values():
+        sentence = _relation(found[0], objects, by_group)
+        subjects = list(dict.fromkeys(r.subject for r in found))
+        others = list(dict.fromkeys(r.object for r in found))
+        if len(found) == 1:
+            sentences.append(sentence)
+        elif len(subjects) == 1:  # "The person is holding both cups."
+            sentences.append([*sentence[:2], _counted(others, by_group)])
+        elif len(others) == 1:  # "Three of the cups are on the table."
+            verb = sentence[1][0].replace(" is ", " are ", 1)
+            sentences.append([_counted(subjects, by_group), (verb, None), sentence[2]])
+        elif len(subjects) == len(others) == len(found):  # "Two of the people are each riding one of the horses."
+            verb = sentence[1][0].replace(" is ", " are each ", 1)
+            label = by_group[others[0]].label
+            sentences.append(
+                [_counted(subjects, by_group, the=True), (verb, None), (sentence[2][0], (label, tuple(others)))]
+            )
+        else:  # tangled pairs, too rare to word: one sentence each, as they come
+            sentences.extend(_relation(r, objects, by_group) for r in found)
+    return sentences
+
+
+def _counted(ids: Sequence[int], by_group: Mapping[int, Group], *, the: bool = False) -> Segment:
+    """Several members of one group: "two of the cups", or all of them: "both cups", "all three
+    cups" (with ``the``: "the two cups", "the three cups")."""
+    group = by_group[ids[0]]
+    n = len(group.stated) + len(group.possible)
+    many = plural(group.label)
+    if len(ids) < n:
+        words = f"{number_word(len(ids))} of the {many}"
+    elif the:
+        words = f"the {number_word(n)} {many}"
+    else:
+        words = f"both {many}" if n == 2 else f"all {number_word(n)} {many}"
+    return (words, (group.label, tuple(ids)))
 
 
 def _the(index: int, objects: Objects, by_group: Mapping[int, Group]) -> Segment:

@@ -245,6 +245,15 @@ NUMBER_WORDS = {
 }
 
 
+# Words after "orange" that make it the fruit (a colour is followed by its noun). Punctuation is
+# not kept by :func:`tokens`, so a list ("an orange, a cup") or a sentence end ("an orange. A
+# cup") shows up as the next article; our own text also places and sizes nouns after them ("an
+# orange at the top", "an orange filling most of the photo").
+_ORANGE_FRUIT_NEXT = frozenset(
+    ["", "and", "or", "on", "in", "with", "is", "are", "slices", "a", "an", "the", "at", "filling", "spanning"]
+)
+
+
 def tokens(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
@@ -264,7 +273,7 @@ def find_objects(text: str) -> Iterator[tuple[int, str, str]]:
             label = WORD_TO_LABEL.get(phrase)
             if label is None and phrase == "orange":
                 nxt = words[k + 1] if k + 1 < len(words) else ""
-                label = "orange" if nxt in ("", "and", "or", "on", "in", "with", "is", "slices") else None
+                label = "orange" if nxt in _ORANGE_FRUIT_NEXT else None
             if label is not None:
                 if label:
                     yield k, label, phrase

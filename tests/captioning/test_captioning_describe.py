@@ -265,3 +265,54 @@ def test_many_weak_extras_are_not_counted_out_loud(make: MakeInstances) -> None:
     )
     assert "possibly many more people" in d.long_description.lower()
     assert "29" not in d.long_description and "twenty" not in d.long_description.lower()
+
+
+def test_degenerate_boxes_have_no_area_and_do_not_crash(make: MakeInstances) -> None:
+    # x1 < x0 (one side negative): the area was negative, its square root in the salience complex,
+    # and sorting two groups raised TypeError.
+    d = describe(make(["dog", "cat"], [[300, 100, 100, 300], LEFT], masks=None))
+    assert [o.area_fraction for o in d.objects][0] == 0.0
+    assert "dog" in d.long_description and "cat" in d.long_description
+    # Both sides negative: the product was a positive, "medium" area for an empty box.
+    d = describe(make(["dog"], [[300, 300, 100, 100]], masks=None))
+    assert d.objects[0].area_fraction == 0.0
+
+
+def test_or_more_is_placed_where_all_of_them_are(make: MakeInstances) -> None:
+    # The place was taken from the stated dog only: "One or more dogs on the left." while the
+    # possible one is on the right.
+    d = describe(make(["dog", "dog"], [LEFT, RIGHT], [0.9, 0.35]))
+    assert d.alt_text == "One or more dogs."
+    d = describe(make(["dog", "dog"], [LEFT, [20, 300, 100, 380]], [0.9, 0.35]))
+    assert d.alt_text == "One or more dogs on the left."
+    check_mentions(d)
+
+
+def test_an_over_long_label_is_cut_and_keeps_its_hedge(make: MakeInstances) -> None:
+    # Only unknown labels can overflow the alt limit on their own; the fallback dropped "possibly".
+    label = " ".join(["extraordinarily long label"] * 6)
+    d = describe(make([label], [LEFT], [0.4]))
+    assert d.objects[0].certainty == "possible"
+    assert d.alt_text.startswith("Possibly a")
+    assert len(d.alt_text) <= 125
+    d = describe(make([label], [LEFT]))
+    assert d.alt_text.startswith("An extraordinarily long label") and len(d.alt_text) <= 125
+
+
+def test_a_nan_box_with_a_small_mask_is_placed_by_its_mask() -> None:
+    # A NaN coordinate (a diverged model) crashed the exact measure of small masks (int(nan)).
+    masks = np.zeros((2, 480, 640), dtype=bool)
+    masks[0, 100:110, 100:110] = True  # too small for the sampled grid: measured exactly
+    masks[1, 200:400, 300:500] = True
+    d = describe(
+        Instances(
+            image_size=(640, 480),
+            labels=("dog", "cat"),
+            scores=np.array([0.9, 0.9]),
+            boxes=np.array([[np.nan, 100, 110, 110], [300, 200, 500, 400]]),
+            masks=masks,
+            model="test",
+        )
+    )
+    assert d.objects[0].position == "upper left"
+    assert d.objects[0].area_fraction == pytest.approx(100 / (480 * 640))

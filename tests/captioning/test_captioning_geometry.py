@@ -56,6 +56,15 @@ def test_group_position() -> None:
     assert group_position([0.1, 0.5, 0.9], [0.5, 0.5, 0.5]) == "across the photo"
 
 
+def test_group_position_in_the_middle_third_needs_the_middle() -> None:
+    # One at the top and one at the bottom of the middle third were "in the centre".
+    assert group_position([0.5, 0.5], [0.1, 0.9]) == "across the photo"
+    assert group_position([0.5, 0.5, 0.5], [0.5, 0.5, 0.1]) == "mostly centre"
+    assert group_position([0.5, 0.5, 0.1], [0.1, 0.9, 0.5]) == "across the photo"
+    assert group_position([0.5, 0.5, 0.5], [0.1, 0.1, 0.5]) == "mostly top"
+    assert position_phrase("mostly top") == "mostly at the top"
+
+
 def test_sizes() -> None:
     assert size_words(0.8) == "fills most of the photo"
     assert size_words(0.8, from_masks=False) == "spans most of the photo"

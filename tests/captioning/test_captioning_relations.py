@@ -103,3 +103,48 @@ def test_boxes_only_claims_no_contact_or_depth() -> None:
         assert not any(w in text for w in ("riding", "holding", " is on ", "in front of", "behind", "filling"))
         assert text.endswith("Sizes are rough: this model outlines objects with boxes, not their exact shapes.")
         assert all(o.size != "fills most of the photo" for o in d.objects)
+
+
+def test_subjects_told_apart_by_nothing_are_counted_not_repeated() -> None:
+    # Three cups side by side in the centre, all on the table: each was "one of the cups", and the
+    # long description said "One of the cups is on the table." three times.
+    table = rect(24, 40, 4, 60)
+    cups = [rect(16, 26, c, c + 3) for c in (24, 28, 32)]
+    d = describe(photo(["dining table", "cup", "cup", "cup"], [table, *cups]))
+    assert len(d.relations) == 3
+    assert "All three cups are on the table." in d.long_description
+    assert "One of the cups" not in d.long_description
+    spans = {m.instance_ids for m in d.mentions if m.field == "long_description"}
+    assert (1, 2, 3) in spans
+    # A fourth cup elsewhere: three of the four.
+    d = describe(photo(["dining table", "cup", "cup", "cup", "cup"], [table, *cups, rect(2, 6, 60, 63)]))
+    assert "Three of the cups are on the table." in d.long_description
+    for m in d.mentions:
+        assert getattr(d, m.field)[m.start : m.end] == m.text
+
+
+def test_objects_told_apart_by_nothing_are_counted_not_repeated() -> None:
+    # Two cups in one hand: "The person is holding one of the cups." was said twice.
+    person = rect(4, 46, 20, 34)
+    cups = [rect(20, 24, 33, 37), rect(26, 30, 33, 37)]
+    d = describe(photo(["person", "cup", "cup"], [person, *cups]))
+    assert said(d) == {("person", "holding", "cup")} and len(d.relations) == 2
+    assert "The person is holding both cups." in d.long_description
+    assert (1, 2) in {m.instance_ids for m in d.mentions if m.field == "long_description"}
+    for m in d.mentions:
+        assert getattr(d, m.field)[m.start : m.end] == m.text
+
+
+def test_pairs_told_apart_by_nothing_are_said_once() -> None:
+    # Two riders side by side in the centre: "One of the people is riding one of the horses." twice.
+    masks: list[np.ndarray] = []
+    for c0 in (22, 33):
+        person, horse = rect(6, 30, c0 + 3, c0 + 7), rect(22, 42, c0, c0 + 10)
+        horse[6:30, c0 + 3 : c0 + 7] = False
+        masks += [person, horse]
+    d = describe(photo(["person", "horse", "person", "horse"], masks))
+    assert [(r.subject, r.predicate, r.object) for r in d.relations] == [(0, "riding", 1), (2, "riding", 3)]
+    assert "The two people are each riding one of the horses." in d.long_description
+    assert d.long_description.count("riding") == 1
+    linked = {m.text: m.instance_ids for m in d.mentions if m.field == "long_description"}
+    assert linked["The two people"] == (0, 2) and linked["one of the horses"] == (1, 3)
