@@ -143,6 +143,9 @@ def _downgrade_extras(
         seen.add(label)
 
 
+_SURER = {"dropped": 0, "possible": 1, "stated": 2}
+
+
 def _merge(
     labels: tuple[str, ...],
     scores: list[float],
@@ -152,7 +155,8 @@ def _merge(
     merge_iou: float,
 ) -> tuple[list[int | None], dict[int, str]]:
     """Duplicates (``merged_into``) and backed-off objects (``{index: family}``). Higher scores
-    are kept; ties keep the lower index."""
+    are kept; ties keep the lower index. A backed-off object takes the surest ``certainty`` of the
+    siblings merged into it (updated in place)."""
     n = len(labels)
     merged: list[int | None] = [None] * n
     generic: dict[int, str] = {}
@@ -186,6 +190,11 @@ def _merge(
                 merged[i] = j
                 if scores[i] >= HESITATION * scores[j] and j not in generic:
                     generic[j] = FAMILY[labels[j]]
+                if j in generic and _SURER[certainty[i]] > _SURER[certainty[j]]:
+                    # "An animal" is as sure as its surest member: a dog sure enough to state
+                    # makes the animal sure, even when the cow beside it scored higher but its
+                    # class asks for more.
+                    certainty[j] = certainty[i]
                 break
         else:
             kept_at[i] = len(kept_at)

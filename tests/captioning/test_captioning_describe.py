@@ -138,6 +138,18 @@ def test_back_off_when_the_model_hesitates_between_siblings(make: MakeInstances)
     assert boxes.alt_text.startswith("A vehicle") and boxes.objects[0].generic == "vehicle"
 
 
+def test_back_off_is_as_sure_as_the_surest_sibling(make: MakeInstances) -> None:
+    # The cow scores higher but its class asks for 0.8 to be stated; the dog is sure enough at 0.6.
+    # "Possibly an animal" would hedge what the dog alone already shows.
+    thresholds = Thresholds(state=0.5, possible=0.3, per_class={"cow": (0.8, 0.3)})
+    d = describe(make(["cow", "dog"], [SAME, [102, 100, 300, 302]], [0.7, 0.6]), thresholds=thresholds)
+    assert d.objects[0].generic == "animal" and d.objects[0].certainty == "stated"
+    assert d.alt_text.startswith("An animal") and "possibly" not in d.alt_text.lower()
+    # and never the other way: a possible sibling does not make a stated one less sure
+    d = describe(make(["dog", "cow"], [SAME, [102, 100, 300, 302]], [0.7, 0.6]), thresholds=thresholds)
+    assert d.objects[0].certainty == "stated" and d.alt_text.startswith("An animal")
+
+
 def test_clear_winner_between_siblings_is_named(make: MakeInstances) -> None:
     d = describe(make(["cat", "dog"], [SAME, SAME], [0.9, 0.35]))  # 0.35 < 0.6 x 0.9: no hesitation
     assert d.alt_text.startswith("A cat") and "dog" not in d.alt_text + d.long_description
