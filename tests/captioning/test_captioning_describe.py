@@ -150,6 +150,13 @@ def test_back_off_is_as_sure_as_the_surest_sibling(make: MakeInstances) -> None:
     assert d.objects[0].certainty == "stated" and d.alt_text.startswith("An animal")
 
 
+def test_labels_in_another_case_are_the_coco_classes(make: MakeInstances) -> None:
+    shouting = describe(make(["Person", "Person", "DOG", "Dining  Table"], [LEFT, RIGHT, CENTRE, [0, 300, 640, 480]]))
+    plain = describe(make(["person", "person", "dog", "dining table"], [LEFT, RIGHT, CENTRE, [0, 300, 640, 480]]))
+    assert shouting.alt_text == plain.alt_text and shouting.long_description == plain.long_description
+    assert "two people" in (shouting.alt_text + shouting.long_description).lower()
+
+
 def test_clear_winner_between_siblings_is_named(make: MakeInstances) -> None:
     d = describe(make(["cat", "dog"], [SAME, SAME], [0.9, 0.35]))  # 0.35 < 0.6 x 0.9: no hesitation
     assert d.alt_text.startswith("A cat") and "dog" not in d.alt_text + d.long_description
