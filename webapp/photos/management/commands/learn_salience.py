@@ -5,7 +5,6 @@ shipped model on held-out reviews, and write it where ``CAPTION_SALIENCE_FILE`` 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -36,7 +35,10 @@ class Command(BaseCommand):
                 target,
                 edited_only=edited_only,
                 min_photos=min_photos,
-                command="manage.py learn_salience " + " ".join(sys.argv[2:]),
+                command=" ".join(
+                    ["manage.py learn_salience", f"--out {target}", f"--min-photos {min_photos}"]
+                    + (["--edited-only"] if edited_only else [])
+                ),
             )
         except NotEnoughReviews as exc:
             raise CommandError(str(exc)) from exc
