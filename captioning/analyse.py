@@ -171,22 +171,29 @@ def _merge(
     )
     candidates = related & (layout.box_inter > 0)
     np.fill_diagonal(candidates, False)
-    rows = {i: np.flatnonzero(candidates[i]).tolist() for i in np.flatnonzero(candidates.any(axis=1)).tolist()}
+    rows: dict[int, list[int]] = {}
+    for i, j in zip(*(a.tolist() for a in np.nonzero(candidates)), strict=True):
+        rows.setdefault(i, []).append(j)
     order = sorted(range(n), key=lambda i: (-scores[i], i))
     kept_at: dict[int, int] = {}  # kept instance -> position in the order of keeping
     for i in order:
         if certainty[i] == "dropped":
             continue
         others = [] if i in crowd else [j for j in rows.get(i, ()) if j in kept_at]
-        for j in sorted(others, key=kept_at.__getitem__):
+        if len(others) > 1:
+            others.sort(key=kept_at.__getitem__)
+        for j in others:
             if j in crowd:
                 continue
+            # ``iou_bound`` first: it rules out most pairs without counting their shared cells.
             if labels[j] == labels[i]:
+                if layout.iou_bound(i, j) <= min(merge_iou, CONTAINED_MIN_IOU):
+                    continue
                 iou = layout.iou(i, j)
                 if iou > merge_iou or (iou > CONTAINED_MIN_IOU and layout.containment(i, j) >= CONTAINED):
                     merged[i] = j
                     break
-            elif layout.iou(i, j) >= SIBLING_IOU:
+            elif layout.iou_bound(i, j) >= SIBLING_IOU and layout.iou(i, j) >= SIBLING_IOU:
                 merged[i] = j
                 if scores[i] >= HESITATION * scores[j] and j not in generic:
                     generic[j] = FAMILY[labels[j]]

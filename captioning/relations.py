@@ -28,7 +28,7 @@ Without masks (boxes-only backends) only "next to" is said.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,12 +102,10 @@ def find_relations(objects: Sequence[DetectedObject], layout: Layout, rank: Mapp
         for p, o in pre.riding:
             if finder.riding(p, o):
                 add(p, "on" if labels[o] == "skis" else "riding", o)
-        people = [i for i in ids if labels[i] == "person"]
-        for o in ids:
-            if labels[o] in HANDHELD and people:
-                holder = finder.holder(o, people)
-                if holder is not None:
-                    add(holder, "holding", o)
+        for o, near in pre.holding:
+            holder = finder.holder(o, near)
+            if holder is not None:
+                add(holder, "holding", o)
         for a, b in pre.on:
             if finder.on(a, b):
                 add(a, "on", b)
@@ -131,78 +129,116 @@ class _Candidates:
     get the (slower) mask tests. ``next_to`` holds ``(gap, a, b)``, closest first."""
 
     riding: list[tuple[int, int]]
+    holding: list[tuple[int, list[int]]]  # (hand-held thing, the people it could be held by)
     on: list[tuple[int, int]]
     occlusion: list[tuple[int, int]]
     next_to: list[tuple[float, int, int]]
 
 
 def _prefilter(ids: Sequence[int], labels: Sequence[str], layout: Layout) -> _Candidates:
-    """The box tests of all rules for all pairs at once (numpy over the ``ids`` x ``ids`` pairs)."""
+    """The box tests of all rules for all pairs at once: numpy over the pairs each rule can apply
+    to (people x ridden classes, things x supports, ...), which are far fewer than ``ids`` x ``ids``
+    (on small arrays numpy's cost is per operation, and broadcasting over all pairs costs more)."""
     idx = np.asarray(ids)
     b = layout.boxes[idx]
     area = layout.area[idx]
     centre_y = layout.centre[idx, 1]
-    inter = layout.box_inter[np.ix_(idx, idx)]
+    inter = layout.box_inter[idx][:, idx]
     box_area = layout.box_area[idx]
     x0, y0, x1, y1 = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
     w, h = x1 - x0, y1 - y0
     codes: dict[str, int] = {}
     code = np.array([codes.setdefault(label, len(codes)) for label in labels])
+
+    def where(test: Callable[[str], bool]) -> np.ndarray:
+        """Positions in ``ids`` whose label passes ``test``, ascending."""
+        return np.array([k for k, label in enumerate(labels) if test(label)], dtype=np.intp)
+
+    def pairs(rows: np.ndarray, cols: np.ndarray, ok: np.ndarray) -> list[tuple[int, int]]:
+        """``(ids[rows[r]], ids[cols[c]])`` where ``ok[r, c]``; rows and columns ascending, so the
+        pairs come in the order of the full ``ids`` x ``ids`` matrix."""
+        r, c = np.nonzero(ok)
+        return list(zip(idx[rows[r]].tolist(), idx[cols[c]].tolist(), strict=True))
+
     person = np.array([label == "person" for label in labels])
-    support = np.array([label in SUPPORTS for label in labels])
-    ridden = np.array([label in RIDDEN for label in labels])
-    solid = np.array([label in SOLID for label in labels])
-    same = code[:, None] == code[None, :]
-    x_overlap = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
-
-    def pairs(matrix: np.ndarray) -> list[tuple[int, int]]:
-        return [(ids[i], ids[j]) for i, j in np.argwhere(matrix).tolist()]
-
+    people = np.flatnonzero(person)
+    # Riding: a person (row) and a ridden thing (column).
+    riders = people[(w[people] > 0) & (h[people] > 0)]
+    ridden = where(RIDDEN.__contains__)
+    ridden = ridden[h[ridden] > 0]
+    p, o = riders[:, None], ridden[None, :]
     riding = (
-        person[:, None]
-        & ridden[None, :]
-        & (w[:, None] > 0)
-        & (h[:, None] > 0)
-        & (h[None, :] > 0)
-        & (x_overlap >= 0.6 * np.minimum(w[:, None], w[None, :]))
-        & (centre_y[:, None] < centre_y[None, :])
-        & (y0[:, None] < y0[None, :])
+        (np.minimum(x1[p], x1[o]) - np.maximum(x0[p], x0[o]) >= 0.6 * np.minimum(w[p], w[o]))
+        & (centre_y[p] < centre_y[o])
+        & (y0[p] < y0[o])
     )
-    on = (
-        ~support[:, None]
-        & support[None, :]
-        & (inter > 0)
-        & (y1[:, None] <= y1[None, :] + 0.02)
-        & (area[:, None] > 0)
-        & (person[:, None] | (area[:, None] <= 1.5 * area[None, :]))
+    # Holding: a hand-held thing (row) inside the reach of a person (column): its centre across
+    # the person's box (a quarter of its width to spare) and at hand height (an umbrella may be
+    # above the head), its box touching the person's, and no more than half the person's size.
+    held = where(HANDHELD.__contains__)
+    o, p = held[:, None], people[None, :]
+    umbrella = np.array([labels[k] == "umbrella" for k in held], dtype=bool)[:, None]
+    centre_x = layout.centre[idx, 0]
+    top = y0[p] - np.where(umbrella, 0.3 * h[p], -0.15 * h[p])
+    reach = (
+        ~(area[o] > 0.5 * area[p])
+        & (x0[p] - 0.25 * w[p] <= centre_x[o])
+        & (centre_x[o] <= x1[p] + 0.25 * w[p])
+        & (top <= centre_y[o])
+        & (centre_y[o] <= y0[p] + 0.8 * h[p])
+        & ~((x1[o] < x0[p]) | (x1[p] < x0[o]) | (y1[o] < y0[p]) | (y1[p] < y0[o]))
     )
+    holding = [
+        (ids[k], [ids[j] for j in people[row].tolist()])
+        for k, row in zip(held.tolist(), reach, strict=True)
+        if row.any()
+    ]
+    # On: a thing (row) on a support (column).
+    things = where(lambda label: label not in SUPPORTS)
+    things = things[area[things] > 0]
+    supports = where(SUPPORTS.__contains__)
+    a, s = things[:, None], supports[None, :]
+    on = (inter[a, s] > 0) & (y1[a] <= y1[s] + 0.02) & (person[a] | (area[a] <= 1.5 * area[s]))
+    # Occlusion: two solid things of different classes, each pair once.
+    solid = where(SOLID.__contains__)
+    a, s = solid[:, None], solid[None, :]
     occlusion = (
-        np.triu(solid[:, None] & solid[None, :] & ~same, 1)
-        & (inter > 0)
-        & (inter >= 0.15 * np.minimum(box_area[:, None], box_area[None, :]))
+        (a < s)
+        & (code[a] != code[s])
+        & (inter[a, s] > 0)
+        & (inter[a, s] >= 0.15 * np.minimum(box_area[a], box_area[s]))
     )
-    next_to: list[tuple[float, int, int]] = []
-    big = area >= MIN_NEXT_TO_AREA
+    # Next to: two big enough things of different classes, each pair once.
+    big = np.flatnonzero(area >= MIN_NEXT_TO_AREA)
+    a, s = big[:, None], big[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = h[:, None] / h[None, :]
-        narrow = np.minimum(w[:, None], w[None, :])
-        gap = (np.maximum(x0[:, None], x0[None, :]) - np.minimum(x1[:, None], x1[None, :])) / narrow
-        v_overlap = np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :])
+        ha, hs = h[a], h[s]
+        ratio = ha / hs
+        narrow = np.minimum(w[a], w[s])
+        gap = (np.maximum(x0[a], x0[s]) - np.minimum(x1[a], x1[s])) / narrow
+        v_overlap = np.minimum(y1[a], y1[s]) - np.maximum(y0[a], y0[s])
+        lower = np.minimum(ha, hs)
         side = (
-            np.triu(big[:, None] & big[None, :] & ~same, 1)
-            & (np.minimum(h[:, None], h[None, :]) > 0)
+            (a < s)
+            & (code[a] != code[s])
+            & (lower > 0)
             & (narrow > 0)
             & (ratio >= 0.5)
             & (ratio <= 2.0)
-            & (v_overlap >= 0.5 * np.minimum(h[:, None], h[None, :]))
-            & (np.abs(y1[:, None] - y1[None, :]) <= 0.25 * np.maximum(h[:, None], h[None, :]))
+            & (v_overlap >= 0.5 * lower)
+            & (np.abs(y1[a] - y1[s]) <= 0.25 * np.maximum(ha, hs))
             & (gap >= -0.25)
             & (gap <= 0.5)
         )
-    for i, j in np.argwhere(side).tolist():
-        next_to.append((float(gap[i, j]), ids[i], ids[j]))
-    next_to.sort()
-    return _Candidates(pairs(riding), pairs(on), pairs(occlusion), next_to)
+    r, c = np.nonzero(side)
+    next_to = sorted(zip(gap[r, c].tolist(), idx[big[r]].tolist(), idx[big[c]].tolist(), strict=True))
+    return _Candidates(
+        pairs(riders, ridden, riding),
+        holding,
+        pairs(things, supports, on),
+        pairs(solid, solid, occlusion),
+        next_to,
+    )
 
 
 def _next_to_pairs(candidates: Sequence[tuple[float, int, int]], taken: set[int]) -> list[tuple[int, int]]:
@@ -244,16 +280,23 @@ class _Finder:
         """Mask ``i`` grown by one cell (4-neighbours), on its window."""
         found = self._dilated.get(i)
         if found is None:
-            gh, gw = self._grid.shape[1:]
+            gh, gw = self._gh, self._gw
             r0, r1, c0, c1 = self._extent[i]
             win = (max(0, r0 - 1), min(gh, r1 + 1), max(0, c0 - 1), min(gw, c1 + 1))
-            m = self._grid[i, win[0] : win[1], win[2] : win[3]]
-            d = m.copy()
-            d[1:] |= m[:-1]
-            d[:-1] |= m[1:]
-            d[:, 1:] |= m[:, :-1]
-            d[:, :-1] |= m[:, 1:]
-            found = self._dilated[i] = (win, d)
+            h, w = win[1] - win[0], win[3] - win[2]
+            # The window with one empty column on the right, flattened: a shift by one cell is a
+            # shift by 1 (the empty column keeps rows apart), by one row a shift by ``w + 1``. Four
+            # ORs on flat arrays cost half as much as on 2-D slices (``d[1:] |= ...`` on a slice
+            # also copies the result back onto itself).
+            padded = np.zeros((h, w + 1), dtype=bool)
+            padded[:, :w] = self._grid[i, win[0] : win[1], win[2] : win[3]]
+            grown = padded.copy()
+            m, d, row = padded.ravel(), grown.ravel(), w + 1
+            np.logical_or(d[1:], m[:-1], out=d[1:])
+            np.logical_or(d[:-1], m[1:], out=d[:-1])
+            np.logical_or(d[row:], m[:-row], out=d[row:])
+            np.logical_or(d[:-row], m[row:], out=d[:-row])
+            found = self._dilated[i] = (win, grown[:, :w])
         return found
 
     def crop(self, j: int, win: tuple[int, int, int, int]) -> np.ndarray:
@@ -292,27 +335,15 @@ class _Finder:
             return bool(bo[1] < bp[3] < bo[3] - 0.08 * ho)
         return bool(bo[1] - 0.15 * hp <= bp[3] <= bo[3] + 0.15 * hp)
 
-    def holder(self, o: int, people: Sequence[int]) -> int | None:
-        """The one person holding ``o``, or ``None`` (none, or no clear single one)."""
+    def holder(self, o: int, near: Sequence[int]) -> int | None:
+        """The one person holding ``o``, or ``None`` (none, or no clear single one): ``near`` are
+        the people that pass the box tests (see :func:`_prefilter`)."""
         win_o, ring = self.outline(o)
         outline = np.count_nonzero(ring)
         if outline == 0:
             return None
         scored = []
-        for p in people:
-            if p == o or self.area[o] > 0.5 * self.area[p]:
-                continue
-            bp = self.boxes[p]
-            wp, hp = bp[2] - bp[0], bp[3] - bp[1]
-            cx, cy = self.centre[o]
-            if not (bp[0] - 0.25 * wp <= cx <= bp[2] + 0.25 * wp):
-                continue
-            top = bp[1] - (0.3 * hp if self.objects[o].label == "umbrella" else -0.15 * hp)
-            if not (top <= cy <= bp[1] + 0.8 * hp):
-                continue
-            bo = self.boxes[o]
-            if bo[2] < bp[0] or bp[2] < bo[0] or bo[3] < bp[1] or bp[3] < bo[1]:
-                continue
+        for p in near:
             touch = np.count_nonzero(self.contact(p, o)[1]) + np.count_nonzero(ring & self.crop(p, win_o))
             if touch >= max(2, 0.3 * outline):
                 scored.append((touch, p))

@@ -136,25 +136,20 @@ def group_features(
     ``g`` (those its phrase is about), ``labels[g]`` its class or family noun, ``linked`` the
     labels of groups in a riding / holding / on relation. Sizes and places come from the boxes
     of ``layout``, so masks and boxes-only results are judged alike."""
-    box_area = layout.box_area
-    centre_x = (layout.boxes[:, 0] + layout.boxes[:, 2]) / 2
-    centre_y = (layout.boxes[:, 1] + layout.boxes[:, 3]) / 2
+    # Plain Python floats for the per-group scalars (numpy scalars are several times slower).
+    box_area: list[float] = layout.box_area.tolist()
+    centre_x: list[float] = ((layout.boxes[:, 0] + layout.boxes[:, 2]) / 2).tolist()
+    centre_y: list[float] = ((layout.boxes[:, 1] + layout.boxes[:, 3]) / 2).tolist()
     everyone = [i for ids in members for i in ids]
-    largest = max((float(box_area[i]) for i in everyone), default=0.0) or 1.0
+    largest = max((box_area[i] for i in everyone), default=0.0) or 1.0
     actors = [i for ids, label in zip(members, labels, strict=True) if label in ACTORS for i in ids]
+    contacts = _contacts(members, labels, actors, layout)
     n_groups = len(members)
     rows = []
-    for ids, label in zip(members, labels, strict=True):
-        top = max(ids, key=lambda i: (float(box_area[i]), -i))
-        area = float(box_area[top])
-        dist = math.hypot(float(centre_x[top]) - 0.5, float(centre_y[top]) - 0.5)
-        contact = 0.0
-        others = [a for a in actors if a not in set(ids)]
-        if label != "person" and others:  # a crowd is not an action: people get no contact
-            rows_ids, cols_ids = np.asarray(ids), np.asarray(others)
-            inter = layout.box_inter[np.ix_(rows_ids, cols_ids)]
-            smaller = np.minimum(box_area[rows_ids][:, None], box_area[cols_ids][None, :])
-            contact = float(np.max(np.where(smaller > 0, inter / np.where(smaller > 0, smaller, 1.0), 0.0)))
+    for ids, label, contact in zip(members, labels, contacts, strict=True):
+        top = max(ids, key=lambda i: (box_area[i], -i))
+        area = box_area[top]
+        dist = math.hypot(centre_x[top] - 0.5, centre_y[top] - 0.5)
         rows.append(
             [
                 model.class_prior(label),
@@ -169,3 +164,33 @@ def group_features(
             ]
         )
     return rows
+
+
+def _contacts(
+    members: Sequence[Sequence[int]], labels: Sequence[str], actors: Sequence[int], layout: Layout
+) -> list[float]:
+    """``contact`` of each group: the largest overlap of a member's box with the box of an actor
+    outside the group, as a share of the smaller box. All groups in one set of numpy operations
+    (one row per member, one column per actor) rather than a handful per group."""
+    contacts = [0.0] * len(members)
+    # A crowd is not an action: people get no contact.
+    takers = [g for g, label in enumerate(labels) if label != "person"]
+    if not takers or not actors:
+        return contacts
+    sizes = [len(members[g]) for g in takers]
+    starts = np.cumsum([0, *sizes[:-1]])  # first row of each group
+    row_ids = np.array([i for g in takers for i in members[g]])
+    col_ids = np.asarray(actors)
+    box_area = layout.box_area
+    inter = layout.box_inter[row_ids][:, col_ids]
+    smaller = np.minimum(box_area[row_ids][:, None], box_area[col_ids][None, :])
+    positive = smaller > 0
+    share = np.where(positive, inter / np.where(positive, smaller, 1.0), 0.0)
+    # Actors of the group itself do not count: their cells become 0 (shares are never negative,
+    # so a group with no other actor gets 0, as it should). ``own[r, c]``: actor ``c`` is one of
+    # the members of the group of row ``r``.
+    own = np.repeat(np.logical_or.reduceat(row_ids[:, None] == col_ids[None, :], starts, axis=0), sizes, axis=0)
+    best = np.where(own, 0.0, share).max(axis=1)
+    for g, value in zip(takers, np.maximum.reduceat(best, starts).tolist(), strict=True):
+        contacts[g] = value
+    return contacts

@@ -52,14 +52,20 @@ def assemble(sentences: Sequence[Sequence[Segment]], field: TextField) -> tuple[
         if s_index:
             out.append(" ")
             pos += 1
-        for k, (text, link) in enumerate(segments):
-            if k == 0:
+        first = True
+        last = ""  # the last non-empty segment: does the sentence already end with a full stop?
+        for text, link in segments:
+            if first:
                 text = text[:1].upper() + text[1:]
+                first = False
+            end = pos + len(text)
             if link is not None:
-                mentions.append(Mention(text, link[0], link[1], field, pos, pos + len(text)))
+                mentions.append(Mention(text, link[0], link[1], field, pos, end))
             out.append(text)
-            pos += len(text)
-        if not "".join(t for t, _ in segments).endswith("."):
+            pos = end
+            if text:
+                last = text
+        if not last.endswith("."):
             out.append(".")
             pos += 1
     return "".join(out), mentions
@@ -100,11 +106,21 @@ def write_alt(
             continue
         if g.named >= threshold or (LINK_IN_ALT and g.label in linked):
             chosen.append(g)
-    rest = [g for g in groups if g not in chosen]
+    picked = {id(g) for g in chosen}  # by identity: comparing groups field by field is slow
+    rest = [g for g in groups if id(g) not in picked]
     groups = [*chosen, *rest]
+    # The tries below share most of their phrases: build each (group, placed) phrase once.
+    built: dict[tuple[int, bool], list[Segment]] = {}
+
+    def phrase(k: int, placed: bool) -> list[Segment]:
+        found = built.get((k, placed))
+        if found is None:
+            found = built[k, placed] = _alt_phrase(groups[k], objects, from_masks, placed=placed)
+        return found
+
     for count in range(len(chosen), 0, -1):
         for placed in range(min(ALT_PLACED_GROUPS, count), -1, -1):
-            phrases = [_alt_phrase(g, objects, from_masks, placed=k < placed) for k, g in enumerate(groups[:count])]
+            phrases = [phrase(k, k < placed) for k in range(count)]
             left_out = groups[count:]
             if left_out:
                 hedge = "" if any(g.stated for g in left_out) else "possibly "
@@ -194,8 +210,7 @@ def write_long(
     by_group = {i: g for g in groups for i in (*g.stated, *g.possible)}
     for sentence in _relation_sentences(relations, objects, by_group):
         first, link = sentence[0]
-        previous = "".join(t for t, _ in sentences[-1]).rstrip(". ").lower() if sentences else ""
-        if first.startswith("one of the ") and previous.endswith(" one"):
+        if first.startswith("one of the ") and _ends_with_one(sentences):
             # "... and a large one. One of the people is riding ..." repeats "one": say
             # "Among the people, one is riding ..." instead.
             sentence = [(f"among {first.removeprefix('one of ')}, ", None), ("one", link), *sentence[1:]]
@@ -203,6 +218,11 @@ def write_long(
     if not from_masks:
         sentences.append([(BOXES_NOTE, None)])
     return assemble(sentences, "long_description")
+
+
+def _ends_with_one(sentences: Sequence[Sequence[Segment]]) -> bool:
+    """Whether the last sentence so far ends with the word "one"."""
+    return bool(sentences) and "".join(t for t, _ in sentences[-1]).rstrip(". ").lower().endswith(" one")
 
 
 def _crowd(group: Group, objects: Objects, from_masks: bool) -> list[list[Segment]]:
@@ -242,12 +262,14 @@ def _relation_sentences(
     told apart by nothing: "one of the cups") are said once with a count: three times "One of the
     cups is on the table." reads as one cup said three times, or as a glitch."""
     same: dict[tuple[str, str, str], list[Relation]] = {}
+    worded: dict[Relation, list[Segment]] = {}  # each relation's own sentence, built once
     for relation in relations:
-        subject, verb, obj = _relation(relation, objects, by_group)
+        sentence = worded[relation] = _relation(relation, objects, by_group)
+        subject, verb, obj = sentence
         same.setdefault((subject[0], verb[0], obj[0]), []).append(relation)
     sentences: list[list[Segment]] = []
     for found in same.values():
-        sentence = _relation(found[0], objects, by_group)
+        sentence = worded[found[0]]
         subjects = list(dict.fromkeys(r.subject for r in found))
         others = list(dict.fromkeys(r.object for r in found))
         if len(found) == 1:
@@ -264,7 +286,7 @@ def _relation_sentences(
                 [_counted(subjects, by_group, the=True), (verb, None), (sentence[2][0], (label, tuple(others)))]
             )
         else:  # tangled pairs, too rare to word: one sentence each, as they come
-            sentences.extend(_relation(r, objects, by_group) for r in found)
+            sentences.extend(worded[r] for r in found)
     return sentences
 
 
