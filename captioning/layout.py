@@ -114,29 +114,28 @@ class Layout:
     def iou(self, i: int, j: int) -> float:
         """Mask IoU on the sampled grid (box IoU without masks, or when a mask is too small to show
         in the sample); 0 when the boxes do not overlap."""
-        box = self._box_iou(i, j)
-        cells = self._cell_list
-        if cells is None or cells[i] == 0 or cells[j] == 0:
-            return box
-        if box == 0:
-            return 0.0
-        inter = self.intersection(i, j)
-        return inter / (cells[i] + cells[j] - inter)
+        return self._iou(i, j, bound=False)
 
     def iou_bound(self, i: int, j: int) -> float:
         """At least :meth:`iou`, without counting shared cells: they are no more than the cells
         of the smaller mask, nor than the grid cells of the overlap of the boxes. Most pairs that
         overlap at all are far from any IoU threshold, and this tells them apart cheaply. Equal
         to :meth:`iou` where that is a box IoU."""
+        return self._iou(i, j, bound=True)
+
+    def _iou(self, i: int, j: int, *, bound: bool) -> float:
         box = self._box_iou(i, j)
         cells = self._cell_list
         if cells is None or cells[i] == 0 or cells[j] == 0:
             return box
         if box == 0:
             return 0.0
-        r0, r1, c0, c1 = self._window(i, j)
-        most = min(cells[i], cells[j], max(0, r1 - r0) * max(0, c1 - c0))
-        return most / (cells[i] + cells[j] - most)
+        if bound:
+            r0, r1, c0, c1 = self._window(i, j)
+            shared = min(cells[i], cells[j], max(0, r1 - r0) * max(0, c1 - c0))
+        else:
+            shared = self.intersection(i, j)
+        return shared / (cells[i] + cells[j] - shared)
 
     def _box_iou(self, i: int, j: int) -> float:
         inter: float = self.box_inter.item(i, j)
