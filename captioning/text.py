@@ -228,8 +228,10 @@ def _ends_with_one(sentences: Sequence[Sequence[Segment]]) -> bool:
 def _crowd(group: Group, objects: Objects, from_masks: bool) -> list[list[Segment]]:
     """A crowd group: "A group of people across the photo." then the ones picked out one by one."""
     members = [objects[i] for i in group.stated]
-    where = group_position([m.centre[0] for m in members], [m.centre[1] for m in members])
-    out = [[(f"a group of {plural(group.label)}", (group.label, group.stated)), (" " + position_phrase(where), None)]]
+    # Placed as in the alt text, so the two never disagree ("filling most of the photo" there,
+    # "in the centre" here); only "across the photo", which the alt leaves out, is said here.
+    where = _alt_place(members, from_masks) or "across the photo"
+    out = [[(f"a group of {plural(group.label)}", (group.label, group.stated)), (" " + where, None)]]
     single = [m for m in members if not m.crowd]
     if single:
         out.append([("among them, ", None), *_members(group.label, single, from_masks)])

@@ -335,3 +335,11 @@ def test_a_nan_box_with_a_small_mask_is_placed_by_its_mask() -> None:
     )
     assert d.objects[0].position == "upper left"
     assert d.objects[0].area_fraction == pytest.approx(100 / (480 * 640))
+
+
+def test_a_crowd_filling_the_photo_is_placed_alike_in_both_texts(make: MakeInstances) -> None:
+    d = describe(make(["person"], [[10, 10, 630, 470]]), crowd=[0])
+    assert d.alt_text == "A group of people filling most of the photo."
+    assert d.long_description.startswith("A group of people filling most of the photo.")
+    spread = describe(make(["person"] * 3, [[0, 0, 100, 100], [540, 380, 640, 480], [270, 200, 370, 280]]), crowd=[0])
+    assert "across the photo" in spread.long_description and "across" not in spread.alt_text
