@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection
 
 from captioning.analyse import Group, detect_objects, group_objects, linked_labels, rank_groups
@@ -38,11 +37,6 @@ def describe(
             model in ``captioning/data/salience.json``.
     """
     thresholds = thresholds or default_thresholds(instances.model)
-    labels = tuple(" ".join(label.lower().split()) for label in instances.labels)
-    if labels != instances.labels:
-        # "Person" or "Dining  Table" from a hand-made categories file are the COCO classes, not
-        # unknown words: otherwise "A Person", no plural, no people first, no relations.
-        instances = dataclasses.replace(instances, labels=labels)
     layout = compute_layout(instances)
     objects = detect_objects(instances, thresholds, layout, crowd)
     salience = salience or load_model()

@@ -28,7 +28,7 @@ class Instances:
 
     Attributes:
         image_size: ``(width, height)`` of the upright photo in pixels.
-        labels: ``N`` COCO category names (``"person"``, ``"dog"``, ...).
+        labels: ``N`` COCO category names (``"person"``, ``"dog"``, ...), lower case, single spaces.
         scores: ``float32 (N,)`` confidences in ``[0, 1]``.
         boxes: ``float32 (N, 4)`` ``xyxy`` boxes in original-image pixels.
         masks: ``bool (N, h, w)`` whole-photo masks at working resolution, or ``None`` for
@@ -47,7 +47,9 @@ class Instances:
         n = len(self.labels)
         scores = np.asarray(self.scores, dtype=np.float32).reshape(n)
         boxes = np.asarray(self.boxes, dtype=np.float32).reshape(n, 4)
-        object.__setattr__(self, "labels", tuple(str(label) for label in self.labels))
+        # COCO names are lower case with single spaces: "Person" or "Dining  Table" from a
+        # hand-made categories file are those classes, not unknown words.
+        object.__setattr__(self, "labels", tuple(" ".join(str(label).lower().split()) for label in self.labels))
         object.__setattr__(self, "scores", scores)
         object.__setattr__(self, "boxes", boxes)
         width, height = self.image_size
