@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
-import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import IO, Any
 from django.conf import settings
 
 from captioning import Description, describe
-from captioning.salience import SalienceModel, load_model, model_from_dict
+from captioning.salience import SalienceModel, load_model
 from captioning.thresholds import score_floor
 from segmentation.registry import WeightsUnavailable, build_segmenter, resolve_backend
 from segmentation.result import Instances
@@ -147,30 +146,27 @@ def caption(instances: Instances) -> Description:
 
 def salience_model() -> SalienceModel:
     """The model of ``CAPTION_SALIENCE_FILE`` (``manage.py learn_salience``), else the shipped one.
-    A configured file that cannot be read is logged as an error once per process and the shipped
-    model used: a photo is still described, and the log says why not as configured."""
+    A configured file that cannot be read is logged as an error (once per process: the answer is
+    cached) and the shipped model used: a photo is still described, and the log says why not as
+    configured."""
     path = settings.CAPTION_SALIENCE_FILE
-    if not path:
-        return load_model()
-    model, problem = _configured_salience(path)
-    if model is None:
-        if path not in _salience_warned:
-            _salience_warned.add(path)
-            log.error("CAPTION_SALIENCE_FILE %s is not used (%s); describing with the shipped model", path, problem)
-        return load_model()
-    return model
-
-
-_salience_warned: set[str] = set()
+    return _configured_salience(path) if path else load_model()
 
 
 @functools.lru_cache(maxsize=4)
-def _configured_salience(path: str) -> tuple[SalienceModel | None, str]:
+def _configured_salience(path: str) -> SalienceModel:
     try:
-        data = json.loads(Path(path).read_text())
-        return model_from_dict(data["model"], source=Path(path).name), ""
+        if not Path(path).is_file():  # load_model answers a missing file with its fallback
+            raise FileNotFoundError(path)
+        return load_model(path)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return None, f"{type(exc).__name__}: {exc}"
+        log.error(
+            "CAPTION_SALIENCE_FILE %s is not used (%s: %s); describing with the shipped model",
+            path,
+            type(exc).__name__,
+            exc,
+        )
+        return load_model()
 
 
 def model_problem() -> str | None:
