@@ -29,24 +29,29 @@ def test_csrf_failure_is_a_403_in_the_site_layout(user):
     assert '<main id="main"' in html and "security check failed" in html
 
 
-def test_a_locked_database_is_a_503_with_retry_after_not_a_500(logged_in, settings, monkeypatch):
-    """SQLite's "database is locked" after its busy timeout (a long write elsewhere) tells the user
-    to try again, in the site's layout, and keeps nothing half-done."""
+def upload_failing_with(client, monkeypatch, message: str):  # noqa: ANN001, ANN201
+    """POST an upload while ``services.create_photos`` raises ``OperationalError(message)``."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import OperationalError
 
     from tests.conftest import jpeg_bytes
     from webapp.photos import services
+
+    def failing(*args, **kwargs):
+        raise OperationalError(message)
+
+    monkeypatch.setattr(services, "create_photos", failing)
+    upload = SimpleUploadedFile("cat.jpg", jpeg_bytes(), content_type="image/jpeg")
+    return client.post(reverse("photos:upload"), {"images": [upload]})
+
+
+def test_a_locked_database_is_a_503_with_retry_after_not_a_500(logged_in, settings, monkeypatch):
+    """SQLite's "database is locked" after its busy timeout (a long write elsewhere) tells the user
+    to try again, in the site's layout, and keeps nothing half-done."""
     from webapp.photos.models import Photo
 
     settings.DEBUG = False
-
-    def locked(*args, **kwargs):
-        raise OperationalError("database is locked")
-
-    monkeypatch.setattr(services, "create_photos", locked)
-    upload = SimpleUploadedFile("cat.jpg", jpeg_bytes(), content_type="image/jpeg")
-    response = logged_in.post(reverse("photos:upload"), {"images": [upload]})
+    response = upload_failing_with(logged_in, monkeypatch, "database is locked")
     assert response.status_code == 503 and response["Retry-After"] == "5"
     html = response.content.decode()
     assert html.count("<h1") == 1 and "Try again in a few seconds" in html and '<main id="main"' in html
@@ -55,19 +60,7 @@ def test_a_locked_database_is_a_503_with_retry_after_not_a_500(logged_in, settin
 
 def test_a_database_bug_is_not_called_busy(logged_in, settings, monkeypatch):
     """A missing table is an OperationalError too, but a bug: the 500 page, not 'try again'."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import OperationalError
-
-    from tests.conftest import jpeg_bytes
-    from webapp.photos import services
-
     settings.DEBUG = False
     logged_in.raise_request_exception = False
-
-    def broken(*args, **kwargs):
-        raise OperationalError("no such table: photos_photo")
-
-    monkeypatch.setattr(services, "create_photos", broken)
-    upload = SimpleUploadedFile("cat.jpg", jpeg_bytes(), content_type="image/jpeg")
-    response = logged_in.post(reverse("photos:upload"), {"images": [upload]})
+    response = upload_failing_with(logged_in, monkeypatch, "no such table: photos_photo")
     assert response.status_code == 500
