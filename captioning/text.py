@@ -30,14 +30,13 @@ BOXES_NOTE = "Sizes are rough: this model outlines objects with boxes, not their
 ITEMISE_UP_TO = 6
 # How many groups in the alt text get a place ("on the left"); the rest are only named.
 ALT_PLACED_GROUPS = 2
-# The alt text names the first group and then every stated group that a person describing the
-# photo would likely name (``Group.named`` at least the salience model's threshold, see
-# :mod:`captioning.salience`), at most this many: a reader wants what the photo is of, not every
-# cup on the shelf (the long description has them all).
+# The alt text names the first group and then every group (stated, or hedged: "possibly a
+# microwave") that a person describing the photo would likely name (``Group.named`` at least the
+# salience model's threshold, see :mod:`captioning.salience`), at most this many: a reader wants
+# what the photo is of, not every cup on the shelf (the long description has them all).
 ALT_MAX_GROUPS = 6
 # When ``linked`` is on: objects in a riding / holding / on relation with a named one are named too.
 LINK_IN_ALT = False
-HEDGED_IN_ALT = True
 
 Objects = Mapping[int, DetectedObject]
 
@@ -94,16 +93,16 @@ def write_alt(
     linked: Collection[str] = (),
     threshold: float = 0.5,
 ) -> tuple[str, list[Mention]]:
-    """The short alt text: the first group and the stated groups likely to be named
-    (``named >= threshold``) that fit in :data:`ALT_LIMIT` characters, most important first, whole
-    groups dropped (never words cut), places given while room allows, and "other objects" said
-    when some are left out."""
+    """The short alt text: the first group and the groups likely to be named
+    (``named >= threshold``; hedged ones with "possibly") that fit in :data:`ALT_LIMIT`
+    characters, most important first, whole groups dropped (never words cut), places given while
+    room allows, and "other objects" said when some are left out."""
     if not groups:
         return EMPTY_ALT, []
     chosen = [groups[0]]
     for g in groups[1:]:
-        if len(chosen) >= ALT_MAX_GROUPS or (not g.stated and not HEDGED_IN_ALT):
-            continue
+        if len(chosen) >= ALT_MAX_GROUPS:
+            break
         if g.named >= threshold or (LINK_IN_ALT and g.label in linked):
             chosen.append(g)
     picked = {id(g) for g in chosen}  # by identity: comparing groups field by field is slow
