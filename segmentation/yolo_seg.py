@@ -57,19 +57,24 @@ import zipfile
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
 
 from segmentation.coco import category_names
+from segmentation.interface import BackendOptions
 from segmentation.preprocessing import ImageSource, WorkingImage, open_working
 from segmentation.registry import IncompatibleWeights, RuntimeUnavailable, WeightsUnavailable
 from segmentation.result import Instances
 
+if TYPE_CHECKING:
+    from segmentation.registry import ResolvedBackend
+
 __all__ = [
     "NAME",
     "YoloModelInfo",
+    "YoloSegOptions",
     "YoloPrepared",
     "YoloSegSegmenter",
     "build_yolo_seg",
@@ -97,6 +102,22 @@ EXPORT_HELP = (
 )
 
 NO_FILE = f"{NAME} needs an exported model file and SEGMENTER_WEIGHTS is not set. {EXPORT_HELP}"
+
+
+@dataclass(frozen=True)
+class YoloSegOptions(BackendOptions):
+    """Options of the YOLO-seg backend (settings ``SEGMENTER_MIN_SCORE``,
+    ``SEGMENTER_MAX_DETECTIONS``, ``SEGMENTER_IOU_THRESHOLD``). The input size, layout and classes
+    are the model file's.
+
+    Attributes:
+        min_score: score floor (Ultralytics' ``conf``, 0.25).
+        max_detections: at most this many instances per photo (100).
+        iou_threshold: IoU of the class-aware NMS run on raw-candidate exports (0.7).
+    """
+
+    max_detections: int = 100
+    iou_threshold: float = 0.7
 
 
 # -- reading the file (torch-free, runtime-free) ---------------------------------------------------
@@ -497,6 +518,10 @@ class YoloSegSegmenter:
         return self._runner.device
 
     @property
+    def device_type(self) -> str:
+        return self._runner.device
+
+    @property
     def min_score(self) -> float:
         """Detections scoring below this are dropped (Ultralytics' ``conf``)."""
         return self._min_score
@@ -684,7 +709,6 @@ def build_yolo_seg(
     torch_threads: int | None = None,
     max_detections: int = 100,
     iou_threshold: float = NMS_IOU,
-    **_: Any,
 ) -> YoloSegSegmenter:
     """An Ultralytics YOLO-seg export (TFLite or ONNX).
 
@@ -720,17 +744,19 @@ def build_yolo_seg(
     )
 
 
-def problem(path: str | os.PathLike[str] | None) -> str | None:
-    """What is wrong with using ``path`` (cheap: reads the file's metadata, loads no model)."""
+def problem(resolved: ResolvedBackend) -> str | None:
+    """What is wrong with running this backend on ``resolved``'s file, and how to fix it; cheap
+    (reads the file's metadata, loads no model)."""
     try:
-        if path is None:
+        if not resolved.explicit:
             raise WeightsUnavailable(NO_FILE)
-        info = check_file(path)
+        info = check_file(resolved.weights_file)
         module = "ai_edge_litert" if info.format == "tflite" else "onnxruntime"
         import importlib.util
 
         if importlib.util.find_spec(module) is None:
-            raise RuntimeUnavailable(f"{info.path} needs the {module} package: pip install -r requirements.txt")
+            package = "ai-edge-litert" if info.format == "tflite" else "onnxruntime"
+            raise RuntimeUnavailable(f"{info.path} needs the {package} package: pip install -r requirements.txt")
     except WeightsUnavailable as exc:
         return str(exc)
     return None

@@ -250,10 +250,12 @@ class Command(BaseCommand):
         parser.add_argument("--weights", help="state-dict file (default: SEGMENTER_WEIGHTS setting)")
 
     def handle(self, *args: object, **options: Any) -> None:
-        if options["model"]:
-            settings.SEGMENTER = options["model"]
-        if options["weights"]:
-            settings.SEGMENTER_WEIGHTS = options["weights"]
+        # --model / --weights: this process's segmenter (None: the settings').
+        segmenter = (
+            pipeline.segmenter_config().with_model(options["model"], options["weights"])
+            if options["model"] or options["weights"]
+            else None
+        )
         self.as_json = bool(options["as_json"])
         owner = self.owner(options)
         files = find_files(options["photos"], recursive=options["recursive"])
@@ -280,7 +282,7 @@ class Command(BaseCommand):
                 + ("described by the workers." if via_queue else "described in this process (no worker in use).")
             )
         if not via_queue and todo:
-            pipeline.reset_segmenter()
+            pipeline.use_segmenter(segmenter)
             try:
                 pipeline.get_segmenter()
             except (WeightsUnavailable, ValueError) as exc:
