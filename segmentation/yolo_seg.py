@@ -57,7 +57,7 @@ import zipfile
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 from PIL import Image
@@ -190,23 +190,60 @@ def _protobuf_fields(data: bytes) -> list[tuple[int, int, Any]]:
     return fields
 
 
-def _onnx_metadata(data: bytes) -> dict[str, str] | None:
-    """``metadata_props`` of an ONNX ``ModelProto`` (field 14: key 1, value 2), or ``None`` when
-    ``data`` is not a ModelProto with a graph (field 7)."""
-    if not data or data[0] != 0x08:  # field 1 (ir_version), varint: how every ONNX file starts
-        return None
-    try:
-        fields = _protobuf_fields(data)
-    except ValueError:
-        return None
-    if not any(f == 7 and w == 2 for f, w, _ in fields):
-        return None
+def _read_varint(handle: BinaryIO) -> int | None:
+    """A protobuf varint from ``handle``; ``None`` at the end of the file."""
+    value = shift = 0
+    while True:
+        byte = handle.read(1)
+        if not byte:
+            if shift:
+                raise ValueError("truncated varint")
+            return None
+        value |= (byte[0] & 0x7F) << shift
+        if not byte[0] & 0x80:
+            return value
+        shift += 7
+        if shift > 63:
+            raise ValueError("varint too long")
+
+
+def _onnx_metadata(path: Path) -> dict[str, str] | None:
+    """``metadata_props`` of an ONNX ``ModelProto`` file (field 14: key 1, value 2), or ``None``
+    when it is not a ModelProto with a graph (field 7). Walks the top-level fields and seeks past
+    the others (the graph holds the weights: a big model is not read)."""
+    size = path.stat().st_size
     meta: dict[str, str] = {}
-    for field, wire, value in fields:
-        if field == 14 and wire == 2:
-            entry = {f: v for f, w, v in _protobuf_fields(value) if w == 2}
-            meta[entry.get(1, b"").decode("utf-8", "replace")] = entry.get(2, b"").decode("utf-8", "replace")
-    return meta
+    has_graph = False
+    with open(path, "rb") as handle:
+        if handle.read(1) != b"\x08":  # field 1 (ir_version), varint: how every ONNX file starts
+            return None
+        handle.seek(0)
+        try:
+            while (key := _read_varint(handle)) is not None:
+                field, wire = key >> 3, key & 7
+                if field == 0:
+                    return None
+                if wire == 0:
+                    _read_varint(handle)
+                elif wire in (1, 5):
+                    handle.seek(8 if wire == 1 else 4, os.SEEK_CUR)
+                elif wire == 2:
+                    length = _read_varint(handle)
+                    if length is None or handle.tell() + length > size:
+                        return None
+                    has_graph |= field == 7
+                    if field == 14:
+                        entry = {f: v for f, w, v in _protobuf_fields(handle.read(length)) if w == 2}
+                        meta[entry.get(1, b"").decode("utf-8", "replace")] = entry.get(2, b"").decode(
+                            "utf-8", "replace"
+                        )
+                    else:
+                        handle.seek(length, os.SEEK_CUR)
+                else:
+                    return None
+        except ValueError:
+            return None
+    return meta if has_graph else None
 
 
 def _file_format(path: Path) -> str | None:
@@ -214,7 +251,7 @@ def _file_format(path: Path) -> str | None:
         head = handle.read(8)
     if _is_tflite(head):
         return "tflite"
-    if head[:1] == b"\x08" and _onnx_metadata(path.read_bytes()) is not None:
+    if head[:1] == b"\x08" and _onnx_metadata(path) is not None:
         return "onnx"
     return None
 
@@ -270,7 +307,7 @@ def read_model_info(path: str | os.PathLike[str]) -> YoloModelInfo:
                 if "metadata.json" in archive.namelist():
                     meta = json.loads(archive.read("metadata.json"))
     else:
-        meta = _onnx_metadata(path.read_bytes())
+        meta = _onnx_metadata(path)
     if not meta or "names" not in meta:
         raise IncompatibleWeights(
             f"{path} is a {fmt.upper()} model without Ultralytics metadata (class names, input size): "
