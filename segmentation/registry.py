@@ -524,7 +524,8 @@ def download_weights(name: str, *, progress: bool = False) -> Path:
 
 # Ultralytics YOLO-seg exports (TFLite or ONNX, any size): real COCO masks without torch. Ranked
 # by quality between the Mask R-CNNs (published COCO mask AP 34.6 / 41.8) and SSDLite (boxes
-# only): yolo11n-seg int8 TFLite measured mask AP 0.326 on coco-val-calib (README model table).
+# only): yolo11n-seg int8 TFLite mask AP 0.326 on coco-val-calib (the reference figure of
+# ../shared/models/README.md; this project's measurements: bench/README.md).
 # Its weights are the exported file itself (SEGMENTER_WEIGHTS), recognised by its bytes.
 register_backend(
     BackendSpec(
