@@ -247,7 +247,9 @@ class Command(BaseCommand):
         parser.add_argument("--wait", type=float, default=900, help="seconds to wait for one queued photo")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
         parser.add_argument("--model", help="backend name (default: SEGMENTER setting)")
-        parser.add_argument("--weights", help="state-dict file (default: SEGMENTER_WEIGHTS setting)")
+        parser.add_argument(
+            "--weights", help="weights file: a state dict or a YOLO-seg .tflite/.onnx (default: SEGMENTER_WEIGHTS)"
+        )
 
     def handle(self, *args: object, **options: Any) -> None:
         # --model / --weights: this process's segmenter (None: the settings').
