@@ -14,7 +14,7 @@ See :mod:`segmentation.text.ppocr` for why the PP-OCR models run on our own pre/
 
 from __future__ import annotations
 
-from segmentation.text.plates import VEHICLE_LABELS, looks_like_plate_text, number_plate_lines
+from segmentation.text.plates import VEHICLE_LABELS, is_number_plate, looks_like_plate_text, number_plate_lines
 from segmentation.text.registry import (
     ReaderSpec,
     TextReader,
@@ -37,6 +37,7 @@ __all__ = [
     "TextReaderUnavailable",
     "build_text_reader",
     "get_reader",
+    "is_number_plate",
     "looks_like_plate_text",
     "number_plate_lines",
     "reader_names",

@@ -194,9 +194,9 @@ def _components(bitmap: np.ndarray) -> list[np.ndarray]:
     components = []
     for group in np.split(order, splits):
         y = rows[group].astype(np.float64)
-        points = np.concatenate(
-            [np.stack([starts[group], y], axis=1), np.stack([ends[group] - 1, y], axis=1)]
-        ).astype(np.float64)
+        points = np.concatenate([np.stack([starts[group], y], axis=1), np.stack([ends[group] - 1, y], axis=1)]).astype(
+            np.float64
+        )
         components.append(points)
     components.sort(key=len, reverse=True)
     return components
@@ -411,12 +411,12 @@ class PPOCRReader:
         if image.mode != "RGB":
             image = image.convert("RGB")
         quads = self.detect(image)
+        readings = self.recognise([_crop_line(image, quad) for quad in quads]) if quads else []
         lines = []
-        if quads:
-            for quad, (text, confidence) in zip(quads, self.recognise([_crop_line(image, q) for q in quads])):
-                text = " ".join(text.split())
-                if text and confidence >= self.options.min_confidence:
-                    lines.append(TextLine(text=text, confidence=confidence, polygon=tuple(map(tuple, quad))))
+        for quad, (text, confidence) in zip(quads, readings, strict=True):
+            text = " ".join(text.split())
+            if text and confidence >= self.options.min_confidence:
+                lines.append(TextLine(text=text, confidence=confidence, polygon=tuple(map(tuple, quad))))
         return TextLines(image.size, tuple(lines), reader=self.name, confident_at=CONFIDENT_READING)
 
 

@@ -79,25 +79,28 @@ class TextLine:
         return cls(text=data["text"], confidence=data["confidence"], polygon=tuple(map(tuple, data["polygon"])))
 
 
-def reading_order(lines: Sequence[TextLine]) -> list[TextLine]:
-    """``lines`` top to bottom, and left to right within a row.
+def _rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """``lines`` grouped into rows, top to bottom, each row left to right.
 
     Two lines share a row when their vertical centres are closer than half the smaller line's
-    height (so a caption beside a title of a bigger font still falls in its own row when it sits
-    lower). Rows are ordered by their first line's centre, lines in a row by their left edge.
+    height (so a small caption beside a big title starts its own row when it sits lower).
     """
     rows: list[list[TextLine]] = []
     for line in sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2):
         _, y0, _, y1 = line.box
         centre = (y0 + y1) / 2
         if rows:
-            last = rows[-1][-1]
-            _, ly0, _, ly1 = last.box
+            _, ly0, _, ly1 = rows[-1][-1].box
             if abs(centre - (ly0 + ly1) / 2) < 0.5 * min(y1 - y0, ly1 - ly0):
                 rows[-1].append(line)
                 continue
         rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda item: item.box[0])]
+    return [sorted(row, key=lambda item: item.box[0]) for row in rows]
+
+
+def reading_order(lines: Sequence[TextLine]) -> list[TextLine]:
+    """``lines`` top to bottom, and left to right within a row (see :meth:`TextLines.rows`)."""
+    return [line for row in _rows(lines) for line in row]
 
 
 @dataclass(frozen=True)
@@ -139,10 +142,16 @@ class TextLines:
         """Lines seen but not confidently read (to describe as text that could not be read clearly)."""
         return tuple(line for line in self.lines if line.confidence < self.confident_at)
 
+    def rows(self, *, confident_only: bool = True) -> tuple[tuple[TextLine, ...], ...]:
+        """Lines grouped by row, top to bottom, each row left to right. The detector often cuts
+        one sign's words into separate lines ("Main", "Street"); a row puts them back together."""
+        lines = self.confident() if confident_only else self.lines
+        return tuple(tuple(row) for row in _rows(lines))
+
     @property
     def text(self) -> str:
-        """The confidently read lines joined by newlines, in reading order."""
-        return "\n".join(line.text for line in self.confident())
+        """The confidently read text: each row's lines joined by spaces, rows by newlines."""
+        return "\n".join(" ".join(line.text for line in row) for row in self.rows())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (coordinates to 0.1 px, confidences to 4 decimals)."""
