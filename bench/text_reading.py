@@ -56,33 +56,59 @@ def photos(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
 
 
+def timed(run, images: list, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and process-CPU milliseconds of ``run(image)`` per image (after one warm-up)."""
+    run(images[0])
+    wall, cpu = [], []
+    for image in images:
+        for _ in range(repeat):
+            t0, c0 = time.perf_counter(), time.process_time()
+            run(image)
+            wall.append(1000 * (time.perf_counter() - t0))
+            cpu.append(1000 * (time.process_time() - c0))
+    return wall, cpu
+
+
 def speed(args: argparse.Namespace) -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     reader = build_text_reader("ppocr", threads=1)
-    print(f"start-up (import + 2 onnxruntime sessions): {1000 * (time.perf_counter() - start):.0f} ms")
+    print(
+        f"start-up (import + 2 onnxruntime sessions): wall {1000 * (time.perf_counter() - start):.0f} ms, "
+        f"CPU {1000 * (time.process_time() - start_cpu):.0f} ms"
+    )
+    from segmentation.registry import build_segmenter
+
+    # Baseline in the same run: the lightest real segmenter on the same decoded images, 1 thread.
+    segmenter = build_segmenter(
+        "ssdlite320_mobilenet_v3_large",
+        weights_path=SHARED / "models" / "ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth",
+        device="cpu",
+        torch_threads=1,
+    )
     for name in ("photos", "coco-val-calib"):
         images = [load_image(p) for p in photos(SHARED / name)]
+        wall, cpu = timed(segmenter.segment, images, args.repeat)
+        base = percentile(cpu, 50)
+        print(
+            f"{name:15s} {len(images):3d} photos, baseline SSDLite segment, 1 thread: wall p50 "
+            f"{percentile(wall, 50):.0f} p95 {percentile(wall, 95):.0f} ms; CPU p50 {base:.0f} "
+            f"p95 {percentile(cpu, 95):.0f} ms"
+        )
         for threads in (1, 2):
             reader = build_text_reader("ppocr", threads=threads)
-            reader.read(images[0])  # warm-up
-            wall, cpu = [], []
-            for image in images:
-                for _ in range(args.repeat):
-                    t0, c0 = time.perf_counter(), time.process_time()
-                    reader.read(image)
-                    wall.append(1000 * (time.perf_counter() - t0))
-                    cpu.append(1000 * (time.process_time() - c0))
+            wall, cpu = timed(reader.read, images, args.repeat)
             print(
-                f"{name:15s} {len(images):3d} photos, {threads} thread(s): wall p50 {percentile(wall, 50):.0f} "
-                f"p95 {percentile(wall, 95):.0f} ms; CPU p50 {percentile(cpu, 50):.0f} p95 {percentile(cpu, 95):.0f} ms"
+                f"{name:15s} {len(images):3d} photos, text stage, {threads} thread(s): wall p50 "
+                f"{percentile(wall, 50):.0f} p95 {percentile(wall, 95):.0f} ms; CPU p50 {percentile(cpu, 50):.0f} "
+                f"p95 {percentile(cpu, 95):.0f} ms ({percentile(cpu, 50) / base:.2f}x the baseline's CPU p50)"
             )
 
 
 def survey(args: argparse.Namespace) -> None:
     reader = build_text_reader("ppocr", threads=args.threads)
     found: dict[str, list[dict]] = {}
-    for name in ("coco-val-calib", "coco-val-captions"):
+    for name in args.sets:
         files = photos(SHARED / name)
         any_line = confident = 0
         for path in files:
@@ -90,6 +116,7 @@ def survey(args: argparse.Namespace) -> None:
             rows = [[round(line.confidence, 3), line.text, [round(v) for v in line.box]] for line in lines]
             if rows:
                 found[f"{name}/{path.name}"] = rows
+                print(f"  {name}/{path.name}: {rows}", flush=True)
                 any_line += 1
                 confident += bool(lines.confident())
         print(
@@ -184,6 +211,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="")
+    parser.add_argument("--sets", nargs="+", default=["coco-val-calib", "coco-val-captions"], help="survey: which sets")
     args = parser.parse_args()
     {"speed": speed, "survey": survey, "synthetic": synthetic}[args.mode](args)
 

@@ -332,6 +332,8 @@ class PPOCRReader:
         if options.threads is not None:
             session_options.intra_op_num_threads = options.threads
             session_options.inter_op_num_threads = 1
+        # Idle pool threads would otherwise spin for work, burning the cores the segmenter shares.
+        session_options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session_options.log_severity_level = 3
         providers = ["CPUExecutionProvider"]
         self._det = ort.InferenceSession(str(files.det), session_options, providers=providers)
