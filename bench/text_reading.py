@@ -10,8 +10,9 @@ Usage::
 ``speed`` times ``reader.read(image)`` on already decoded, EXIF-upright images (decoding is the
 pipeline's, shared with the segmenter) over ``../shared/photos`` and ``../shared/coco-val-calib``,
 in wall-clock and process CPU milliseconds (CPU time does not depend on what else the shared
-machine runs; with 2 threads it adds both threads' time). Also the reader's start-up (import +
-sessions) time.
+machine runs; with 2 threads it adds both threads' time), against a baseline in the same run:
+SSDLite (the lightest real segmenter, ``../shared/models``) segmenting the same images on 1 thread.
+Also the reader's start-up (import + sessions) time.
 
 ``survey`` reads every photo of ``../shared/coco-val-calib`` and ``../shared/coco-val-captions``
 (held out: nothing here was tuned on them) and lists each line read with its confidence, marking

@@ -31,6 +31,7 @@ from PIL import Image
 from segmentation.preprocessing import load_image
 from segmentation.text import TextLines, TextReader, build_text_reader
 from segmentation.text.ppocr import CONFIDENT_READING, _components, _min_area_rect, detect_quads
+from tests.segmentation.conftest import SHARED
 from tests.segmentation.text.conftest import photo
 from tests.segmentation.text.synth import Case, draw_case
 
@@ -141,6 +142,20 @@ def test_nothing_is_confidently_read_on_photos_without_legible_text(ppocr: TextR
     lines = ppocr.read(photo(name))
     assert lines.confident() == (), [(line.text, round(line.confidence, 3)) for line in lines]
     assert lines.text == ""
+
+
+# Held-out COCO val2017 photos with text a person reads at a glance (bench/text_reading.py survey).
+REAL_TEXT = (
+    ("coco-val-calib/images/000000460229.jpg", "STOP"),  # a stop sign
+    ("coco-val-captions/images/000000086483.jpg", "ABBEY\nROAD NW8\nCITY OF WESTMINSTER"),  # a street sign
+    ("coco-val-captions/images/000000266981.jpg", "MGM GRAND"),  # lettering on a tilted facade
+)
+
+
+@pytest.mark.parametrize(("path", "expected"), REAL_TEXT, ids=lambda value: value.rsplit("/", 1)[-1])
+def test_real_signs_are_read_exactly_in_reading_order(ppocr: TextReader, path: str, expected: str) -> None:
+    lines = ppocr.read(load_image(SHARED / path))
+    assert lines.text == expected, [(line.text, round(line.confidence, 3)) for line in lines]
 
 
 def test_exif_rotated_upload_is_read_in_upright_pixels(ppocr: TextReader) -> None:
