@@ -169,7 +169,8 @@ def classify(case, polygon: np.ndarray, lines) -> list[tuple[str, str, float]]:
 def synthetic(args: argparse.Namespace) -> None:
     from tests.segmentation.text.synth import draw_case
 
-    reader = build_text_reader("ppocr", threads=args.threads)
+    reader = build_text_reader(args.reader, threads=args.threads)
+    confident_at = reader.read(load_image(photos(SHARED / "photos")[0])).confident_at
     originals = {p.name: load_image(p) for p in photos(SHARED / "photos")}
     records = []
     exact = {}
@@ -181,7 +182,7 @@ def synthetic(args: argparse.Namespace) -> None:
         over = [
             line
             for line, (k, _, _) in zip(lines, kinds, strict=True)
-            if k != "stray" and line.confidence >= CONFIDENT_READING
+            if k != "stray" and line.confidence >= confident_at
         ]
         exact[case.id] = " ".join(line.text for line in over) == case.text
         print(case.id, case.photo, [(k, t, round(c, 3)) for k, t, c in kinds], flush=True)
@@ -192,7 +193,7 @@ def synthetic(args: argparse.Namespace) -> None:
             groups.setdefault(getattr(case, key), []).append(exact[case.id])
         print(f"  by {key}: " + ", ".join(f"{g}: {sum(v)}/{len(v)}" for g, v in groups.items()))
     print("\nthreshold  right  wrong  stray   (lines at or above it)")
-    for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98):
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, confident_at):
         count = {
             k: sum(1 for r in records if r["kind"] == k and r["confidence"] >= threshold)
             for k in ("right", "wrong", "stray")
@@ -211,6 +212,7 @@ def main() -> None:
     parser.add_argument("mode", choices=("speed", "survey", "synthetic"))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--reader", default="ppocr", help="synthetic: which registered reader")
     parser.add_argument("--out", default="")
     parser.add_argument("--sets", nargs="+", default=["coco-val-calib", "coco-val-captions"], help="survey: which sets")
     args = parser.parse_args()

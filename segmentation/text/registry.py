@@ -6,11 +6,12 @@ when it is built.
 
 Readers:
 
-=========== ==============================================================================
-name        what
-=========== ==============================================================================
-``ppocr``   PaddleOCR PP-OCRv5 mobile detection + recognition, ONNX, run by onnxruntime
-=========== ==============================================================================
+=============== ==========================================================================
+name            what
+=============== ==========================================================================
+``ppocr``       PaddleOCR PP-OCRv5 mobile detection + recognition, ONNX, run by onnxruntime
+``tesseract``   Debian's Tesseract 5 command line: documents and screenshots, other scripts
+=============== ==========================================================================
 """
 
 from __future__ import annotations
@@ -115,6 +116,15 @@ register_reader(
         name="ppocr",
         builder="segmentation.text.ppocr:build_ppocr",
         description="PaddleOCR PP-OCRv5 mobile det + rec (ONNX, onnxruntime on the CPU): scene text and documents",
+    )
+)
+
+
+register_reader(
+    ReaderSpec(
+        name="tesseract",
+        builder="segmentation.text.tesseract:build_tesseract",
+        description="Tesseract 5 (apt-get install tesseract-ocr): documents, screenshots, slides; weak on scene text",
     )
 )
 

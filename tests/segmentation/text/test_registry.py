@@ -73,3 +73,35 @@ def test_every_reader_reads_nothing_on_a_blank_image(any_reader: TextReader) -> 
         assert lines.reader == any_reader.name
         assert lines.image_size == image.size
         assert len(lines) == 0 and lines.text == ""
+
+
+def slide() -> Image.Image:
+    """A screenshot-like slide: dark text on a plain light background, three lines."""
+    from PIL import ImageDraw
+
+    from tests.segmentation.text.synth import font_for_height
+
+    image = Image.new("RGB", (480, 200), (250, 250, 245))
+    draw = ImageDraw.Draw(image)
+    for i, text in enumerate(("Quarterly Review", "Meeting at 10:30", "Room 4B")):
+        draw.text((30, 25 + 55 * i), text, font=font_for_height(24, text), fill=(20, 20, 30))
+    return image
+
+
+def test_every_reader_reads_a_slide_exactly_in_reading_order(any_reader: TextReader) -> None:
+    lines = any_reader.read(slide())
+    assert lines.text == "Quarterly Review\nMeeting at 10:30\nRoom 4B", [
+        (x.text, round(x.confidence, 3)) for x in lines
+    ]
+    assert all(x.box[0] >= 20 and x.box[2] <= 480 for x in lines.confident())
+
+
+def test_tesseract_missing_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from segmentation.text.tesseract import LANGS_ENV_VAR
+
+    monkeypatch.setenv(LANGS_ENV_VAR, "eng+xyz")
+    with pytest.raises(TextReaderUnavailable, match="(?s)no language data for xyz.*apt-get install tesseract-ocr-xyz"):
+        build_text_reader("tesseract")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(TextReaderUnavailable, match="apt-get install tesseract-ocr"):
+        build_text_reader("tesseract")
