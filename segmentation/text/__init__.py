@@ -8,8 +8,12 @@ Importing this package is cheap (no onnxruntime): readers are imported when buil
     reader = build_text_reader("ppocr", threads=1)
     lines = reader.read(load_image("photo.jpg"))   # TextLines, reading order
     lines.confident()                              # the lines safe to quote
+    number_plate_lines(lines, instances.labels, instances.boxes)  # lines never to transcribe
 
-See :mod:`segmentation.text.ppocr` for why the PP-OCR models run on our own pre/post-processing.
+Readers (:mod:`segmentation.text.registry`): ``ppocr`` (the default, PP-OCRv5 on onnxruntime; see
+:mod:`segmentation.text.ppocr` for why the models run on our own pre/post-processing) and
+``tesseract`` (optional, Debian's ``tesseract-ocr``: documents and screenshots). Results are
+:class:`TextLines` (:mod:`segmentation.text.result`), in the same pixels as ``Instances``.
 """
 
 from __future__ import annotations
