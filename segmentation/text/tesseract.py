@@ -31,8 +31,9 @@ __all__ = ["CONFIDENT_READING", "LANGS_ENV_VAR", "TesseractReader", "build_tesse
 
 #: Tesseract's word confidences (0-100, here divided by 100) are on their own scale and crowd
 #: just below 0.97 even for clean text (a slide: 0.962-0.967). Measured on the synthetic set of
-#: ``bench/text_reading.py synthetic --reader tesseract`` (bench/README.md): at 0.93, 11 right
-#: lines, 7 wrong, 1 stray (once punctuation-only "words" are dropped); below it strays multiply.
+#: ``bench/text_reading.py synthetic --reader tesseract`` (bench/README.md): at 0.93, 14 right
+#: lines, 7 wrong, 3 one-letter strays (punctuation-only "words" dropped); at 0.85 already 4 strays
+#: and 14 wrong, at 0.95 the slide's lines start to fall out.
 CONFIDENT_READING = 0.93
 
 #: Environment variable with Tesseract's language codes, ``+``-separated (``eng+deu``).
