@@ -105,3 +105,17 @@ def test_tesseract_missing_says_how_to_install(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(TextReaderUnavailable, match="apt-get install tesseract-ocr"):
         build_text_reader("tesseract")
+
+
+def test_importing_the_package_loads_no_model_stack() -> None:
+    import subprocess
+    import sys
+
+    from tests.segmentation.conftest import ROOT
+
+    code = (
+        "import sys, segmentation.text\n"
+        "heavy = sorted(m for m in ('onnxruntime', 'torch', 'django', 'cv2') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
