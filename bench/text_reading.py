@@ -1,0 +1,223 @@
+"""The text stage on its own (issue 19): CPU cost per photo, what it reads on COCO, and the
+synthetic set that sets ``CONFIDENT_READING``.
+
+Usage::
+
+    .venv/bin/python bench/text_reading.py speed     [--repeat 1]         # p50/p95 ms, 1 and 2 threads
+    .venv/bin/python bench/text_reading.py survey    [--out survey.json]  # photos with text, strings read
+    .venv/bin/python bench/text_reading.py synthetic [--out synth.json]   # confidence of right/wrong readings
+
+``speed`` times ``reader.read(image)`` on already decoded, EXIF-upright images (decoding is the
+pipeline's, shared with the segmenter) over ``../shared/photos`` and ``../shared/coco-val-calib``,
+in wall-clock and process CPU milliseconds (CPU time does not depend on what else the shared
+machine runs; with 2 threads it adds both threads' time), against a baseline in the same run:
+SSDLite (the lightest real segmenter, ``../shared/models``) segmenting the same images on 1 thread.
+Also the reader's start-up (import + sessions) time.
+
+``survey`` reads every photo of ``../shared/coco-val-calib`` and ``../shared/coco-val-captions``
+(held out: nothing here was tuned on them) and lists each line read with its confidence, marking
+the confidently read ones (``>= CONFIDENT_READING``).
+
+``synthetic`` draws known strings onto the 10 ``../shared/photos`` (heights 10-48 px, angles
+0-15 degrees, high/low contrast, sign-like plates and busy backgrounds; the generator of
+``tests/segmentation/text/synth.py``) and classifies every line found over the drawn text as
+right (its words are a run of the drawn string's words, exact case) or wrong, and every line
+elsewhere as a stray; then prints how many of each pass each confidence threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
+
+from segmentation.preprocessing import load_image  # noqa: E402
+from segmentation.text import build_text_reader  # noqa: E402
+from segmentation.text.ppocr import CONFIDENT_READING  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+def photos(folder: Path) -> list[Path]:
+    """The photos of a shared set (the COCO sets keep theirs in ``images/``)."""
+    if (folder / "images").is_dir():
+        folder = folder / "images"
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+
+
+def timed(run, images: list, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and process-CPU milliseconds of ``run(image)`` per image (after one warm-up)."""
+    run(images[0])
+    wall, cpu = [], []
+    for image in images:
+        for _ in range(repeat):
+            t0, c0 = time.perf_counter(), time.process_time()
+            run(image)
+            wall.append(1000 * (time.perf_counter() - t0))
+            cpu.append(1000 * (time.process_time() - c0))
+    return wall, cpu
+
+
+def speed(args: argparse.Namespace) -> None:
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    start, start_cpu = time.perf_counter(), time.process_time()
+    reader = build_text_reader("ppocr", threads=1)
+    print(
+        f"start-up (import + 2 onnxruntime sessions): wall {1000 * (time.perf_counter() - start):.0f} ms, "
+        f"CPU {1000 * (time.process_time() - start_cpu):.0f} ms"
+    )
+    from segmentation.registry import build_segmenter
+
+    # Baseline in the same run: the lightest real segmenter on the same decoded images, 1 thread.
+    segmenter = build_segmenter(
+        "ssdlite320_mobilenet_v3_large",
+        weights_path=SHARED / "models" / "ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth",
+        device="cpu",
+        torch_threads=1,
+    )
+    for name in ("photos", "coco-val-calib"):
+        images = [load_image(p) for p in photos(SHARED / name)]
+        wall, cpu = timed(segmenter.segment, images, args.repeat)
+        base = percentile(cpu, 50)
+        print(
+            f"{name:15s} {len(images):3d} photos, baseline SSDLite segment, 1 thread: wall p50 "
+            f"{percentile(wall, 50):.0f} p95 {percentile(wall, 95):.0f} ms; CPU p50 {base:.0f} "
+            f"p95 {percentile(cpu, 95):.0f} ms"
+        )
+        for threads in (1, 2):
+            reader = build_text_reader("ppocr", threads=threads)
+            wall, cpu = timed(reader.read, images, args.repeat)
+            print(
+                f"{name:15s} {len(images):3d} photos, text stage, {threads} thread(s): wall p50 "
+                f"{percentile(wall, 50):.0f} p95 {percentile(wall, 95):.0f} ms; CPU p50 {percentile(cpu, 50):.0f} "
+                f"p95 {percentile(cpu, 95):.0f} ms ({percentile(cpu, 50) / base:.2f}x the baseline's CPU p50)"
+            )
+
+
+def survey(args: argparse.Namespace) -> None:
+    reader = build_text_reader("ppocr", threads=args.threads)
+    found: dict[str, list[dict]] = {}
+    for name in args.sets:
+        files = photos(SHARED / name)
+        any_line = confident = 0
+        for path in files:
+            lines = reader.read(load_image(path))
+            rows = [[round(line.confidence, 3), line.text, [round(v) for v in line.box]] for line in lines]
+            if rows:
+                found[f"{name}/{path.name}"] = rows
+                print(f"  {name}/{path.name}: {rows}", flush=True)
+                any_line += 1
+                confident += bool(lines.confident())
+        print(
+            f"{name}: {len(files)} photos; {any_line} with a line read at >= {reader.options.min_confidence}, "
+            f"{confident} with a confidently read line (>= {CONFIDENT_READING})"
+        )
+    for key, rows in found.items():
+        said = "; ".join(f"{t!r} {c:.2f}{'*' if c >= CONFIDENT_READING else ''}" for c, t, _ in rows)
+        print(f"  {key}: {said}")
+    if args.out:
+        Path(args.out).write_text(json.dumps(found, indent=1, ensure_ascii=False))
+
+
+STRINGS = (
+    "GLADYS", "Main Street", "OPEN 24 HOURS", "Bakery", "EXIT 12", "Platform 9", "No Parking",
+    "Fresh Fish", "Hotel Roma", "SALE", "Library", "Bus Stop", "Welcome", "PIZZA 2 EUR",
+)  # fmt: skip
+
+
+def synthetic_cases() -> list:
+    from tests.segmentation.text.synth import Case
+
+    names = [p.name for p in photos(SHARED / "photos")]
+    grid = itertools.product([10, 12, 14, 16, 20, 24, 32, 48], [0, 5, 10, 15], ["high", "low"], ["plate", "busy"])
+    cases = []
+    for k, (height, angle, contrast, background) in enumerate(grid):
+        where = ((0.3, 0.45, 0.6, 0.7)[k % 4], (0.25, 0.5, 0.75)[k % 3])
+        cases.append(Case(STRINGS[k % len(STRINGS)], height, angle, contrast, background, names[k % len(names)], where))
+    return cases
+
+
+def classify(case, polygon: np.ndarray, lines) -> list[tuple[str, str, float]]:
+    """``(kind, text, confidence)`` per line: ``right``/``wrong`` over the drawn text, else ``stray``."""
+    x0, y0 = polygon.min(axis=0)
+    x1, y1 = polygon.max(axis=0)
+    words = case.text.split()
+    runs = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    out = []
+    for line in lines:
+        lx0, ly0, lx1, ly1 = line.box
+        cx, cy = (lx0 + lx1) / 2, (ly0 + ly1) / 2
+        if x0 <= cx <= x1 and y0 <= cy <= y1:
+            out.append(("right" if line.text in runs else "wrong", line.text, line.confidence))
+        else:
+            out.append(("stray", line.text, line.confidence))
+    return out
+
+
+def synthetic(args: argparse.Namespace) -> None:
+    from tests.segmentation.text.synth import draw_case
+
+    reader = build_text_reader(args.reader, threads=args.threads)
+    confident_at = reader.read(load_image(photos(SHARED / "photos")[0])).confident_at
+    originals = {p.name: load_image(p) for p in photos(SHARED / "photos")}
+    records = []
+    exact = {}
+    for case in synthetic_cases():
+        image, polygon = draw_case(originals[case.photo], case)
+        lines = reader.read(image)
+        kinds = classify(case, polygon, lines)
+        records.extend({"case": case.id, "kind": k, "text": t, "confidence": c} for k, t, c in kinds)
+        over = [
+            line
+            for line, (k, _, _) in zip(lines, kinds, strict=True)
+            if k != "stray" and line.confidence >= confident_at
+        ]
+        exact[case.id] = " ".join(line.text for line in over) == case.text
+        print(case.id, case.photo, [(k, t, round(c, 3)) for k, t, c in kinds], flush=True)
+    print(f"\n{len(exact)} drawn strings; read exactly (confident lines over the text, joined): {sum(exact.values())}")
+    for key in ("height", "angle", "contrast", "background"):
+        groups: dict = {}
+        for case in synthetic_cases():
+            groups.setdefault(getattr(case, key), []).append(exact[case.id])
+        print(f"  by {key}: " + ", ".join(f"{g}: {sum(v)}/{len(v)}" for g, v in groups.items()))
+    print("\nthreshold  right  wrong  stray   (lines at or above it)")
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, confident_at):
+        count = {
+            k: sum(1 for r in records if r["kind"] == k and r["confidence"] >= threshold)
+            for k in ("right", "wrong", "stray")
+        }
+        print(f"  {threshold:4.2f}   {count['right']:5d}  {count['wrong']:5d}  {count['stray']:5d}")
+    wrong = sorted((r for r in records if r["kind"] != "right"), key=lambda r: -r["confidence"])
+    print("\nwrong or stray lines, most confident first:")
+    for r in wrong[:25]:
+        print(f"  {r['confidence']:.3f} {r['kind']:5s} {r['text']!r}  ({r['case']})")
+    if args.out:
+        Path(args.out).write_text(json.dumps(records, indent=1, ensure_ascii=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("speed", "survey", "synthetic"))
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--reader", default="ppocr", help="synthetic: which registered reader")
+    parser.add_argument("--out", default="")
+    parser.add_argument("--sets", nargs="+", default=["coco-val-calib", "coco-val-captions"], help="survey: which sets")
+    args = parser.parse_args()
+    {"speed": speed, "survey": survey, "synthetic": synthetic}[args.mode](args)
+
+
+if __name__ == "__main__":
+    main()
