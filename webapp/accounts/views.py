@@ -52,7 +52,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
-    """"Delete my account": the person confirms with their password; then their account, photos,
+    """The "Delete my account" page: the person confirms with their password; then their account, photos,
     files and tokens are gone and they are logged out."""
     error = ""
     if request.method == "POST":
