@@ -1,8 +1,9 @@
 """Run the whole app as real processes: Redis broker, Celery worker, sweeper, web server.
 
 Used by ``manage.py runstack`` (what ``make run`` starts) and by the end-to-end tests, so the
-tests exercise exactly what a person runs. Redis comes from a local ``redis-server`` when
-there is one; otherwise the worker and web share kombu's filesystem transport, an embedded
+tests exercise exactly what a person runs. Redis is a ``redis-server`` of its own (never one that
+something else already runs: that one holds another app's data and queues) when one is installed,
+or the one ``REDIS_URL`` names; otherwise the worker and web share kombu's filesystem transport, an embedded
 broker that needs nothing installed (fine for one machine, not for production).
 """
 
@@ -63,6 +64,7 @@ class Stack:
     echo: bool = False  # copy every process's output to our stdout with a prefix
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     broker: str = ""
+    broker_note: str = ""
 
     # -- environment ---------------------------------------------------------------------------
     def base_env(self) -> dict[str, str]:
@@ -78,14 +80,41 @@ class Stack:
         return env
 
     def choose_broker(self) -> str:
-        """A configured ``REDIS_URL`` wins; else a Redis we start; else the embedded broker."""
+        """A configured ``REDIS_URL`` wins; else a Redis of our own; else the embedded broker.
+
+        Never silently someone else's Redis: without ``REDIS_URL`` we start our own redis-server
+        (data in ``data_dir/redis``) on ``redis_port``, or on a free port when that one is taken by
+        anything but our own Redis (``start_broker``); ``broker_note`` says which, for the banner.
+        """
         configured = self.env.get("REDIS_URL") or os.environ.get("REDIS_URL")
         if configured:
+            self.redis_port = None  # not ours to start
+            self.broker_note = "REDIS_URL from the environment (not started by this command)"
             return configured
         if shutil.which("redis-server"):
-            self.redis_port = self.redis_port or 6379
+            self.redis_port = self.redis_port or free_port()
+            self.broker_note = f"its own redis-server, data in {self.data_dir / 'redis'}"
             return f"redis://127.0.0.1:{self.redis_port}/0"
+        self.broker_note = f"embedded filesystem broker in {self.data_dir / 'broker'} (redis-server not installed)"
         return "filesystem://"
+
+    def start_broker(self) -> None:
+        """Choose the broker and start our redis-server unless it already runs (left by an
+        earlier run on the same data folder). A port held by anything else (a system Redis with
+        another app's data and queues) is left alone: ours moves to a free port, and says so."""
+        self.broker = self.choose_broker()
+        if not self.redis_port:
+            return
+        if port_open(self.redis_port):
+            if _redis_dir(self.redis_port) == str((self.data_dir / "redis").resolve()):
+                self.broker_note += " (already running, reused)"
+                return
+            taken = self.redis_port
+            self.redis_port = free_port()
+            self.broker = f"redis://127.0.0.1:{self.redis_port}/0"
+            self.broker_note += f"; port {taken} is taken by another program, so it runs on {self.redis_port}"
+            print(f"WARNING: port {taken} is in use by another program; not using it as the broker.", file=sys.stderr)
+        self.start_redis()
 
     # -- processes ------------------------------------------------------------------------------
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -219,9 +248,7 @@ class Stack:
 
     def start(self) -> Stack:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.broker = self.choose_broker()
-        if self.broker.startswith("redis://") and self.redis_port and not port_open(self.redis_port):
-            self.start_redis()
+        self.start_broker()
         self.manage("migrate", "--noinput")
         self.start_worker()
         self.start_sweeper()
@@ -255,6 +282,21 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _redis_dir(port: int) -> str | None:
+    """The data folder of the Redis on ``port`` (``CONFIG GET dir``), or None when what listens
+    there is not a Redis that answers it."""
+    import redis
+
+    try:
+        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2, socket_connect_timeout=2)
+        try:
+            return str(Path(client.config_get("dir")["dir"]).resolve())
+        finally:
+            client.close()
+    except (redis.RedisError, KeyError, OSError):
+        return None
 
 
 def _http_ok(url: str) -> bool:

@@ -213,7 +213,11 @@ SEGMENTER_MAX_SIZE = envint("SEGMENTER_MAX_SIZE", 0)
 CAPTION_SALIENCE_FILE = envstr("CAPTION_SALIENCE_FILE", "")
 
 # --- Celery ----------------------------------------------------------------------------------
-REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+# `make run` (manage.py runstack) starts a redis-server of its own on this port, data in DATA_DIR/redis,
+# away from 6379 where a system Redis holds other apps' data and queues; the default REDIS_URL points
+# there too, so manage.py commands beside `make run` reach its worker. Production sets REDIS_URL.
+DEV_REDIS_PORT = envint("DEV_REDIS_PORT", 6390)
+REDIS_URL = envstr("REDIS_URL", f"redis://127.0.0.1:{DEV_REDIS_PORT}/0")
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
 # Results live in the Photo row, not in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
