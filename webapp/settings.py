@@ -237,6 +237,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 # JSON only: a message never carries pickled objects, just a photo id.
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# kombu's Redis transport, except that losing the connection while holding messages no longer
+# crashes the worker (webapp/celery.py); the held messages are recovered by the sweeper.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "webapp.celery:RedisTransport"
 # Keep trying to reach the broker when the worker starts before Redis does.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tests and `describe` may run tasks in-process instead.
@@ -255,6 +259,12 @@ PHOTO_PROCESSING_TIMEOUT = envint("PHOTO_PROCESSING_TIMEOUT", CELERY_TASK_TIME_L
 PHOTO_QUEUED_TIMEOUT = envint("PHOTO_QUEUED_TIMEOUT", 15 * 60)
 # How often the sweeper (`manage.py sweep --loop`, started by `make run`) looks for stale photos.
 SWEEP_INTERVAL = envint("SWEEP_INTERVAL", 30)
+# A 'queued' photo's message delivered this long ago and still unacknowledged in Redis was stranded
+# by a connection loss (see webapp/celery.py): the sweeper moves it back to the queue. Longer than a
+# live worker ever holds a message it has not started: a database-busy retry's countdown
+# (PHOTO_DB_RETRY_BACKOFF_MAX) plus the SQLite busy timeout. Worst case after Redis returns: this
+# plus SWEEP_INTERVAL, about 2 minutes.
+PHOTO_UNACKED_TIMEOUT = envint("PHOTO_UNACKED_TIMEOUT", 100)
 # Database busy (SQLite locked, PostgreSQL failover): Celery retries the task this many times with
 # exponential backoff (capped) before leaving the photo to the sweeper.
 PHOTO_DB_RETRIES = envint("PHOTO_DB_RETRIES", 8)
