@@ -24,6 +24,15 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+
+
+def render_nginx_conf(*, listen: str, upstream: str, run_dir: Path, max_body: str) -> str:
+    """deploy/nginx.conf with its ``@PLACEHOLDERS@`` filled (the file says what each is)."""
+    text = NGINX_CONF.read_text()
+    for name, value in {"LISTEN": listen, "UPSTREAM": upstream, "RUN_DIR": str(run_dir), "MAX_BODY": max_body}.items():
+        text = text.replace(f"@{name}@", value)
+    return text
 
 
 def free_port() -> int:
@@ -226,6 +235,25 @@ class Stack:
         )
         wait_for(lambda: _http_ok(f"{self.url}/accounts/login/"), timeout=60, what="web server", proc=proc)
 
+    def start_proxy(self, port: int, *, max_body: str = "501m") -> str:
+        """nginx from deploy/nginx.conf on ``port`` in front of the web server (the production
+        layout: slow clients wait in nginx, not in gunicorn's threads). Returns its URL."""
+        run_dir = self.data_dir / "nginx"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        conf = run_dir / "nginx.conf"
+        conf.write_text(
+            render_nginx_conf(
+                listen=f"127.0.0.1:{port}", upstream=f"127.0.0.1:{self.web_port}", run_dir=run_dir, max_body=max_body
+            )
+        )
+        # As root nginx would run its workers as 'nobody', which cannot write a private run folder.
+        directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        proc = self._spawn("proxy", [binary, "-p", str(run_dir), "-c", str(conf), "-g", directives], self.base_env())
+        url = f"http://127.0.0.1:{port}"
+        wait_for(lambda: _http_ok(f"{url}/accounts/login/"), timeout=30, what="nginx", proc=proc)
+        return url
+
     def env_for_apps(self) -> dict[str, str]:
         env = self.base_env()
         env["REDIS_URL"] = self.broker
@@ -270,7 +298,7 @@ class Stack:
             proc.wait()
 
     def stop(self) -> None:
-        for name in ("web", "sweeper", "worker", "redis"):
+        for name in ("proxy", "web", "sweeper", "worker", "redis"):
             self.stop_process(name)
 
     def log(self, name: str) -> str:

@@ -282,6 +282,11 @@ HTTPS = envbool("HTTPS", False) and not DEBUG
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (only when the proxy strips it from clients).
 if envbool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Every request then comes from the proxy's address: the login limits take the client's from the
+    # X-Forwarded-For that the proxy sets (deploy/nginx.conf overwrites it), or one person's wrong
+    # passwords would lock a username for everyone.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
