@@ -74,6 +74,7 @@ class Stack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     broker: str = ""
     broker_note: str = ""
+    root: Path = ROOT  # the checkout whose code runs (bench/load.py compares two)
 
     # -- environment ---------------------------------------------------------------------------
     def base_env(self) -> dict[str, str]:
@@ -132,7 +133,7 @@ class Stack:
         log = (logs / f"{name}.log").open("ab")
         proc = subprocess.Popen(
             argv,
-            cwd=ROOT,
+            cwd=self.root,
             env=env,
             stdout=subprocess.PIPE if self.echo else log,
             stderr=subprocess.STDOUT,
@@ -267,7 +268,7 @@ class Stack:
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env_for_apps(),
             check=check,
             capture_output=True,
