@@ -209,6 +209,38 @@ def run_load(stack: Stack, cookie: str, token: str, ids: list[int], *, users: in
     }
 
 
+def endpoint_costs(stack: Stack, cookie: str, token: str, ids: list[int], *, repeat: int) -> dict:
+    """One client, one request at a time: the web server's CPU ms per request of each endpoint
+    (what a cost cut changes; much less sensitive to other jobs on the machine than latency)."""
+    import requests
+
+    pages, api = {"Cookie": f"sessionid={cookie}"}, {"Authorization": f"Bearer {token}"}
+    middle = ids[len(ids) // 2]
+    paths = {
+        "library page": ("/", pages),
+        "photo page": (f"/photos/{middle}/", pages),
+        "search page": ("/search/?q=dog", pages),
+        "API list": ("/api/photos/", api),
+        "API detail": (f"/api/photos/{middle}/", api),
+    }
+    web = group_pids(stack.processes["web"].pid)
+    costs = {}
+    with requests.Session() as session:
+        for name, (path, headers) in paths.items():
+            for _ in range(2):  # warm: templates, caches, connections
+                session.get(stack.url + path, headers=headers, timeout=120).raise_for_status()
+            cpu_before, wall_before = cpu_seconds(web), time.monotonic()
+            for _ in range(repeat):
+                response = session.get(stack.url + path, headers=headers, timeout=120)
+                response.raise_for_status()
+            costs[name] = {
+                "cpu_ms": round(1000 * (cpu_seconds(web) - cpu_before) / repeat, 1),
+                "wall_ms": round(1000 * (time.monotonic() - wall_before) / repeat, 1),
+                "bytes": len(response.content),
+            }
+    return costs
+
+
 def children_cpu() -> float:
     """CPU seconds of this process's finished children (the Locust run, once it has exited)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -236,7 +268,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=5.0, help="seconds between a user's requests (think scenario)")
     parser.add_argument("--duration", type=int, default=60, help="seconds per scenario and checkout")
     parser.add_argument("--photos", type=int, default=1000)
-    parser.add_argument("--scenarios", default="think,nothink")
+    parser.add_argument("--scenarios", default="think,nothink", help="think,nothink (or empty: costs only)")
+    parser.add_argument("--repeat", type=int, default=20, help="sequential requests per endpoint for the CPU costs")
     parser.add_argument("--json", type=Path, default=ROOT / "var" / "bench-load" / "results.json")
     args = parser.parse_args()
 
@@ -255,7 +288,13 @@ def main() -> None:
     try:
         for label, (root, data_dir) in checkouts.items():
             stacks[label] = prepare(label, root, data_dir, args.photos)
-        for scenario in args.scenarios.split(","):
+        for label, (stack, cookie, token, ids) in stacks.items():
+            costs = endpoint_costs(stack, cookie, token, ids, repeat=args.repeat)
+            results.setdefault("costs", {})[label] = costs
+            print(f"[{label}] one client, {args.repeat} requests each: web CPU ms per request (wall ms, bytes)")
+            for name, c in costs.items():
+                print(f"    {name:<13} {c['cpu_ms']:>7.1f} ms CPU  ({c['wall_ms']:.0f} ms, {c['bytes']} B)")
+        for scenario in filter(None, args.scenarios.split(",")):
             think = args.think if scenario == "think" else 0.0
             for label, (stack, cookie, token, ids) in stacks.items():
                 print(f"[{label}] {scenario}: {args.users} users, {think} s think time, {args.duration} s", flush=True)
