@@ -87,6 +87,8 @@ def _redis_channel() -> Iterator[Any | None]:
         if connection.transport.driver_type != "redis":
             yield None
             return
+        # One try: the sweeper has other work, and comes back in SWEEP_INTERVAL anyway.
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
         yield connection.default_channel
 
 

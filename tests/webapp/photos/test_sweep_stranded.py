@@ -49,8 +49,9 @@ def broker(tmp_path: Path, settings) -> Iterator[redis.Redis]:  # noqa: ANN001
 def hold(photo_id: int, *, age: float) -> str:
     """Publish the photo's message and take it as a worker does (into ``unacked``, never acked),
     delivered ``age`` seconds ago. Returns its delivery tag."""
-    segment_photo.apply_async((photo_id,))
     with celery_app.connection_for_write() as connection:
+        # On this connection, not the app's producer pool (made once, for the broker of its first use).
+        segment_photo.apply_async((photo_id,), connection=connection)
         channel = connection.default_channel
         message = channel.basic_get("celery", no_ack=False)
         assert message is not None

@@ -75,6 +75,16 @@ def recover_stranded() -> StrandedReport:
     return report
 
 
+def recover_stranded_or_warn() -> StrandedReport | None:
+    """``recover_stranded``, or None (logged) when the broker cannot be reached: nothing is lost,
+    the entries stay in Redis until the next sweep."""
+    try:
+        return recover_stranded()
+    except (BrokerError, RedisError, OSError) as exc:
+        log.warning("Stranded-message check skipped, broker unavailable: %s", exc)
+        return None
+
+
 def sweep_once() -> None:
     """One round: stale rows, then stranded messages, then other apps' lost work. A database or
     broker that is down skips its part: nothing is lost (rows and messages are unchanged)."""
@@ -82,13 +92,9 @@ def sweep_once() -> None:
         report = services.sweep_stale()
         if report.requeued or report.dead_lettered:
             log.info("Sweep: re-queued %s, dead-lettered %s", report.requeued, report.dead_lettered)
-        try:
-            stranded = recover_stranded()
-        except (BrokerError, RedisError, OSError) as exc:
-            log.warning("Stranded-message check skipped, broker unavailable: %s", exc)
-        else:
-            if stranded.dropped:
-                log.info("Sweep: dropped stale duplicate messages of photos %s", stranded.dropped)
+        stranded = recover_stranded_or_warn()
+        if stranded and stranded.dropped:
+            log.info("Sweep: dropped stale duplicate messages of photos %s", stranded.dropped)
         # Other apps' lost work (webhook deliveries whose queue message never arrived).
         signals.sweeping.send(sender=None, now=timezone.now())
     except DatabaseError as exc:
@@ -108,12 +114,15 @@ class Command(BaseCommand):
     def handle(self, *args: object, loop: bool, interval: float | None, **options: object) -> None:
         if not loop:
             report = services.sweep_stale()
-            stranded = recover_stranded()
+            stranded = recover_stranded_or_warn()
             signals.sweeping.send(sender=None, now=timezone.now())
-            self.stdout.write(
-                f"requeued {len(report.requeued)}, dead-lettered {len(report.dead_lettered)}, "
-                f"stranded messages moved back {len(stranded.requeued)}, dropped {len(stranded.dropped)}"
-            )
+            self.stdout.write(f"requeued {len(report.requeued)}, dead-lettered {len(report.dead_lettered)}")
+            if stranded is None:
+                self.stderr.write("Broker unavailable: messages stranded in Redis were not checked.")
+            elif stranded.requeued or stranded.dropped:
+                self.stdout.write(
+                    f"stranded messages: moved back {len(stranded.requeued)}, dropped {len(stranded.dropped)}"
+                )
             return
         every = interval if interval is not None else settings.SWEEP_INTERVAL
         stopping = threading.Event()
