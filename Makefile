@@ -18,11 +18,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-# Debian packages the tests need: a real Redis broker (`make run` uses one when installed and an
-# embedded broker otherwise) and Chromium for the browser tests. Installed only as root with apt-get.
+# Debian packages the tests need, as command:package: a real Redis broker (`make run` starts its
+# own), Chromium for the browser tests, nginx for the slow-client test (the production layout) and
+# Tesseract for the second text reader. Installed only as root with apt-get.
+SYSTEM_DEPS := redis-server:redis-server chromium:chromium nginx:nginx tesseract:tesseract-ocr
 system-deps:
-	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	@missing=""; for dep in $(SYSTEM_DEPS); do \
+	  command -v $${dep%%:*} >/dev/null || missing="$$missing $${dep#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing$$missing from Debian"; \
