@@ -1,0 +1,149 @@
+"""The model-zoo table: every registered backend x every weights file on hand, box / mask AP and
+seconds per photo on the CPU at 1 and 2 threads, in one run.
+
+Usage::
+
+    .venv/bin/python bench/model_zoo.py [--instances FILE --images DIR] [--threads 1 2] [--limit N] [--json OUT]
+
+Defaults to ``../shared/coco-val-calib`` (79 COCO val2017 photos no shipped model was trained on).
+
+Rows:
+
+* every weights file in ``../shared/models/`` and ``$SEGMENTER_WEIGHTS``, the backend chosen by
+  the registry from the file itself (:func:`segmentation.registry.resolve_backend` with
+  ``auto``, as the app does), plus backends whose official weights are in torchvision's cache;
+* every registered backend with no weights here gets a row that says so, with its published
+  COCO figures (full val2017, marked *published*; not comparable with the 79-photo figures).
+
+Each measured row is :func:`segmentation.evaluate.evaluate` (pycocotools AP at the app's score
+floor 0.25, at most 100 detections per photo; seconds per photo = ``segment_file``: decoding,
+inference, mask decoding), once per thread count. AP does not depend on the thread count, so it
+is taken from the first; the per-thread-count AP is kept in the JSON as a check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from segmentation.evaluate import evaluate  # noqa: E402
+from segmentation.registry import (  # noqa: E402
+    WEIGHTS_ENV_VAR,
+    WeightsUnavailable,
+    available_backends,
+    backend_names,
+    build_segmenter,
+    resolve_backend,
+)
+
+SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
+VAL = SHARED / "coco-val-calib"
+
+#: Published COCO val2017 figures (box AP, mask AP) of the official weights, for backends whose
+#: weights are not on this machine (torchvision's weights tables; Ultralytics' model pages,
+#: fp32 at 640 px). FAIR's rebuild has none: it is trained by this project's own command.
+PUBLISHED: dict[str, tuple[float, float | None, str]] = {
+    "maskrcnn_resnet50_fpn_v2": (0.474, 0.418, "torchvision MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1"),
+    "maskrcnn_resnet50_fpn": (0.379, 0.346, "torchvision MaskRCNN_ResNet50_FPN_Weights.COCO_V1"),
+    "ssdlite320_mobilenet_v3_large": (0.213, None, "torchvision SSDLite320_MobileNet_V3_Large_Weights.COCO_V1"),
+}
+
+
+def weights_on_hand() -> list[tuple[str, Path | None, str]]:
+    """``(backend, weights file or None for torchvision's cache, note)`` for each model on hand."""
+    rows: list[tuple[str, Path | None, str]] = []
+    files = sorted(p for p in (SHARED / "models").glob("*") if p.is_file() and p.suffix.lower() != ".md")
+    if os.environ.get(WEIGHTS_ENV_VAR):
+        files.append(Path(os.environ[WEIGHTS_ENV_VAR]))
+    for path in files:
+        try:
+            rows.append((resolve_backend("auto", path).name, path, ""))
+        except WeightsUnavailable as exc:
+            reason = exc.reason.splitlines()[0].replace(str(path), "the file")[:120]
+            rows.append(("?", path, f"not recognised by any registered backend ({reason})"))
+    for name in available_backends():
+        rows.append((name, None, "torchvision's cache"))
+    return rows
+
+
+def measure(name: str, path: Path | None, threads: list[int], args: argparse.Namespace) -> dict[str, Any]:
+    row: dict[str, Any] = {"backend": name, "weights": path.name if path else "official (cache)", "by_threads": {}}
+    for t in threads:
+        segmenter = build_segmenter(name, weights_path=path, device="cpu", min_score=0.25, torch_threads=t)
+        ev = evaluate(segmenter, args.images, args.instances, limit=args.limit)
+        row["by_threads"][t] = ev.report
+        print(f"  {name} {row['weights']} threads={t}: {json.dumps(ev.report)}", file=sys.stderr, flush=True)
+    first = row["by_threads"][threads[0]]
+    row.update(box_ap=first["box_ap"], mask_ap=first["mask_ap"], photos=first["photos"])
+    return row
+
+
+def _ap(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def table(rows: list[dict[str, Any]], threads: list[int]) -> str:
+    head = ["backend", "weights file", "box AP", "mask AP"] + [f"s/photo p50 (p95), {t} thr" for t in threads]
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + " |"]
+    for row in rows:
+        if "by_threads" in row:
+            cells = [row["backend"], f"`{row['weights']}`", _ap(row["box_ap"]), _ap(row["mask_ap"])]
+            for t in threads:
+                spp = row["by_threads"][t]["seconds_per_photo"]
+                cells.append(f"{spp['p50']:.3f} ({spp['p95']:.3f})")
+        else:
+            box, mask = row.get("published_box_ap"), row.get("published_mask_ap")
+            figures = ["—", "—"] if box is None else [f"{_ap(box)} *published*", f"{_ap(mask)} *published*"]
+            cells = [row["backend"], row["note"], *figures] + ["—"] * len(threads)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--instances", type=Path, default=VAL / "instances.json")
+    parser.add_argument("--images", type=Path, default=VAL / "images")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--limit", type=int, default=0, help="only the first N photos (0: all)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    args = parser.parse_args()
+
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    rows: list[dict[str, Any]] = []
+    measured: set[str] = set()
+    for name, path, note in weights_on_hand():
+        if name == "?":
+            rows.append({"backend": "?", "note": f"`{path.name if path else ''}`: {note}"})
+            continue
+        rows.append(measure(name, path, args.threads, args))
+        measured.add(name)
+    for name in backend_names():
+        if name in measured:
+            continue
+        box, mask, source = PUBLISHED.get(name, (None, None, ""))
+        note = "no weights on this machine" + (f"; figures: {source}, COCO val2017" if source else "")
+        if name == "sharpmask_multipathnet":
+            note += " (train: `python -m segmentation.fair.train`; measured figures in its own section)"
+        rows.append({"backend": name, "note": note, "published_box_ap": box, "published_mask_ap": mask})
+    print(table(rows, args.threads))
+    print(
+        f"\n{args.instances.parent.name}: {rows and next((r['photos'] for r in rows if 'photos' in r), 0)} photos; "
+        f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after; "
+        f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
