@@ -81,7 +81,24 @@ def choose_model(backend: str, weights: str | None) -> tuple[str, str | None]:
 
 
 def bare_model(segmenter: Any) -> Callable[[Any], Any]:
-    """The forward pass alone on one prepared photo (what every other stage is compared with)."""
+    """The forward pass alone on one prepared photo (what every other stage is compared with).
+
+    yolo_seg: the runtime's ``run`` on the letterboxed frame as ``infer`` feeds it (float 0-1,
+    NHWC or NCHW), nothing decoded. torch backends: the ``nn.Module`` on the working-size tensor
+    (torchvision's own box post-processing included, the masks not pasted). The segmenter
+    interface has no public "forward only" step yet, hence the backend-specific reach-ins.
+    """
+    runner = getattr(segmenter, "_runner", None)
+    if runner is not None:
+        import numpy as np
+
+        def run(prepared: Any) -> Any:
+            x = prepared.canvas.astype(np.float32) / 255.0
+            x = x.transpose(2, 0, 1)[None] if segmenter.channels_first else x[None]
+            return runner.run(np.ascontiguousarray(x))
+
+        return run
+
     import torch
 
     model = segmenter.model
@@ -171,7 +188,18 @@ def main() -> int:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=3, help="rounds of bare / sequential / overlapped")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=0,
+        help="OPENBLAS_NUM_THREADS for numpy's matrix products (mask decoding), set "
+        "before numpy loads (0: leave the environment as it is)",
+    )
     args = parser.parse_args()
+    if "numpy" in sys.modules:
+        raise RuntimeError("numpy was imported before the BLAS thread count could be set")
+    if args.blas_threads:
+        os.environ["OPENBLAS_NUM_THREADS"] = str(args.blas_threads)
 
     folder = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     setup_django(folder)
@@ -183,6 +211,8 @@ def main() -> int:
     paths = paths[: args.limit] if args.limit else paths
     load_before = os.getloadavg()
     report: dict[str, Any] = {"backend": name, "weights": weights, "photos": len(paths), "by_threads": {}}
+    report["blas_threads"] = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"{len(paths)} photos, OPENBLAS_NUM_THREADS={report['blas_threads']}", flush=True)
     results: list[Any] = []
     for threads in args.threads:
         segmenter = build_segmenter(name, weights_path=weights, device="cpu", torch_threads=threads)
