@@ -19,6 +19,9 @@ Each measured row is :func:`segmentation.evaluate.evaluate` (pycocotools AP at t
 floor 0.25, at most 100 detections per photo; seconds per photo = ``segment_file``: decoding,
 inference, mask decoding), once per thread count. AP does not depend on the thread count, so it
 is taken from the first; the per-thread-count AP is kept in the JSON as a check.
+
+``--check``: exits 1 unless each file with reference figures (``REFERENCE``, from
+``../shared/models/README.md``) is within 0.01 of them in box and mask AP (all photos only).
 """
 
 from __future__ import annotations
@@ -55,6 +58,32 @@ PUBLISHED: dict[str, tuple[float, float | None, str]] = {
     "maskrcnn_resnet50_fpn": (0.379, 0.346, "torchvision MaskRCNN_ResNet50_FPN_Weights.COCO_V1"),
     "ssdlite320_mobilenet_v3_large": (0.213, None, "torchvision SSDLite320_MobileNet_V3_Large_Weights.COCO_V1"),
 }
+
+#: Reference (box AP, mask AP) on coco-val-calib of an independent decoder, per weights file
+#: (../shared/models/README.md: pycocotools, score floor 0.25, at most 100 detections). ``--check``
+#: fails when a measured figure is more than ``TOLERANCE`` away.
+REFERENCE: dict[str, tuple[float, float]] = {
+    "yolo11n-seg_int8.tflite": (0.375, 0.326),
+    "yolov8n-seg_int8_320.onnx": (0.285, 0.240),
+}
+TOLERANCE = 0.01
+
+
+def check(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per measured row with reference figures; lines of rows off by more than
+    ``TOLERANCE`` start with ``FAIL``."""
+    lines = []
+    for row in rows:
+        ref = REFERENCE.get(row.get("weights", ""))
+        if ref is None or "box_ap" not in row:
+            continue
+        deltas = (row["box_ap"] - ref[0], (row["mask_ap"] or 0.0) - ref[1])
+        ok = all(abs(d) <= TOLERANCE for d in deltas)
+        lines.append(
+            f"{'ok  ' if ok else 'FAIL'} {row['weights']}: box AP {row['box_ap']:.4f} (reference {ref[0]:.3f}, "
+            f"{deltas[0]:+.4f}), mask AP {row['mask_ap']:.4f} (reference {ref[1]:.3f}, {deltas[1]:+.4f})"
+        )
+    return lines
 
 
 def weights_on_hand() -> list[tuple[str, Path | None, str]]:
@@ -114,6 +143,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--limit", type=int, default=0, help="only the first N photos (0: all)")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument(
+        "--check", action="store_true", help=f"exit 1 unless AP is within {TOLERANCE} of the reference figures"
+    )
     args = parser.parse_args()
 
     load_before = os.getloadavg()
@@ -142,6 +174,13 @@ def main() -> int:
     )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
+    verdict = check(rows)
+    if verdict:
+        print("\nAgainst the reference decoder (../shared/models/README.md), tolerance", TOLERANCE)
+        print("\n".join(verdict))
+    if args.check and (args.limit or not verdict or any(line.startswith("FAIL") for line in verdict)):
+        print("check failed" + (" (the reference figures are for all photos: no --limit)" if args.limit else ""))
+        return 1
     return 0
 
 
