@@ -15,10 +15,12 @@ Rows:
 * every registered backend with no weights here gets a row that says so, with its published
   COCO figures (full val2017, marked *published*; not comparable with the 79-photo figures).
 
-Each measured row is :func:`segmentation.evaluate.evaluate` (pycocotools AP at the app's score
-floor 0.25, at most 100 detections per photo; seconds per photo = ``segment_file``: decoding,
-inference, mask decoding), once per thread count. AP does not depend on the thread count, so it
-is taken from the first; the per-thread-count AP is kept in the JSON as a check.
+Each measured row is what ``python -m segmentation.evaluate`` reports (the same functions:
+:func:`segmentation.predict.predict`, then pycocotools AP at the app's score floor 0.25, at most
+100 detections per photo; seconds per photo = ``segment_file``: decoding, inference, mask
+decoding), once per thread count. Per thread count the models take turns photo by photo (one
+untimed warm-up photo each), so load from other jobs on a shared machine hits every row alike.
+AP does not depend on the thread count: the table shows the first; the JSON keeps each.
 
 ``--check``: exits 1 unless each file with reference figures (``REFERENCE``, from
 ``../shared/models/README.md``) is within 0.01 of them in box and mask AP (all photos only).
@@ -37,7 +39,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from segmentation.evaluate import evaluate  # noqa: E402
+from segmentation.evaluate import score, seconds_summary  # noqa: E402
+from segmentation.predict import load_coco_set, predict  # noqa: E402
 from segmentation.registry import (  # noqa: E402
     WEIGHTS_ENV_VAR,
     WeightsUnavailable,
@@ -103,16 +106,46 @@ def weights_on_hand() -> list[tuple[str, Path | None, str]]:
     return rows
 
 
-def measure(name: str, path: Path | None, threads: list[int], args: argparse.Namespace) -> dict[str, Any]:
-    row: dict[str, Any] = {"backend": name, "weights": path.name if path else "official (cache)", "by_threads": {}}
+def measure(
+    models: list[tuple[str, Path | None]], threads: list[int], args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    """AP and s/photo of each model; per thread count the models take turns photo by photo, so a
+    busy minute of the shared machine slows every row alike (the ratios between rows hold)."""
+    _, category_ids, records = load_coco_set(args.instances, limit=args.limit)
+    ids = [int(r["id"]) for r in records]
+    rows = [
+        {
+            "backend": name,
+            "weights": path.name if path else "official (cache)",
+            "photos": len(records),
+            "by_threads": {},
+        }
+        for name, path in models
+    ]
     for t in threads:
-        segmenter = build_segmenter(name, weights_path=path, device="cpu", min_score=0.25, torch_threads=t)
-        ev = evaluate(segmenter, args.images, args.instances, limit=args.limit)
-        row["by_threads"][t] = ev.report
-        print(f"  {name} {row['weights']} threads={t}: {json.dumps(ev.report)}", file=sys.stderr, flush=True)
-    first = row["by_threads"][threads[0]]
-    row.update(box_ap=first["box_ap"], mask_ap=first["mask_ap"], photos=first["photos"])
-    return row
+        segmenters = [
+            build_segmenter(name, weights_path=path, device="cpu", min_score=0.25, torch_threads=t)
+            for name, path in models
+        ]
+        for segmenter in segmenters:  # warm-up
+            segmenter.segment_file(args.images / str(records[0]["file_name"]))
+        results: list[list[dict[str, Any]]] = [[] for _ in models]
+        seconds: list[list[float]] = [[] for _ in models]
+        for record in records:
+            for k, segmenter in enumerate(segmenters):
+                results[k].extend(predict(segmenter, args.images, [record], category_ids, seconds=seconds[k]))
+        for k, (row, segmenter) in enumerate(zip(rows, segmenters, strict=True)):
+            report = {
+                "detections": len(results[k]),
+                **score(results[k], args.instances, ids, has_masks=segmenter.has_masks),
+            }
+            report["seconds_per_photo"] = seconds_summary(seconds[k])
+            row["by_threads"][t] = report
+            print(f"  {row['backend']} {row['weights']} threads={t}: {json.dumps(report)}", file=sys.stderr, flush=True)
+    for row in rows:
+        first = row["by_threads"][threads[0]]
+        row.update(box_ap=first["box_ap"], mask_ap=first["mask_ap"])
+    return rows
 
 
 def _ap(value: float | None) -> str:
@@ -150,14 +183,15 @@ def main() -> int:
 
     load_before = os.getloadavg()
     started = time.perf_counter()
-    rows: list[dict[str, Any]] = []
-    measured: set[str] = set()
-    for name, path, note in weights_on_hand():
-        if name == "?":
-            rows.append({"backend": "?", "note": f"`{path.name if path else ''}`: {note}"})
-            continue
-        rows.append(measure(name, path, args.threads, args))
-        measured.add(name)
+    on_hand = weights_on_hand()
+    models = [(name, path) for name, path, _ in on_hand if name != "?"]
+    rows = measure(models, args.threads, args)
+    rows += [
+        {"backend": "?", "note": f"`{path.name if path else ''}`: {note}"}
+        for name, path, note in on_hand
+        if name == "?"
+    ]
+    measured = {name for name, _ in models}
     for name in backend_names():
         if name in measured:
             continue

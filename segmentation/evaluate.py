@@ -42,7 +42,7 @@ import numpy as np
 
 from segmentation.predict import load_coco_set, predict
 
-__all__ = ["Evaluation", "coco_eval", "evaluate", "load_ground_truth", "main"]
+__all__ = ["Evaluation", "coco_eval", "evaluate", "load_ground_truth", "main", "score", "seconds_summary"]
 
 #: COCOeval's ``stats`` indices of AP, AP50, AP75 (at 100 detections, all areas).
 _AP_STATS = (0, 1, 2)
@@ -114,6 +114,33 @@ def _round(value: float) -> float:
     return round(float(value), 4)
 
 
+def score(
+    results: Sequence[dict[str, Any]], instances_path: Path, image_ids: Sequence[int], *, has_masks: bool
+) -> dict[str, float | None]:
+    """``box_ap``, ``box_ap50``, ``box_ap75`` and the same for ``mask_`` (``None`` when not
+    ``has_masks``) of COCO ``results`` against ``instances_path`` over ``image_ids``."""
+    gt = load_ground_truth(instances_path)
+    out: dict[str, float | None] = {}
+    for iou_type, key in (("bbox", "box"), ("segm", "mask")):
+        if key == "mask" and not has_masks:
+            out.update(mask_ap=None, mask_ap50=None, mask_ap75=None)
+            continue
+        stats = coco_eval(gt, results, iou_type, image_ids=image_ids)
+        for suffix, k in zip(("", "50", "75"), _AP_STATS, strict=True):
+            out[f"{key}_ap{suffix}"] = _round(stats[k])
+    return out
+
+
+def seconds_summary(seconds: Sequence[float]) -> dict[str, float]:
+    """``{"p50", "p95", "mean"}`` of per-photo seconds."""
+    times = np.asarray(seconds) if len(seconds) else np.zeros(1)
+    return {
+        "p50": _round(np.percentile(times, 50)),
+        "p95": _round(np.percentile(times, 95)),
+        "mean": _round(times.mean()),
+    }
+
+
 def evaluate(
     segmenter: Any,
     images_dir: Path,
@@ -140,22 +167,9 @@ def evaluate(
     has_masks = getattr(segmenter, "has_masks", None)
     if has_masks is None:
         has_masks = any("segmentation" in r for r in results)
-    gt = load_ground_truth(instances_path)
-    ids = [int(r["id"]) for r in records]
     report: dict[str, Any] = {"photos": len(records), "detections": len(results)}
-    for iou_type, key in (("bbox", "box"), ("segm", "mask")):
-        if key == "mask" and not has_masks:
-            report.update(mask_ap=None, mask_ap50=None, mask_ap75=None)
-            continue
-        stats = coco_eval(gt, results, iou_type, image_ids=ids)
-        for suffix, k in zip(("", "50", "75"), _AP_STATS, strict=True):
-            report[f"{key}_ap{suffix}"] = _round(stats[k])
-    times = np.asarray(seconds) if seconds else np.zeros(1)
-    report["seconds_per_photo"] = {
-        "p50": _round(np.percentile(times, 50)),
-        "p95": _round(np.percentile(times, 95)),
-        "mean": _round(times.mean()),
-    }
+    report.update(score(results, instances_path, [int(r["id"]) for r in records], has_masks=bool(has_masks)))
+    report["seconds_per_photo"] = seconds_summary(seconds)
     return Evaluation(report=report, results=results, seconds=seconds)
 
 
