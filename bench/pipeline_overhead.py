@@ -196,7 +196,7 @@ def main() -> int:
         "before numpy loads (0: leave the environment as it is)",
     )
     args = parser.parse_args()
-    if "numpy" in sys.modules:
+    if "numpy" in sys.modules and args.blas_threads:
         raise RuntimeError("numpy was imported before the BLAS thread count could be set")
     if args.blas_threads:
         os.environ["OPENBLAS_NUM_THREADS"] = str(args.blas_threads)
