@@ -36,11 +36,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from segmentation.predict import load_coco_set, predict
+
+if TYPE_CHECKING:
+    from segmentation.interface import Segmenter
 
 __all__ = ["Evaluation", "coco_eval", "evaluate", "load_ground_truth", "main", "score", "seconds_summary"]
 
@@ -142,7 +145,7 @@ def seconds_summary(seconds: Sequence[float]) -> dict[str, float]:
 
 
 def evaluate(
-    segmenter: Any,
+    segmenter: Segmenter,
     images_dir: Path,
     instances_path: Path,
     *,
@@ -152,8 +155,8 @@ def evaluate(
     """Run ``segmenter`` over the photos of ``instances_path`` and score it with pycocotools.
 
     Args:
-        segmenter: anything with ``segment_file(path) -> Instances`` (and ``has_masks``; without
-            it, masks are scored when any result has one).
+        segmenter: a loaded segmenter; only ``segment_file`` and ``has_masks`` are used (without
+            ``has_masks``, masks are scored when any result has one).
         images_dir: where the ``file_name`` of each image record is.
         instances_path: COCO instances file (images, categories, annotations).
         limit: only the first ``limit`` photos (0: all).

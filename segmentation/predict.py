@@ -28,11 +28,14 @@ import time
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from segmentation.result import Instances
+
+if TYPE_CHECKING:
+    from segmentation.interface import Segmenter
 
 
 def rle_encode(mask: np.ndarray) -> dict[str, Any]:
@@ -91,7 +94,7 @@ def load_coco_set(
 
 
 def predict(
-    segmenter: Any,
+    segmenter: Segmenter,
     images_dir: Path,
     image_records: Sequence[Mapping[str, Any]],
     category_ids: Mapping[str, int],
