@@ -172,7 +172,7 @@ def worker_available(timeout: float = 1.5) -> bool:
 
 def library_record(name: str, photo: Photo, *, existing: bool = False) -> dict[str, Any]:
     """A library photo's result as a describe record (the API's fields plus ``file`` as given)."""
-    from webapp.integrations.services import photo_record
+    from webapp.photos.records import photo_record
 
     data = photo_record(photo)
     record: dict[str, Any] = {
