@@ -21,6 +21,7 @@ from segmentation.registry import WeightsUnavailable
 from segmentation.result import Instances
 from webapp.photos import pipeline, signals
 from webapp.photos.models import DetectedObject, Photo
+from webapp.photos.results import StoredResult
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
 
 log = logging.getLogger(__name__)
@@ -364,27 +365,11 @@ def store_result(
         if count_attempt:
             photo.attempts += 1
         DetectedObject.objects.filter(photo=photo).delete()
-        DetectedObject.objects.bulk_create(
-            DetectedObject(
-                photo=photo,
-                index=obj.index,
-                label=obj.label,
-                score=obj.score,
-                x0=obj.box[0],
-                y0=obj.box[1],
-                x1=obj.box[2],
-                y1=obj.box[3],
-                area_fraction=obj.area_fraction,
-                position=obj.position,
-                size=obj.size,
-                certainty=obj.certainty,
-            )
-            for obj in description.objects
-        )
+        DetectedObject.objects.bulk_create(DetectedObject.of(photo, obj) for obj in description.objects)
         photo.model_name = instances.model
         photo.suggested_alt = description.alt_text
         photo.long_description = description.long_description
-        photo.result = {"instances": instances.to_dict(), "description": description.to_dict()}
+        photo.result = StoredResult(description, instances=instances).to_json()
         photo.status = Photo.Status.DONE
         photo.status_message = ""
         photo.last_error = ""
