@@ -7,7 +7,6 @@ later run can refresh the suggestion without ever touching the human's words.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,10 +15,6 @@ from django.utils import timezone
 
 if TYPE_CHECKING:
     from captioning.model import DetectedObject as DescribedObject
-
-
-def _upload_path(prefix: str) -> str:
-    return f"{prefix}/{uuid.uuid4().hex}.jpg"
 
 
 class Photo(models.Model):
@@ -37,7 +32,7 @@ class Photo(models.Model):
         DECORATIVE = "decorative", "Decorative"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos")
-    # Paths relative to MEDIA_ROOT; the files are re-encoded JPEGs, never the uploaded bytes.
+    # Names in the default storage (layout: ``photos.files``); re-encoded JPEGs, never the uploaded bytes.
     image = models.CharField(max_length=200)
     thumbnail = models.CharField(max_length=200)
     original_name = models.CharField(max_length=255)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from webapp.photos import overlay, services
+from webapp.photos import files, overlay, services
 from webapp.photos.forms import AltTextForm
 from webapp.photos.models import Photo
 from webapp.photos.results import read_result
@@ -158,7 +158,7 @@ def image(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     photo = _own_photo(request, pk)
     relative = photo.thumbnail if kind == "thumb" else photo.image
     try:
-        handle = services.media_path(relative).open("rb")
+        handle = files.open_file(relative)
     except FileNotFoundError:
         raise Http404("Image file missing") from None
     response = FileResponse(handle, content_type="image/jpeg")
@@ -173,7 +173,7 @@ def overlay_image(request: HttpRequest, pk: int) -> HttpResponse:
     """The photo with its numbered regions drawn on it (see ``overlay``), for sighted reviewers."""
     photo = _own_photo(request, pk)
     try:
-        data = overlay.render_overlay(services.media_path(photo.image), read_result(photo.result))
+        data = overlay.render_overlay(files.media_path(photo.image), read_result(photo.result))
     except FileNotFoundError:
         raise Http404("Image file missing") from None
     response = HttpResponse(data, content_type="image/jpeg")
