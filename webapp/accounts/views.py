@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from webapp.accounts import deletion
 from webapp.accounts.models import ApiToken
+from webapp.accounts.tokens import issue_token
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,8 +35,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
-        name = " ".join(request.POST.get("name", "").split())[:100] or "API token"
-        _, new_key = ApiToken.issue(request.user, name)
+        _, new_key = issue_token(request.user, request.POST.get("name", ""))
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "accounts/account.html", {"tokens": tokens, "new_key": new_key})
 
