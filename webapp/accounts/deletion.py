@@ -9,41 +9,8 @@ delete leaves the files in place.
 
 from __future__ import annotations
 
-import logging
-import shutil
-from pathlib import Path
-
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.files.storage import default_storage
 from django.db import transaction
-
-log = logging.getLogger("webapp.accounts.deletion")
-
-
-def user_media_folder(user_pk: int) -> str:
-    """The storage name of the folder that holds all of one user's photos (``photos/<pk>/...``,
-    as ``services.create_photo`` names them)."""
-    return f"photos/{int(user_pk)}"
-
-
-def delete_files(names: list[str]) -> None:
-    """Delete stored files by storage name; a file already gone is fine."""
-    for name in names:
-        if not name:
-            continue
-        try:
-            default_storage.delete(name)
-        except OSError as exc:  # a file we cannot remove must not fail the deletion of the row
-            log.warning("Could not delete media file %s: %s", name, exc)
-
-
-def delete_user_folder(user_pk: int) -> None:
-    """Remove the user's media folder and anything left in it (files of rows already gone,
-    empty month folders)."""
-    folder = Path(default_storage.path(user_media_folder(user_pk)))
-    shutil.rmtree(folder, ignore_errors=True)
-    if folder.exists():
-        log.warning("Could not remove media folder %s", folder)
 
 
 @transaction.atomic

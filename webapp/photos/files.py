@@ -8,6 +8,8 @@ name says nothing about the photo and never collides). They go through Django's 
 
 from __future__ import annotations
 
+import logging
+import shutil
 import uuid
 from pathlib import Path
 from typing import IO
@@ -19,9 +21,16 @@ from django.utils import timezone
 from webapp.photos.models import Photo
 from webapp.photos.uploads import NormalisedImage
 
+log = logging.getLogger(__name__)
+
+
+def owner_folder(owner_id: int) -> str:
+    """The storage name of the folder that holds all of one owner's files."""
+    return f"photos/{int(owner_id)}"
+
 
 def _names(owner_id: int) -> tuple[str, str]:
-    folder = f"photos/{owner_id}/{timezone.now():%Y%m}"
+    folder = f"{owner_folder(owner_id)}/{timezone.now():%Y%m}"
     return f"{folder}/{uuid.uuid4().hex}.jpg", f"{folder}/{uuid.uuid4().hex}_thumb.jpg"
 
 
@@ -48,6 +57,25 @@ def open_file(name: str) -> IO[bytes]:
 
 def delete_files(photo: Photo) -> None:
     """Remove the photo's image and thumbnail (a missing one is fine)."""
-    for name in (photo.image, photo.thumbnail):
-        if name:
+    delete_names([photo.image, photo.thumbnail])
+
+
+def delete_names(names: list[str]) -> None:
+    """Delete stored files by name; one already gone is fine, and one that cannot be removed is
+    logged, never raised (it must not fail the deletion of its row)."""
+    for name in names:
+        if not name:
+            continue
+        try:
             default_storage.delete(name)
+        except OSError as exc:
+            log.warning("Could not delete media file %s: %s", name, exc)
+
+
+def delete_owner_folder(owner_id: int) -> None:
+    """Remove an owner's whole folder and anything left in it (files of rows already gone, empty
+    month folders)."""
+    folder = media_path(owner_folder(owner_id))
+    shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():
+        log.warning("Could not remove media folder %s", folder)

@@ -27,15 +27,15 @@ alt_reviewed = Signal()
 
 @receiver(post_delete, sender="photos.Photo")
 def _delete_photo_files(sender: type, instance: object, using: str, **_: object) -> None:
-    from webapp.accounts.deletion import delete_files
+    from webapp.photos.files import delete_names
 
     names = [instance.image, instance.thumbnail]  # type: ignore[attr-defined]
-    transaction.on_commit(lambda: delete_files(names), using=using)
+    transaction.on_commit(lambda: delete_names(names), using=using)
 
 
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL)
 def _delete_user_folder(sender: type, instance: object, using: str, **_: object) -> None:
-    from webapp.accounts.deletion import delete_user_folder
+    from webapp.photos.files import delete_owner_folder
 
     pk = instance.pk  # type: ignore[attr-defined]
-    transaction.on_commit(lambda: delete_user_folder(pk), using=using)
+    transaction.on_commit(lambda: delete_owner_folder(pk), using=using)

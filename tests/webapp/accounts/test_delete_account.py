@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO
 from tests.webapp.conftest import upload_file
 from webapp.accounts.models import ApiToken
+from webapp.photos import files as photo_files
 from webapp.photos import services
 from webapp.photos.models import Photo
 
@@ -30,7 +31,7 @@ def uploads(user, other_user, settings, django_capture_on_commit_callbacks):  # 
 
 
 def files(photo: Photo) -> list[Path]:
-    return [services.media_path(photo.image), services.media_path(photo.thumbnail)]
+    return [photo_files.media_path(photo.image), photo_files.media_path(photo.thumbnail)]
 
 
 def user_folder(settings, user) -> Path:  # noqa: ANN001
