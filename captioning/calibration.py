@@ -261,3 +261,46 @@ def calibrate(
     if shift is not None:
         table["score_shift"] = {"intercept": round(shift.intercept, 4), "slope": round(shift.slope, 4)}
     return table
+
+
+# Group sizes whose numbers are judged apart: one, two, three, four and more.
+COUNT_BUCKETS = 4
+ALL_SIZES = 99  # ``exact_counts`` entry for "every size holds"
+
+
+def count_limits(
+    records: Sequence[tuple[str, int, bool]], target: float, strength: float = 5.0
+) -> dict[str, Any]:
+    """``{"default": k, "per_class": {label: k}}`` for ``Thresholds.exact_up_to``: per class the
+    largest group size up to which the number this model's groups give was right at least
+    ``target`` of the time for every size, estimated per size bucket (1, 2, 3, 4+) and shrunk
+    class -> supercategory -> all classes (``strength`` pseudo-groups per level, the last level
+    towards 0.5). ``records``: ``(class, stated members, that number is the annotated one)`` for
+    every group said with a plain number on photos with complete annotations."""
+    by: dict[tuple[str, int], list[bool]] = defaultdict(list)
+    for label, n, ok in records:
+        b = min(max(n, 1), COUNT_BUCKETS)
+        by[("class:" + label, b)].append(ok)
+        by[("super:" + SUPERCATEGORY.get(label, "other"), b)].append(ok)
+        by[("all", b)].append(ok)
+
+    def estimate(keys: Sequence[str], b: int) -> float:
+        value = 0.5
+        for key, weight in zip(reversed(keys), [1.0, *[strength] * (len(keys) - 1)], strict=True):
+            seen = by.get((key, b), [])
+            value = (sum(seen) + weight * value) / (len(seen) + weight)
+        return value
+
+    def limit(keys: Sequence[str]) -> int:
+        k = 0
+        for b in range(1, COUNT_BUCKETS + 1):
+            if estimate(keys, b) < target:
+                return k
+            k = b
+        return ALL_SIZES
+
+    per_class = {
+        label: limit(["class:" + label, "super:" + SUPERCATEGORY.get(label, "other"), "all"])
+        for label in sorted(SUPERCATEGORY)
+    }
+    return {"default": limit(["all"]), "per_class": per_class, "groups": len(records), "target": target}

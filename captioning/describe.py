@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
 from captioning.analyse import Group, detect_objects, group_objects, linked_labels, rank_groups
 from captioning.layout import compute_layout
@@ -46,6 +47,8 @@ def describe(
     relations = find_relations(objects, layout, _rank(groups))
     linked = linked_labels(groups, relations)
     groups = rank_groups(groups, layout, salience, linked)
+    # A number is said plainly only where this model's numbers for the class and group size hold.
+    groups = tuple(g if thresholds.says_number(g.label, len(g.stated)) else replace(g, exact=False) for g in groups)
     rank = _rank(groups)
     relations = tuple(sorted(relations, key=lambda r: (rank[r.subject], rank[r.object])))
     by_index = {obj.index: obj for obj in objects}

@@ -170,7 +170,9 @@ def _count_text(group: Group, *, many_above: int | None) -> str:
         return f"a group of {plural(group.label)}"
     n = len(group.ids)
     text = count_noun(group.label, n, many_above=many_above)
-    if group.stated and group.possible and not text.startswith("many "):
+    if group.stated and (group.possible or not group.exact) and not text.startswith("many "):
+        # A floor, true when the stated members are: further ones are possible, or this model's
+        # number for such a group is too often wrong to say plainly.
         return f"{number_word(n)} or more {plural(group.label)}"
     return text
 

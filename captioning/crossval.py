@@ -1,0 +1,274 @@
+"""Out-of-sample figures: fit the captioner's tables inside k folds, describe only held-out photos.
+
+What ``python -m captioning.evaluate --folds K`` runs. The photos of the evaluated set are split
+into ``K`` folds (seeded shuffle); for each fold, everything the captioner learns from data is
+fitted on the other folds (plus, whole, any ``extra`` sets: photos of another set are never the
+evaluated ones) and the fold's photos are described with those tables. The pooled held-out texts
+are scored once by :func:`captioning.evaluate.score`, with the human leave-one-out anchor on the
+very same photos. Fitted per fold:
+
+* score thresholds (:func:`captioning.calibration.calibrate`): whether a class is named, from
+  every training photo (annotations or, on a captions-only set, its captions as weak labels);
+  whether a further instance is counted, from photos with annotations only;
+* salience (:func:`captioning.learning.fit`): which of the groups *this model's output* forms
+  people name, from the training photos' captions; the alt threshold by an inner split of the
+  training photos;
+* numbers (:func:`captioning.calibration.count_limits`): up to which group size this model's
+  plain numbers hold, from training photos with annotations only.
+
+With ground truth as model output (the oracle) the thresholds are :data:`GROUND_TRUTH` and the
+numbers all hold; salience is still fitted in folds.
+
+:func:`fit_tables` is the same fit on all photos: ``bench/caption_trust.py`` ships its result.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from captioning.calibration import calibrate, count_limits, match, presence
+from captioning.coco import category_names
+from captioning.describe import describe
+from captioning.evaluate import Image, images_from, load_captions, score
+from captioning.learning import Sample, agreement_of, fit, load_samples, sample_from
+from captioning.model import Description
+from captioning.salience import SalienceModel
+from captioning.thresholds import GROUND_TRUTH, GROUND_TRUTH_MODEL, Thresholds, thresholds_from_table
+
+
+@dataclass
+class EvalSet:
+    """One set of photos: COCO ``images`` / ``categories`` / ``annotations`` (none for a
+    captions-only set), the captions, and the model's detections (``None``: ground truth is the
+    model output)."""
+
+    name: str
+    coco: dict[str, Any]
+    captions: dict[int, list[str]]
+    results: list[dict[str, Any]] | None
+    exact: bool
+    images: list[Image] = field(default_factory=list)
+    _by_image: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted(int(im["id"]) for im in self.coco["images"] if self.captions.get(int(im["id"])))
+
+    def results_of(self, ids: set[int]) -> list[dict[str, Any]]:
+        if not self._by_image:
+            for d in self.results or []:
+                self._by_image.setdefault(int(d["image_id"]), []).append(d)
+        return [d for i in sorted(ids) for d in self._by_image.get(i, [])]
+
+    def coco_of(self, ids: set[int]) -> dict[str, Any]:
+        return {
+            **self.coco,
+            "images": [im for im in self.coco["images"] if int(im["id"]) in ids],
+            "annotations": [a for a in self.coco.get("annotations", []) if int(a["image_id"]) in ids],
+        }
+
+
+def load_set(
+    captions: Path,
+    instances: Path | None = None,
+    results: Path | None = None,
+    *,
+    categories: Path | None = None,
+    model: str,
+    floor: float,
+) -> EvalSet:
+    """A set from files. Without ``instances`` it is captions-only: the images come from the
+    captions file and the categories from ``categories`` (any COCO file with them)."""
+    caps = load_captions(captions)
+    if instances is not None:
+        coco = json.loads(instances.read_text())
+    else:
+        if categories is None:
+            raise ValueError("a captions-only set needs --categories (a COCO file with the category ids)")
+        coco = {
+            "images": json.loads(captions.read_text())["images"],
+            "categories": json.loads(categories.read_text())["categories"],
+            "annotations": [],
+        }
+    if results is None and instances is None:
+        raise ValueError("a captions-only set has no ground truth to be the oracle: give --results")
+    found = json.loads(results.read_text()) if results is not None else None
+    out = EvalSet(captions.parent.name, coco, caps, found, exact=instances is not None)
+    out.images = images_from(coco, found, min_score=floor, model=model if found is not None else GROUND_TRUTH_MODEL)
+    return out
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    """Targets of the fit (defaults: the shipped ones; see bench/README.md, issue 16)."""
+
+    floor: float = 0.1
+    state_precision: float = 0.95
+    possible_precision: float = 0.93
+    count_precision: float = 0.9
+    strength: float = 10.0
+    count_target: float = 0.8
+    count_strength: float = 5.0
+    salience_thresholds: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5)
+    smoothing: float = 2.0
+    l2: float = 1.0
+    # Add the shipped ground-truth groups of coco-train-mini (captioning/data/salience_groups.json)
+    # to the salience training data: what people name there holds on any photo; only the groups
+    # a model forms differ.
+    trainmini_groups: bool = False
+    fit_thresholds: bool = True
+    fit_counts: bool = True
+
+
+@dataclass(frozen=True)
+class Tables:
+    thresholds: Thresholds
+    salience: SalienceModel
+    thresholds_table: dict[str, Any] | None
+
+
+def fit_tables(train: Sequence[tuple[EvalSet, set[int]]], options: FitOptions) -> Tables:
+    """Thresholds, salience and count limits fitted on the photos ``ids`` of each set."""
+    oracle = all(s.results is None for s, _ in train)
+    table: dict[str, Any] | None = None
+    if oracle:
+        thresholds = GROUND_TRUTH
+    else:
+        present: list[tuple[str, float, bool]] = []
+        matched: list[tuple[str, float, bool]] = []
+        for s, ids in train:
+            results = s.results_of(ids)
+            present += presence(results, s.coco, {i: c for i, c in s.captions.items() if i in ids}, options.floor)
+            if s.exact:
+                matched += match(results, s.coco_of(ids), options.floor)
+        table = calibrate(
+            present,
+            matched,
+            state_p=options.state_precision,
+            possible_p=options.possible_precision,
+            count_p=options.count_precision,
+            strength=options.strength,
+            floor=options.floor,
+        )
+        thresholds = thresholds_from_table(table)
+    samples = [
+        sample_from(int(image["id"]), inst, s.captions[int(image["id"])], thresholds, crowd)
+        for s, ids in train
+        for image, inst, crowd, _ in s.images
+        if int(image["id"]) in ids and s.captions.get(int(image["id"]))
+    ]
+    extra = load_samples() if options.trainmini_groups else []
+    salience = _fit_salience(samples, extra, options)
+    if not oracle and options.fit_counts:
+        records = [r for s, ids in train if s.exact for r in _count_records(s, ids, thresholds, salience)]
+        assert table is not None
+        table["exact_counts"] = count_limits(records, options.count_target, options.count_strength)
+        thresholds = thresholds_from_table(table)
+    return Tables(thresholds, salience, table)
+
+
+def _fit_salience(samples: list[Sample], extra: list[Sample], options: FitOptions) -> SalienceModel:
+    """The salience model on ``samples`` (+ ``extra``), its alt threshold picked by a 5-fold split
+    of ``samples``: best mean F1 of the named classes against those half the captions name."""
+    folds = 5
+    best: tuple[float, float] | None = None
+    order = sorted(range(len(samples)), key=lambda k: samples[k].key)
+    models = []
+    for f in range(folds):
+        held = {samples[k].key for k in order[f::folds]}
+        inner = [x for x in samples if x.key not in held] + extra
+        models.append((held, fit(inner, options.smoothing, options.l2)))
+    for t in options.salience_thresholds:
+        pairs = []
+        for held, m in models:
+            tuned = SalienceModel(m.weights, m.bias, m.prior, m.prior_super, m.prior_global, t)
+            pairs += [(x, tuned) for x in samples if x.key in held]
+        f1 = agreement_of(pairs, 6)["f1"]
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, t)
+    assert best is not None
+    return fit(samples + extra, options.smoothing, options.l2, best[1])
+
+
+def _count_records(
+    s: EvalSet, ids: set[int], thresholds: Thresholds, salience: SalienceModel
+) -> list[tuple[str, int, bool]]:
+    """``(class, stated members, right)`` for every group of the training photos that this model
+    would give a plain number (no possible extras, no crowd, not a family noun)."""
+    names = category_names(s.coco["categories"])
+    out = []
+    for image, inst, crowd, gt in s.images:
+        if int(image["id"]) not in ids:
+            continue
+        truth = Counter(names[int(a["category_id"])] for a in gt if not a.get("iscrowd", 0))
+        crowded = {names[int(a["category_id"])] for a in gt if a.get("iscrowd", 0)}
+        d = describe(inst, thresholds=thresholds, crowd=crowd, salience=salience)
+        stated: dict[str, int] = defaultdict(int)
+        hedged: set[str] = set()
+        for obj in d.objects:
+            if obj.certainty == "dropped" or obj.generic:
+                continue
+            if obj.certainty == "stated":
+                stated[obj.label] += 1
+            else:
+                hedged.add(obj.label)
+        for label, n in stated.items():
+            if label not in hedged:
+                out.append((label, n, truth.get(label, 0) == n and label not in crowded))
+    return out
+
+
+def folds_of(ids: Sequence[int], k: int, seed: int) -> list[set[int]]:
+    order = random.Random(seed).sample(sorted(ids), len(ids))
+    return [set(order[f::k]) for f in range(k)]
+
+
+def cross_validate(
+    target: EvalSet,
+    extra: Sequence[EvalSet] = (),
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    options: FitOptions = FitOptions(),
+) -> dict[str, Any]:
+    """The :func:`captioning.evaluate.score` report over ``target``'s photos, each described by
+    tables fitted without it (see the module docstring), plus the protocol."""
+    if folds < 2:
+        raise ValueError("need at least 2 folds")
+    chosen: dict[int, Tables] = {}
+    fitted = []
+    for held in folds_of(target.ids, folds, seed):
+        train = [(target, set(target.ids) - held), *((s, set(s.ids)) for s in extra)]
+        tables = fit_tables(train, options)
+        fitted.append(
+            {
+                "held_out": len(held),
+                "default_state": tables.thresholds.state,
+                "salience_threshold": tables.salience.threshold,
+                "exact_default": tables.thresholds.exact_default,
+            }
+        )
+        chosen.update(dict.fromkeys(held, tables))
+
+    def alt_for(image: dict[str, Any], inst: Any, crowd: tuple[int, ...]) -> Description:
+        tables = chosen[int(image["id"])]
+        return describe(inst, thresholds=tables.thresholds, crowd=crowd, salience=tables.salience)
+
+    held_images = [im for im in target.images if int(im[0]["id"]) in chosen]
+    report = score(held_images, target.captions, category_names(target.coco["categories"]), alt_for, exact=target.exact)
+    protocol = {
+        "set": target.name,
+        "exact": target.exact,
+        "folds": folds,
+        "seed": seed,
+        "extra_training_sets": [f"{s.name} ({len(s.ids)} photos, all folds)" for s in extra],
+        "fits": fitted,
+        "options": {k: v for k, v in vars(options).items()},
+    }
+    return {"protocol": protocol, **report}
