@@ -9,7 +9,7 @@ from captioning.analyse import Group, detect_objects, group_objects, linked_labe
 from captioning.layout import compute_layout
 from captioning.model import Description
 from captioning.relations import find_relations
-from captioning.salience import SalienceModel, load_model
+from captioning.salience import SalienceModel, model_for
 from captioning.text import write_alt, write_long
 from captioning.thresholds import Thresholds, default_thresholds
 from segmentation.result import Instances
@@ -34,13 +34,14 @@ def describe(
         thresholds: score thresholds; default: the calibrated table for ``instances.model``.
         crowd: indices of instances that stand for many objects (COCO ``iscrowd`` regions), said
             as "a group of ..." and never counted.
-        salience: which groups people name (:mod:`captioning.salience`); default: the fitted
-            model in ``captioning/data/salience.json``.
+        salience: which groups people name (:mod:`captioning.salience`); default: the model
+            fitted on ``instances.model``'s output in ``captioning/data/salience.json``, else the
+            file's general one.
     """
     thresholds = thresholds or default_thresholds(instances.model)
     layout = compute_layout(instances)
     objects = detect_objects(instances, thresholds, layout, crowd)
-    salience = salience or load_model()
+    salience = salience or model_for(instances.model)
     groups = group_objects(objects)
     # Relations first (in the provisional order of size and place, which picks the subject of
     # symmetric ones): what is ridden, held or carries something counts for salience.
