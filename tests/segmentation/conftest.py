@@ -27,10 +27,18 @@ ANNOTATIONS = PHOTOS / "instances.json"
 
 SSDLITE = "ssdlite320_mobilenet_v3_large"
 FAIR = "sharpmask_multipathnet"
+YOLO = "yolo_seg"
+#: The real Ultralytics YOLO-seg exports on hand: NMS inside (TFLite, NHWC) and raw candidates
+#: (ONNX, NCHW, class-aware NMS done by the backend).
+YOLO_TFLITE = SHARED / "models" / "yolo11n-seg_int8.tflite"
+YOLO_ONNX = SHARED / "models" / "yolov8n-seg_int8_320.onnx"
 MASK_BACKENDS = ("maskrcnn_resnet50_fpn_v2", "maskrcnn_resnet50_fpn", FAIR)
 #: Backends whose weights come from torchvision's weights API.
 TORCHVISION_BACKENDS = ("maskrcnn_resnet50_fpn_v2", "maskrcnn_resnet50_fpn", SSDLITE)
+#: Backends that build a random-init model (torch): the contract tests run on all of them.
 ALL_BACKENDS = (*TORCHVISION_BACKENDS, FAIR)
+#: Every registered backend, best first (YOLO-seg runs exported files only: real weights).
+REGISTERED_BACKENDS = ("maskrcnn_resnet50_fpn_v2", "maskrcnn_resnet50_fpn", YOLO, SSDLITE, FAIR)
 
 #: Small working size and few proposals: random-init Mask R-CNN in about a second per photo.
 MASKRCNN_TEST_OVERRIDES: dict[str, Any] = dict(
@@ -112,6 +120,7 @@ def empty_torch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    missing = [p for p in (SSDLITE_WEIGHTS, BUS_PHOTO, ELEPHANT_PHOTO, ANNOTATIONS) if not p.exists()]
+    assets = (SSDLITE_WEIGHTS, YOLO_TFLITE, YOLO_ONNX, BUS_PHOTO, ELEPHANT_PHOTO, ANNOTATIONS)
+    missing = [p for p in assets if not p.exists()]
     if missing:
         raise pytest.UsageError(f"segmentation test assets missing (set SHARED_DIR): {', '.join(map(str, missing))}")
