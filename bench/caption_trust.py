@@ -45,9 +45,10 @@ def main() -> int:
     parser.add_argument("--calib-results", type=Path, required=True, help="COCO results on coco-val-calib")
     parser.add_argument("--captions-results", type=Path, required=True, help="COCO results on coco-val-captions")
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--floor", type=float, default=FitOptions.floor, help="lowest score the results hold")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
-    options = FitOptions()
+    options = FitOptions(floor=args.floor)
     calib_dir, captions_dir = args.shared / "coco-val-calib", args.shared / "coco-val-captions"
     calib = load_set(
         calib_dir / "captions.json",

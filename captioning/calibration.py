@@ -268,9 +268,7 @@ COUNT_BUCKETS = 4
 ALL_SIZES = 99  # ``exact_counts`` entry for "every size holds"
 
 
-def count_limits(
-    records: Sequence[tuple[str, int, bool]], target: float, strength: float = 5.0
-) -> dict[str, Any]:
+def count_limits(records: Sequence[tuple[str, int, bool]], target: float, strength: float = 5.0) -> dict[str, Any]:
     """``{"default": k, "per_class": {label: k}}`` for ``Thresholds.exact_up_to``: per class the
     largest group size up to which the number this model's groups give was right at least
     ``target`` of the time for every size, estimated per size bucket (1, 2, 3, 4+) and shrunk

@@ -38,7 +38,7 @@ from captioning.describe import describe
 from captioning.evaluate import Image, images_from, load_captions, score
 from captioning.learning import Sample, agreement_of, fit, load_samples, sample_from
 from captioning.model import Description
-from captioning.salience import SalienceModel
+from captioning.salience import SalienceModel, load_model
 from captioning.thresholds import GROUND_TRUTH, GROUND_TRUTH_MODEL, Thresholds, thresholds_from_table
 
 
@@ -175,8 +175,11 @@ def fit_tables(train: Sequence[tuple[EvalSet, set[int]]], options: FitOptions) -
 
 def _fit_salience(samples: list[Sample], extra: list[Sample], options: FitOptions) -> SalienceModel:
     """The salience model on ``samples`` (+ ``extra``), its alt threshold picked by a 5-fold split
-    of ``samples``: best mean F1 of the named classes against those half the captions name."""
+    of ``samples``: best mean F1 of the named classes against those half the captions name.
+    Too few photos to learn from (a handful of groups): the general model of the file."""
     folds = 5
+    if sum(len(x.labels) for x in samples) < 4 * folds:
+        return load_model()
     best: tuple[float, float] | None = None
     order = sorted(range(len(samples)), key=lambda k: samples[k].key)
     models = []

@@ -47,7 +47,7 @@ import json
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -473,13 +473,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.folds:
         from captioning.crossval import FitOptions, cross_validate, load_set
 
-        options = FitOptions()
+        changes: dict[str, Any] = {"trainmini_groups": args.trainmini_groups}
         if args.count_target is not None:
-            options = FitOptions(count_target=args.count_target, trainmini_groups=args.trainmini_groups)
-        elif args.trainmini_groups:
-            options = FitOptions(trainmini_groups=True)
+            changes["count_target"] = args.count_target
+        if args.min_score is not None:  # the detections' floor is the calibration floor
+            changes["floor"] = args.min_score
+        options = replace(FitOptions(), **changes)
         model = args.model or (DEFAULT_RESULTS_MODEL if args.results else GROUND_TRUTH_MODEL)
-        floor = options.floor if args.min_score is None else args.min_score
+        floor = options.floor
         target = load_set(
             args.captions, args.instances, args.results, categories=args.categories, model=model, floor=floor
         )
