@@ -32,14 +32,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from captioning.analyse import detect_objects
 from captioning.calibration import calibrate, count_limits, match, presence
-from captioning.coco import category_names
+from captioning.coco import category_names, instances_from_coco
 from captioning.describe import describe
 from captioning.evaluate import Image, images_from, load_captions, score
+from captioning.layout import box_iou, compute_layout
 from captioning.learning import Sample, agreement_of, fit, load_samples, sample_from
-from captioning.model import Description
+from captioning.model import Description, Relation
+from captioning.relations import holds
 from captioning.salience import SalienceModel, load_model
 from captioning.thresholds import GROUND_TRUTH, GROUND_TRUTH_MODEL, Thresholds, thresholds_from_table
+from segmentation.result import Instances
 
 
 @dataclass
@@ -227,6 +231,41 @@ def _count_records(
     return out
 
 
+def check_relations(
+    images: Sequence[Image], said: dict[int, Description], categories: Sequence[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Per relation kind: how many the texts said (``said``: image id -> description) and how
+    many hold between the matching ground-truth objects (same class, box IoU >= 0.5, best match
+    first) by the same mask tests (:func:`captioning.relations.holds`). An end with no matching
+    annotated object makes the relation wrong."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for image, inst, _, gt in images:
+        d = said.get(int(image["id"]))
+        if d is None or not d.relations:
+            continue
+        truth = instances_from_coco(gt, image, categories, include_crowd=True)
+        crowd = tuple(k for k, a in enumerate(gt) if a.get("iscrowd", 0))
+        layout = compute_layout(truth)
+        objects = detect_objects(truth, GROUND_TRUTH, layout, crowd)
+        for r in d.relations:
+            s, o = _match(inst, r.subject, truth, crowd), _match(inst, r.object, truth, crowd)
+            ok = s is not None and o is not None and holds(objects, layout, Relation(s, r.predicate, o))
+            tally[r.predicate][0] += 1
+            tally[r.predicate][1] += ok
+    return {kind: {"said": n, "right": k, "precision": round(k / n, 4)} for kind, (n, k) in sorted(tally.items())}
+
+
+def _match(inst: Instances, i: int, truth: Instances, crowd: Sequence[int]) -> int | None:
+    best, best_iou = None, 0.5
+    for j, label in enumerate(truth.labels):
+        if label != inst.labels[i] or j in crowd:
+            continue
+        iou = box_iou(inst.boxes[i].tolist(), truth.boxes[j].tolist())
+        if iou >= best_iou:
+            best, best_iou = j, iou
+    return best
+
+
 def folds_of(ids: Sequence[int], k: int, seed: int) -> list[set[int]]:
     order = random.Random(seed).sample(sorted(ids), len(ids))
     return [set(order[f::k]) for f in range(k)]
@@ -259,9 +298,12 @@ def cross_validate(
         )
         chosen.update(dict.fromkeys(held, tables))
 
+    said: dict[int, Description] = {}
+
     def alt_for(image: dict[str, Any], inst: Any, crowd: tuple[int, ...]) -> Description:
         tables = chosen[int(image["id"])]
-        return describe(inst, thresholds=tables.thresholds, crowd=crowd, salience=tables.salience)
+        d = said[int(image["id"])] = describe(inst, thresholds=tables.thresholds, crowd=crowd, salience=tables.salience)
+        return d
 
     held_images = [im for im in target.images if int(im[0]["id"]) in chosen]
     report = score(held_images, target.captions, category_names(target.coco["categories"]), alt_for, exact=target.exact)
@@ -274,4 +316,6 @@ def cross_validate(
         "fits": fitted,
         "options": {k: v for k, v in vars(options).items()},
     }
+    if target.exact and target.results is not None:
+        report["relations"] = check_relations(held_images, said, target.coco["categories"])
     return {"protocol": protocol, **report}

@@ -148,3 +148,35 @@ def test_pairs_told_apart_by_nothing_are_said_once() -> None:
     assert d.long_description.count("riding") == 1
     linked = {m.text: m.instance_ids for m in d.mentions if m.field == "long_description"}
     assert linked["The two people"] == (0, 2) and linked["one of the horses"] == (1, 3)
+
+
+def test_holds_checks_one_pair_by_the_rules_that_said_it() -> None:
+    """``holds``: every relation the rules say holds when asked of its pair alone; swapped ends,
+    another predicate or a pair apart do not (the check of model relations against ground truth)."""
+    from captioning.analyse import detect_objects
+    from captioning.layout import compute_layout
+    from captioning.model import Relation
+    from captioning.relations import holds
+    from captioning.thresholds import GROUND_TRUTH
+
+    cases = [
+        rider(),
+        (["person", "cup"], [rect(4, 46, 20, 34), rect(20, 24, 33, 37)]),
+        (["dining table", "cup"], [rect(24, 40, 4, 60), rect(16, 26, 24, 30)]),
+        (["dog", "cat"], [rect(10, 30, 6, 20), rect(10, 30, 22, 36)]),
+    ]
+    for labels, masks in cases:
+        inst = photo(labels, masks)
+        d = describe(inst)
+        layout = compute_layout(inst)
+        objects = detect_objects(inst, GROUND_TRUTH, layout)
+        assert len(d.relations) == 1
+        (r,) = d.relations
+        assert holds(objects, layout, r), r
+        if r.predicate != "next to":
+            assert not holds(objects, layout, Relation(r.object, r.predicate, r.subject))
+            other = "holding" if r.predicate != "holding" else "riding"
+            assert not holds(objects, layout, Relation(r.subject, other, r.object))  # type: ignore[arg-type]
+    far = photo(["dog", "cat"], [rect(2, 10, 2, 8), rect(36, 46, 50, 62)])
+    layout = compute_layout(far)
+    assert not holds(detect_objects(far, GROUND_TRUTH, layout), layout, Relation(0, "next to", 1))
