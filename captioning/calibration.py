@@ -24,11 +24,12 @@ from typing import Any
 import numpy as np
 
 from captioning.layout import box_iou
-from captioning.learning import named_classes
+from captioning.learning import fit_logistic, named_classes
 from captioning.vocabulary import SUPERCATEGORY
 
 GRID = [round(0.1 + 0.025 * k, 3) for k in range(36)]  # 0.1 ... 0.975; fits start it at their floor
-Sample = tuple[float, bool]
+# (score, right): right is 0/1, or a probability for a weak label
+Sample = tuple[float, float]
 
 
 def match(results: list[dict[str, Any]], coco: dict[str, Any], floor: float) -> list[tuple[str, float, bool]]:
@@ -94,7 +95,7 @@ def presence(
     return [(label, score, label in truth[image_id]) for (image_id, label), score in sorted(best.items())]
 
 
-def _pooled(samples: list[tuple[str, float, bool]]) -> tuple[dict[str, list[Sample]], dict[str, list[Sample]]]:
+def _pooled(samples: Sequence[tuple[str, float, float]]) -> tuple[dict[str, list[Sample]], dict[str, list[Sample]]]:
     by_class: dict[str, list[Sample]] = defaultdict(list)
     by_super: dict[str, list[Sample]] = defaultdict(list)
     for label, score, ok in samples:
@@ -199,7 +200,7 @@ def fit_score_shift(
 
 
 def calibrate(
-    present: list[tuple[str, float, bool]],
+    present: Sequence[tuple[str, float, float]],
     matched: list[tuple[str, float, bool]],
     *,
     state_p: float,
@@ -302,3 +303,36 @@ def count_limits(records: Sequence[tuple[str, int, bool]], target: float, streng
         for label in sorted(SUPERCATEGORY)
     }
     return {"default": limit(["all"]), "per_class": per_class, "groups": len(records), "target": target}
+
+
+def unnamed_presence(
+    results: list[dict[str, Any]], coco: dict[str, Any], captions: dict[int, list[str]], floor: float
+) -> list[tuple[float, bool]]:
+    """``(best score, annotated)`` for every class detected (at or above ``floor``) in a photo with
+    complete annotations that none of its captions names: how often such a class is there after
+    all. Captions name 2-4 things, so on a captions-only set "no caption names it" is a weak
+    negative; this says how weak (:func:`weak_negative_rate`)."""
+    names = {int(c["id"]): str(c["name"]) for c in coco["categories"]}
+    annotated: dict[int, set[str]] = defaultdict(set)
+    for a in coco["annotations"]:
+        annotated[int(a["image_id"])].add(names[int(a["category_id"])])
+    named = {i: {label for text in texts for label in named_classes(text)} for i, texts in captions.items()}
+    best: dict[tuple[int, str], float] = {}
+    for d in results:
+        image_id, score = int(d["image_id"]), float(d["score"])
+        label = names[int(d["category_id"])]
+        if score >= floor and image_id in named and label not in named[image_id]:
+            best[(image_id, label)] = max(best.get((image_id, label), 0.0), score)
+    return [(score, label in annotated[image_id]) for (image_id, label), score in sorted(best.items())]
+
+
+def weak_negative_rate(samples: Sequence[tuple[float, bool]], ridge: float = 1.0) -> ScoreShift:
+    """``P(there | detected at score s, no caption names it)`` as a logistic curve in ``logit s``
+    (a :class:`ScoreShift` read as a probability), fitted on :func:`unnamed_presence` samples;
+    a captions-only set's weak negatives then count as that fraction of a right detection."""
+    if not samples:
+        return ScoreShift(intercept=-30.0, slope=0.0)  # nothing to go by: a weak negative is a negative
+    x = np.array([[_logit(s)] for s, _ in samples])
+    y = np.array([float(ok) for _, ok in samples])
+    w, b = fit_logistic(x, y, ridge)
+    return ScoreShift(intercept=b, slope=float(w[0]))

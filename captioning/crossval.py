@@ -33,7 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from captioning.analyse import detect_objects
-from captioning.calibration import calibrate, count_limits, match, presence
+from captioning.calibration import (
+    calibrate,
+    count_limits,
+    match,
+    presence,
+    unnamed_presence,
+    weak_negative_rate,
+)
 from captioning.coco import category_names, instances_from_coco
 from captioning.describe import describe
 from captioning.evaluate import Image, images_from, load_captions, score
@@ -126,8 +133,11 @@ class FitOptions:
     # to the salience training data: what people name there holds on any photo; only the groups
     # a model forms differ.
     trainmini_groups: bool = False
-    fit_thresholds: bool = True
     fit_counts: bool = True
+    # Weak negatives of captions-only sets (a detected class no caption names) count as the
+    # share of such classes that the annotated training photos show to be there
+    # (captioning.calibration.weak_negative_rate), instead of as plainly wrong.
+    weak_negatives: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,11 +154,22 @@ def fit_tables(train: Sequence[tuple[EvalSet, set[int]]], options: FitOptions) -
     if oracle:
         thresholds = GROUND_TRUTH
     else:
-        present: list[tuple[str, float, bool]] = []
+        present: list[tuple[str, float, float]] = []
         matched: list[tuple[str, float, bool]] = []
+        unnamed = [
+            sample
+            for s, ids in train
+            if s.exact
+            for sample in unnamed_presence(s.results_of(ids), s.coco, _captions_of(s, ids), options.floor)
+        ]
+        weak = weak_negative_rate(unnamed) if options.weak_negatives else None
         for s, ids in train:
             results = s.results_of(ids)
-            present += presence(results, s.coco, {i: c for i, c in s.captions.items() if i in ids}, options.floor)
+            found = presence(results, s.coco, _captions_of(s, ids), options.floor)
+            if s.exact or weak is None:
+                present += [(label, score, float(ok)) for label, score, ok in found]
+            else:  # "no caption names it" is there after all as often as on the annotated photos
+                present += [(label, score, 1.0 if ok else weak(score)) for label, score, ok in found]
             if s.exact:
                 matched += match(results, s.coco_of(ids), options.floor)
         table = calibrate(
@@ -175,6 +196,10 @@ def fit_tables(train: Sequence[tuple[EvalSet, set[int]]], options: FitOptions) -
         table["exact_counts"] = count_limits(records, options.count_target, options.count_strength)
         thresholds = thresholds_from_table(table)
     return Tables(thresholds, salience, table)
+
+
+def _captions_of(s: EvalSet, ids: set[int]) -> dict[int, list[str]]:
+    return {i: c for i, c in s.captions.items() if i in ids}
 
 
 def _fit_salience(samples: list[Sample], extra: list[Sample], options: FitOptions) -> SalienceModel:
