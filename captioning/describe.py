@@ -51,10 +51,21 @@ def describe(
     # A number is said plainly only where this model's numbers for the class and group size hold.
     groups = tuple(g if thresholds.says_number(g.label, len(g.stated)) else replace(g, exact=False) for g in groups)
     rank = _rank(groups)
-    relations = tuple(sorted(relations, key=lambda r: (rank[r.subject], rank[r.object])))
+    # Said only where this model's relations of that kind held against ground-truth masks.
+    relations = tuple(
+        sorted(
+            (r for r in relations if thresholds.says_relation(r.predicate)),
+            key=lambda r: (rank[r.subject], rank[r.object]),
+        )
+    )
     by_index = {obj.index: obj for obj in objects}
     alt, alt_mentions = write_alt(
-        groups, by_index, from_masks=layout.from_masks, linked=linked, threshold=salience.threshold
+        groups,
+        by_index,
+        from_masks=layout.from_masks,
+        linked=linked,
+        threshold=salience.threshold,
+        relations=tuple(r for r in relations if r.predicate in thresholds.alt_relation_kinds),
     )
     long, long_mentions = write_long(groups, by_index, from_masks=layout.from_masks, relations=relations)
     return Description(alt, long, objects, tuple(alt_mentions + long_mentions), relations)

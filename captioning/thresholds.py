@@ -50,6 +50,11 @@ class Thresholds:
             are. Learnt per weights file from photos with complete annotations
             (:func:`captioning.calibration.count_limits`). Labels not in it use ``exact_default``
             (``None``: every number is said, as for ground truth).
+        relation_kinds: the relation kinds ("riding", "on", ...) said at all, those whose
+            precision against ground-truth masks was at least 0.9 for this weights file
+            (``captioning.crossval.check_relations``); ``None``: every kind.
+        alt_relation_kinds: the kinds the short alt may say ("A person riding a horse"): the
+            same precision over at least 20 said instances.
         source: where the numbers come from (file and model, or "built-in defaults").
     """
 
@@ -62,6 +67,8 @@ class Thresholds:
     merge: bool = True
     exact_up_to: Mapping[str, int] = field(default_factory=dict)
     exact_default: int | None = None
+    relation_kinds: frozenset[str] | None = None
+    alt_relation_kinds: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         table: dict[str, tuple[float, float, float | None]] = {}
@@ -78,6 +85,9 @@ class Thresholds:
         # Read-only, so a shared Thresholds cannot be changed under another request.
         object.__setattr__(self, "per_class", MappingProxyType(table))
         object.__setattr__(self, "exact_up_to", MappingProxyType({str(k): int(v) for k, v in self.exact_up_to.items()}))
+
+    def says_relation(self, kind: str) -> bool:
+        return self.relation_kinds is None or kind in self.relation_kinds
 
     def says_number(self, label: str, n: int) -> bool:
         """Whether a group of ``n`` stated ``label`` objects gets its number said plainly."""
@@ -124,14 +134,17 @@ def thresholds_from_table(entry: Mapping[str, Any], *, source: str = "") -> Thre
     """A :class:`Thresholds` from one model's entry of the thresholds file:
     ``{"default": {"state": s, "possible": p[, "count": c]}, "per_class": {label: {...same keys}}}``,
     optionally ``"exact_counts": {"default": k or null, "per_class": {label: k}}`` (see
-    :attr:`Thresholds.exact_up_to`)."""
+    :attr:`Thresholds.exact_up_to`) and ``"relations": {"said": [kinds], "alt": [kinds]}``."""
     default = entry["default"]
     per_class = {
         label: (float(v["state"]), float(v["possible"]), _optional(v.get("count")))
         for label, v in entry.get("per_class", {}).items()
     }
     exact = entry.get("exact_counts", {})
+    relations = entry.get("relations")
     return Thresholds(
+        relation_kinds=None if relations is None else frozenset(relations["said"]),
+        alt_relation_kinds=frozenset() if relations is None else frozenset(relations["alt"]),
         exact_up_to={str(k): int(v) for k, v in exact.get("per_class", {}).items()},
         exact_default=None if exact.get("default") is None else int(exact["default"]),
         state=float(default["state"]),
