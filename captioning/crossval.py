@@ -28,7 +28,7 @@ import json
 import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,13 @@ from captioning.learning import Sample, agreement_of, fit, load_samples, sample_
 from captioning.model import Description, Relation
 from captioning.relations import holds
 from captioning.salience import SalienceModel, load_model
-from captioning.thresholds import GROUND_TRUTH, GROUND_TRUTH_MODEL, Thresholds, thresholds_from_table
+from captioning.thresholds import (
+    GROUND_TRUTH,
+    GROUND_TRUTH_MODEL,
+    THRESHOLDS_FILE,
+    Thresholds,
+    thresholds_from_table,
+)
 from segmentation.result import Instances
 
 
@@ -138,6 +144,22 @@ class FitOptions:
     # share of such classes that the annotated training photos show to be there
     # (captioning.calibration.weak_negative_rate), instead of as plainly wrong.
     weak_negatives: bool = True
+    # Relation kinds said at all / in the alt: measured, not fitted (captioning.crossval.check_relations
+    # over the pooled folds, bench/caption_trust.py); None: every kind (what the measurement runs with).
+    said_relations: tuple[str, ...] | None = None
+    alt_relations: tuple[str, ...] = ()
+
+
+def shipped_options(model: str, path: Path = THRESHOLDS_FILE) -> FitOptions:
+    """The :class:`FitOptions` the shipped table of ``model`` was fitted with (its provenance),
+    else the defaults."""
+    entry = json.loads(path.read_text()).get("models", {}).get(model, {}) if path.exists() else {}
+    recorded = dict(entry.get("provenance", {}).get("options", {}))
+    for key in ("salience_thresholds", "said_relations", "alt_relations"):
+        if recorded.get(key) is not None:
+            recorded[key] = tuple(recorded[key])
+    known = {f.name for f in fields(FitOptions)}
+    return FitOptions(**{k: v for k, v in recorded.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -181,6 +203,8 @@ def fit_tables(train: Sequence[tuple[EvalSet, set[int]]], options: FitOptions) -
             strength=options.strength,
             floor=options.floor,
         )
+        if options.said_relations is not None:
+            table["relations"] = {"said": list(options.said_relations), "alt": list(options.alt_relations)}
         thresholds = thresholds_from_table(table)
     samples = [
         sample_from(int(image["id"]), inst, s.captions[int(image["id"])], thresholds, crowd)
@@ -254,6 +278,21 @@ def _count_records(
             if label not in hedged:
                 out.append((label, n, truth.get(label, 0) == n and label not in crowded))
     return out
+
+
+# A relation kind is said at all where its precision against ground-truth masks is at least this,
+# over at least RELATION_MIN_SAID said instances; in the short alt only over RELATION_ALT_MIN_SAID
+# (issue 16: "precision >= 0.9 over at least 20 said instances, pooled folds").
+RELATION_PRECISION = 0.9
+RELATION_MIN_SAID = 5
+RELATION_ALT_MIN_SAID = 20
+
+
+def relation_kinds(checked: dict[str, dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(kinds said at all, kinds said in the alt)`` from :func:`check_relations` figures."""
+    good = {k: v for k, v in checked.items() if v["precision"] >= RELATION_PRECISION}
+    said = tuple(sorted(k for k, v in good.items() if v["said"] >= RELATION_MIN_SAID))
+    return said, tuple(sorted(k for k in said if good[k]["said"] >= RELATION_ALT_MIN_SAID))
 
 
 def check_relations(

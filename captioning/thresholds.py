@@ -116,7 +116,12 @@ class Thresholds:
 
 # ``Instances.model`` of ground truth read by :func:`captioning.coco.instances_from_coco`.
 GROUND_TRUTH_MODEL = "coco-annotations"
-GROUND_TRUTH = Thresholds(merge=False, source="ground truth: every annotation stated, none merged")
+# Relations read from ground-truth masks hold on them by construction (precision 1); of their
+# kinds, only "on" is said at least 20 times on coco-val-calib (on 62, holding 15, next to 8,
+# riding 6, behind 3), the bar for a kind in the alt (issue 16).
+GROUND_TRUTH = Thresholds(
+    merge=False, source="ground truth: every annotation stated, none merged", alt_relation_kinds=frozenset(["on"])
+)
 
 THRESHOLDS_FILE = Path(__file__).with_name("data") / "thresholds.json"
 
