@@ -191,3 +191,27 @@ def test_evaluate_folds_on_a_real_subset(tmp_path: Path, capsys: pytest.CaptureF
         load_set(
             tmp_path / "captions.json", None, None, categories=tmp_path / "instances.json", model=SSDLITE, floor=0.1
         )
+
+
+YOLO = "yolo_seg:yolo11n-seg_int8"
+
+
+@pytest.mark.parametrize("model", [SSDLITE, YOLO])
+def test_shipped_tables_are_keyed_per_weights_file_with_their_protocol(model: str) -> None:
+    """The worker's default: thresholds, count limits, checked relation kinds and a salience
+    model fitted on the model's own output, each recording the options the evaluation refits."""
+    from captioning.crossval import shipped_options
+    from captioning.salience import load_model, model_for
+    from captioning.thresholds import THRESHOLDS_FILE, default_thresholds
+
+    entry = json.loads(THRESHOLDS_FILE.read_text())["models"][model]
+    assert {"exact_counts", "relations"} <= set(entry)
+    options = shipped_options(model)
+    assert options.floor == entry["provenance"]["floor"] and options.said_relations == tuple(entry["relations"]["said"])
+    t = default_thresholds(model)
+    assert t.relation_kinds == frozenset(entry["relations"]["said"])
+    assert t.exact_default == entry["exact_counts"]["default"]
+    salience = model_for(model)
+    assert model in salience.source and salience != load_model()
+    assert model_for("no-such-model") == load_model()
+    assert shipped_options("no-such-model") == FitOptions()
