@@ -16,9 +16,11 @@ there (annotated or named by a human caption); whether a *further* instance is c
 (``count``) per detection, matched to ground truth per image and class, highest score first, at
 box IoU >= 0.5 (duplicates are wrong, crowd matches ignored). Each threshold is the lowest grid
 score from which on the estimated precision reaches its target, the estimate shrunk class ->
-supercategory -> all classes (:func:`shrunk_threshold`). The table is written into
-``captioning/data/thresholds.json`` under the model's name (``--dry-run``: not written), with the
-command, date, data and the sample size of every entry.
+supercategory -> all classes (:func:`captioning.calibration.shrunk_threshold`). With ``--out``
+the table is written there under the model's name (with the command, date, data and the sample
+size of every entry); by default it is only printed: the shipped tables come from
+``bench/caption_trust.py`` (both val sets, judged by ``captioning.evaluate --folds``, issue 16),
+and this script stays for the one-set calibration and its prior-photos experiment.
 
 ``--folds K`` also prints K-fold cross-validated figures (calibrate on K-1 folds of the photos,
 describe the rest), ``--repeats R`` pools R seeded random splits with the first.
@@ -149,7 +151,9 @@ def main() -> int:
     parser.add_argument("--possible-precision", type=float, default=0.9)
     parser.add_argument("--count-precision", type=float, default=0.85)
     parser.add_argument("--strength", type=float, default=10.0, help="pseudo-samples of shrinkage per level")
-    parser.add_argument("--out", type=Path, default=THRESHOLDS_FILE)
+    parser.add_argument(
+        "--out", type=Path, default=None, help=f"write the table here (e.g. {THRESHOLDS_FILE}); default: print only"
+    )
     parser.add_argument(
         "--folds", type=int, default=0, help="also print k-fold cross-validated figures (photos split by id)"
     )
@@ -214,7 +218,7 @@ def main() -> int:
     print(f"{len(present)} classes in images, {len(matched)} detections; default {table['default']}")
     if args.folds:
         print(json.dumps(cross_validate(args, coco, results, captions, prior_samples), indent=1))
-    if args.dry_run:
+    if args.dry_run or args.out is None:
         return 0
     data = json.loads(args.out.read_text()) if args.out.exists() else {}
     data.setdefault("about", "Per-backend score thresholds for captioning; see bench/caption_calibrate.py.")
