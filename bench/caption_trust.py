@@ -52,6 +52,11 @@ def main() -> int:
     parser.add_argument("--state-precision", type=float, default=FitOptions.state_precision)
     parser.add_argument("--possible-precision", type=float, default=FitOptions.possible_precision)
     parser.add_argument("--count-target", type=float, default=FitOptions.count_target)
+    parser.add_argument(
+        "--trainmini-groups",
+        action="store_true",
+        help="add coco-train-mini's ground-truth groups (captioning/data/salience_groups.json) to the salience fit",
+    )
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
     options = FitOptions(
@@ -59,6 +64,7 @@ def main() -> int:
         state_precision=args.state_precision,
         possible_precision=args.possible_precision,
         count_target=args.count_target,
+        trainmini_groups=args.trainmini_groups,
     )
     calib_dir, captions_dir = args.shared / "coco-val-calib", args.shared / "coco-val-captions"
     calib = load_set(
