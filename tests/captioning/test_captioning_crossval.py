@@ -196,7 +196,7 @@ def test_evaluate_folds_on_a_real_subset(tmp_path: Path, capsys: pytest.CaptureF
 YOLO = "yolo_seg:yolo11n-seg_int8"
 
 
-@pytest.mark.parametrize("model", [SSDLITE, YOLO])
+@pytest.mark.parametrize("model", [SSDLITE, YOLO, "yolo_seg:yolov8n-seg_int8_320"])
 def test_shipped_tables_are_keyed_per_weights_file_with_their_protocol(model: str) -> None:
     """The worker's default: thresholds, count limits, checked relation kinds and a salience
     model fitted on the model's own output, each recording the options the evaluation refits."""
