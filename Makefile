@@ -2,10 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# The one real COCO model on hand for development (boxes-only SSDLite); used when present and
-# nothing else is configured. Set SEGMENTER_WEIGHTS= (empty) to use torchvision's cache instead.
+# The real COCO model on hand for development, used when present and nothing else is configured:
+# the YOLO11n-seg TFLite export (masks; AGPL-3.0 weights, a development asset), else the
+# boxes-only SSDLite state dict. Set SEGMENTER_WEIGHTS= (empty) to use torchvision's cache instead.
 SHARED ?= ../shared
-DEV_WEIGHTS := $(wildcard $(SHARED)/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth)
+DEV_WEIGHTS := $(firstword $(wildcard $(SHARED)/models/yolo11n-seg_int8.tflite) \
+	$(wildcard $(SHARED)/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth))
 
 .PHONY: run test lint system-deps venv clean bench
 

@@ -1,4 +1,6 @@
-"""The :class:`Segmenter` interface and the inference pipeline shared by the torchvision backends.
+""":class:`TorchSegmenter`, the inference pipeline shared by the torch backends (torchvision's and
+FAIR's), and their common options (:class:`TorchOptions`). It implements the runtime-neutral
+:class:`segmentation.interface.Segmenter` protocol.
 
 Importing this module imports torch; :mod:`segmentation.registry` imports it only when a
 segmenter is built.
@@ -11,14 +13,14 @@ Pipeline for one photo (``segment``), or several in one forward pass (``segment_
    under ``torch.inference_mode()``) returns per image ``boxes float (N, 4)`` xyxy in working
    pixels, ``labels int64 (N,)`` COCO indices, ``scores float (N,)`` and, for mask backends,
    ``masks`` probabilities: ``float (N, 1, h, w)`` on the working frame, or for Mask R-CNN
-   ``float (N, 1, 28, 28)`` over each box (pasted by :meth:`Segmenter.instance_masks`).
+   ``float (N, 1, 28, 28)`` over each box (pasted by :meth:`TorchSegmenter.instance_masks`).
 Files (``segment_file``, ``segment_files``, and the worker's ``prepare`` + ``infer``) take a
 faster road to step 3: :func:`segmentation.preprocessing.open_working` decodes JPEGs at reduced
 scale (Pillow ``draft``) straight to the working size, or, with ``decode="torch"``,
 ``torchvision.io.decode_jpeg`` decodes on the model's device (batched nvJPEG on CUDA) and the
 resize runs there too. Either way only ``uint8 (3, h, w)`` working-size pixels reach the model.
 
-Batching: photos go through the model together only when :meth:`Segmenter.batch_key` says
+Batching: photos go through the model together only when :meth:`TorchSegmenter.batch_key` says
 they can do so without changing each other's results (Mask R-CNN: the same padded size; a photo
 padded to a bigger companion sees a different border and a different anchor grid, which moves
 near-tied detections). So a photo's result never depends on which photos shared its batch.
@@ -32,7 +34,7 @@ the backbone only: the detection heads have data-dependent shapes; on the develo
 backbone alone ran 1.45x faster at 2 threads after a 45-110 s compile per process and per
 batch-size class, but end to end it won nothing, see ``bench/README.md``).
 
-4. :meth:`Segmenter.to_instances`: drops ``N/A`` / background labels and scores below
+4. :meth:`TorchSegmenter.to_instances`: drops ``N/A`` / background labels and scores below
    ``min_score``, scales boxes by ``(W / w, H / h)`` and clips them to the frame, thresholds masks
    (``> mask_threshold``, default 0.5) to ``bool (N, h, w)`` at the working size (never at the
    original size: 20 masks of a 12 MP photo would be 240 MB), sorts by score.
@@ -44,7 +46,7 @@ import contextlib
 import io
 import os
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -54,13 +56,15 @@ from torch import nn
 
 from segmentation.checkpoints import CheckpointError, load_state_dict_file
 from segmentation.coco import COCO_CATEGORIES, NOT_A_CATEGORY
+from segmentation.interface import BackendOptions
 from segmentation.preprocessing import ImageSource, WorkingImage, load_image, open_working
 from segmentation.registry import BackendSpec, IncompatibleWeights, WeightsUnavailable, get_backend
 from segmentation.result import Instances
 
 __all__ = [
     "PRECISIONS",
-    "Segmenter",
+    "TorchOptions",
+    "TorchSegmenter",
     "WorkingTensor",
     "load_backend_weights",
     "resolve_device",
@@ -71,6 +75,27 @@ __all__ = [
 #: ``precision`` values: ``auto`` is bf16 autocast on CUDA and fp32 elsewhere.
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 _AUTOCAST = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+@dataclass(frozen=True)
+class TorchOptions(BackendOptions):
+    """Speed options of the torch backends (settings ``SEGMENTER_PRECISION``,
+    ``SEGMENTER_CHANNELS_LAST``, ``SEGMENTER_DECODE``, ``SEGMENTER_COMPILE``); all off on the CPU
+    by default, where they measured no win (``bench/README.md``).
+
+    Attributes:
+        precision: ``"fp32"``, ``"bf16"``, ``"fp16"`` or ``"auto"`` (bf16 on CUDA) autocast of
+            the backbone + FPN; the heads stay fp32.
+        channels_last: NHWC convolutions in the backbone; ``None`` = on with CUDA.
+        decode: ``"pil"`` (Pillow, JPEG draft), ``"torch"`` (``decode_jpeg`` on the device) or
+            ``"auto"`` (torch on CUDA, else pil).
+        compile_backbone: ``torch.compile`` of the backbone (setting ``SEGMENTER_COMPILE``).
+    """
+
+    precision: str = "fp32"
+    channels_last: bool | None = None
+    decode: str = "auto"
+    compile_backbone: bool = field(default=False, metadata={"setting": "compile"})
 
 
 @dataclass(frozen=True)
@@ -97,8 +122,9 @@ class WorkingTensor:
         return width / w, height / h
 
 
-class Segmenter:
-    """A loaded instance-segmentation (or box-detection) model.
+class TorchSegmenter:
+    """A loaded torch instance-segmentation (or box-detection) model: a
+    :class:`segmentation.interface.Segmenter`.
 
     Subclasses provide :meth:`working_image`. The model is loaded once, kept in eval mode on
     :attr:`device`, and every call runs under ``torch.inference_mode()``. Not thread-safe for
@@ -124,10 +150,15 @@ class Segmenter:
         mask_threshold: float = 0.5,
         categories: Sequence[str] = COCO_CATEGORIES,
         precision: str = "fp32",
-        channels_last: bool = False,
+        channels_last: bool | None = False,
         compile_backbone: bool = False,
         decode: str = "pil",
     ) -> None:
+        # "auto" / None: what suits the device (nvJPEG decoding and NHWC on CUDA).
+        if decode == "auto":
+            decode = "torch" if device.type == "cuda" else "pil"
+        if channels_last is None:
+            channels_last = device.type == "cuda"
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
         if decode not in ("pil", "torch"):
@@ -148,6 +179,11 @@ class Segmenter:
         self._valid_label = np.array([c not in NOT_A_CATEGORY for c in self.categories], dtype=bool)
         self._min_score = 0.0
         self.min_score = min_score
+
+    @property
+    def device_type(self) -> str:
+        """``"cpu"`` or ``"cuda"``."""
+        return self.device.type
 
     def __repr__(self) -> str:
         return (
@@ -216,7 +252,7 @@ class Segmenter:
     @property
     def sizes_before_decoding(self) -> bool:
         """Whether :meth:`working_size` is known, so files can be decoded at reduced scale."""
-        return type(self).working_size is not Segmenter.working_size
+        return type(self).working_size is not TorchSegmenter.working_size
 
     # -- inference -----------------------------------------------------------------------------
     def segment(self, image: Image.Image) -> Instances:

@@ -32,6 +32,7 @@ import math
 import os
 import warnings
 from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -43,10 +44,18 @@ from torchvision.models.detection.transform import GeneralizedRCNNTransform
 from torchvision.ops import MultiScaleRoIAlign
 from torchvision.ops import poolers as tv_poolers
 
-from segmentation.base import Segmenter, load_backend_weights, resolve_device, seeded, set_torch_threads
+from segmentation.base import (
+    TorchOptions,
+    TorchSegmenter,
+    load_backend_weights,
+    resolve_device,
+    seeded,
+    set_torch_threads,
+)
 from segmentation.preprocessing import WorkingImage, fit_size, resize_to_working
 
 __all__ = [
+    "MaskRCNNOptions",
     "MaskRCNNSegmenter",
     "SparseMultiScaleRoIAlign",
     "WorkingSizeTransform",
@@ -55,6 +64,16 @@ __all__ = [
     "paste_masks",
     "roi_align_sparse",
 ]
+
+
+@dataclass(frozen=True)
+class MaskRCNNOptions(TorchOptions):
+    """Options of both Mask R-CNN backends: the speed options plus the working size
+    (``SEGMENTER_MIN_SIZE``, ``SEGMENTER_MAX_SIZE``: short side, long-side cap; smaller is faster
+    and loses small objects)."""
+
+    min_size: int = 800
+    max_size: int = 1333
 
 
 class WorkingSizeTransform(GeneralizedRCNNTransform):
@@ -229,7 +248,7 @@ class SparseMultiScaleRoIAlign(MultiScaleRoIAlign):
         )
 
 
-class MaskRCNNSegmenter(Segmenter):
+class MaskRCNNSegmenter(TorchSegmenter):
     """Segmenter around a torchvision ``MaskRCNN`` whose transform is a
     :class:`WorkingSizeTransform`.
 
@@ -366,7 +385,7 @@ def build_maskrcnn_resnet50_fpn_v2(
     torch_threads: int | None = None,
     seed: int = 0,
     precision: str = "fp32",
-    channels_last: bool = False,
+    channels_last: bool | None = False,
     compile_backbone: bool = False,
     decode: str = "pil",
     mixed_size_batches: bool = False,
@@ -385,12 +404,13 @@ def build_maskrcnn_resnet50_fpn_v2(
         torch_threads: ``torch.set_num_threads`` value, if given.
         seed: seed of the random-init weights.
         precision: ``"fp32"``; ``"bf16"`` / ``"fp16"`` autocast the backbone + FPN (heads stay
-            fp32); ``"auto"`` = bf16 on CUDA, fp32 on the CPU. See :class:`~segmentation.base.Segmenter`.
-        channels_last: NHWC convolutions in the backbone.
+            fp32); ``"auto"`` = bf16 on CUDA, fp32 on the CPU. See :class:`~segmentation.base.TorchSegmenter`.
+        channels_last: NHWC convolutions in the backbone (``None``: on with CUDA).
         compile_backbone: ``torch.compile`` the backbone (the first batch of 1, and the first of
             2+, compile: 45-110 s each on the 2-core development CPU, where it then won nothing
             measurable at one thread; try it on a GPU).
-        decode: ``"pil"`` (Pillow, JPEG draft) or ``"torch"`` (``decode_jpeg`` on the device).
+        decode: ``"pil"`` (Pillow, JPEG draft), ``"torch"`` (``decode_jpeg`` on the device) or
+            ``"auto"`` (torch on CUDA).
         mixed_size_batches: batch photos of different padded sizes together (see
             :class:`MaskRCNNSegmenter`).
         **model_kwargs: passed to ``torchvision.models.detection.maskrcnn_resnet50_fpn_v2``
@@ -433,7 +453,7 @@ def build_maskrcnn_resnet50_fpn(
     torch_threads: int | None = None,
     seed: int = 0,
     precision: str = "fp32",
-    channels_last: bool = False,
+    channels_last: bool | None = False,
     compile_backbone: bool = False,
     decode: str = "pil",
     mixed_size_batches: bool = False,

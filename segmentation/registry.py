@@ -6,25 +6,32 @@ without paying for the model stack. Torch is imported when a segmenter is built.
 
 Backends, best first (``auto`` picks the best one whose weights are on hand):
 
-=============================== ===== ===========================================================
-name                            masks weights (torchvision enum / cache file)
-=============================== ===== ===========================================================
-``maskrcnn_resnet50_fpn_v2``    yes   ``MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1``
-``maskrcnn_resnet50_fpn``       yes   ``MaskRCNN_ResNet50_FPN_Weights.COCO_V1``
-``ssdlite320_mobilenet_v3_large`` no  ``SSDLite320_MobileNet_V3_Large_Weights.COCO_V1``
-=============================== ===== ===========================================================
+================================= ===== ==========================================================
+name                              masks weights
+================================= ===== ==========================================================
+``maskrcnn_resnet50_fpn_v2``      yes   torchvision ``MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1``
+``maskrcnn_resnet50_fpn``         yes   torchvision ``MaskRCNN_ResNet50_FPN_Weights.COCO_V1``
+``yolo_seg``                      yes   an Ultralytics YOLO-seg export (``.tflite`` / ``.onnx``)
+``ssdlite320_mobilenet_v3_large`` no    torchvision ``SSDLite320_MobileNet_V3_Large_Weights.COCO_V1``
+``sharpmask_multipathnet``        yes   trained by ``python -m segmentation.fair.train``
+================================= ===== ==========================================================
 
 Weights come from, in order: the ``weights_path`` argument, the ``SEGMENTER_WEIGHTS`` environment
 variable, torchvision's cache (``$TORCH_HOME/hub/checkpoints``), or (explicit names only) a
-download by torchvision when the segmenter is built.
+download by torchvision when the segmenter is built. :func:`download_weights` fetches them
+ahead of time (``manage.py fetch_weights``).
+
+Adding a backend: one file in ``segmentation/`` (see :mod:`segmentation.interface`) and one
+:func:`register_backend` entry below.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from segmentation.checkpoints import CheckpointError, read_state_dict_keys
 
 if TYPE_CHECKING:
-    from segmentation.base import Segmenter
+    from segmentation.interface import BackendOptions, Segmenter, SegmenterConfig
 
 __all__ = [
     "WEIGHTS_ENV_VAR",
@@ -43,12 +50,20 @@ __all__ = [
     "WeightsUnavailable",
     "available_backends",
     "backend_names",
+    "build",
     "build_segmenter",
+    "download_weights",
     "get_backend",
+    "load_object",
+    "options_for",
+    "problem",
     "register_backend",
     "resolve_backend",
     "torch_hub_checkpoints_dir",
+    "torchvision_weights_problem",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Environment variable naming a state-dict file, used when ``weights_path`` is not given.
 WEIGHTS_ENV_VAR = "SEGMENTER_WEIGHTS"
@@ -65,13 +80,19 @@ class BackendSpec:
         weights_enum: torchvision weights enum member, as accepted by
             ``torchvision.models.get_weight`` (``"MaskRCNN_ResNet50_FPN_Weights.COCO_V1"``).
         weights_url: that member's download URL; its basename is :attr:`weights_file`.
-        builder: ``"module:function"`` of the keyword-only builder returning a ``Segmenter``.
+        builder: ``"module:function"`` of the keyword-only builder returning a
+            :class:`~segmentation.interface.Segmenter`.
+        options: ``"module:Class"`` of the backend's options dataclass (a
+            :class:`~segmentation.interface.BackendOptions`), whose fields are builder keywords.
         description: one line for humans.
         signature_keys: state-dict keys that only this architecture has; a weights file whose
             keys include all of them "fits" the backend (strict loading still checks the rest).
         recognises: ``"module:function"`` of a cheap ``(path) -> bool`` check, for backends whose
             weights are not a state dict (an exported model file): it tells the file's format by
             its bytes. Empty for state-dict backends (:attr:`signature_keys` decide).
+        problem: ``"module:function"`` of a cheap, torch-free ``(ResolvedBackend) -> str | None``:
+            what is wrong with running the backend with these weights and how to fix it
+            (``None``: nothing); the default is :func:`torchvision_weights_problem`.
     """
 
     name: str
@@ -82,7 +103,9 @@ class BackendSpec:
     builder: str
     description: str
     signature_keys: tuple[str, ...]
+    options: str
     recognises: str = ""
+    problem: str = "segmentation.registry:torchvision_weights_problem"
 
     @property
     def weights_file(self) -> str:
@@ -119,6 +142,7 @@ register_backend(
         weights_enum="MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1",
         weights_url="https://download.pytorch.org/models/maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth",
         builder="segmentation.maskrcnn:build_maskrcnn_resnet50_fpn_v2",
+        options="segmentation.maskrcnn:MaskRCNNOptions",
         description="Mask R-CNN ResNet-50 FPN v2 (torchvision, COCO mask AP 41.8): best masks, slowest",
         signature_keys=("roi_heads.box_head.0.0.weight", "roi_heads.mask_predictor.mask_fcn_logits.weight"),
     )
@@ -131,6 +155,7 @@ register_backend(
         weights_enum="MaskRCNN_ResNet50_FPN_Weights.COCO_V1",
         weights_url="https://download.pytorch.org/models/maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth",
         builder="segmentation.maskrcnn:build_maskrcnn_resnet50_fpn",
+        options="segmentation.maskrcnn:MaskRCNNOptions",
         description="Mask R-CNN ResNet-50 FPN (torchvision, COCO mask AP 34.6)",
         signature_keys=("roi_heads.box_head.fc6.weight", "roi_heads.mask_predictor.mask_fcn_logits.weight"),
     )
@@ -143,6 +168,7 @@ register_backend(
         weights_enum="SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
         weights_url="https://download.pytorch.org/models/ssdlite320_mobilenet_v3_large_coco-a79551df.pth",
         builder="segmentation.ssdlite:build_ssdlite320_mobilenet_v3_large",
+        options="segmentation.ssdlite:SSDLiteOptions",
         description="SSDLite320 MobileNetV3-Large (torchvision, COCO box AP 21.3): boxes only, light CPU backend",
         signature_keys=("head.classification_head.module_list.0.0.0.weight", "backbone.features.0.0.0.weight"),
     )
@@ -198,21 +224,27 @@ class IncompatibleWeights(WeightsUnavailable):
 
 
 def _install_help(reason: str, specs: tuple[BackendSpec, ...]) -> str:
-    if not specs:
+    cached = tuple(s for s in specs if s.weights_url)
+    if not cached:
         return reason
     checkpoints = torch_hub_checkpoints_dir()
     lines = [reason, "", "To install segmentation weights, do one of:"]
     lines.append(
-        "  1. Run once on a machine with internet access: torchvision downloads the weights into "
-        f"{checkpoints}/ on first use."
+        "  1. Run once on a machine with internet access: `python manage.py fetch_weights` (or the worker's "
+        f"first start) downloads torchvision's weights into {checkpoints}/."
     )
     lines.append(f"  2. Copy the official weights file into {checkpoints}/ ($TORCH_HOME/hub/checkpoints):")
-    for spec in specs:
+    for spec in cached:
         lines.append(f"       {spec.weights_file}  for {spec.name} (from {spec.weights_url})")
     lines.append(
         f"  3. Set {WEIGHTS_ENV_VAR}=/path/to/state_dict.pth (a state dict for "
-        f"{' or '.join(s.name for s in specs)}), or pass weights_path=..."
+        f"{' or '.join(s.name for s in cached)}), or pass weights_path=..."
     )
+    if any(s.recognises for s in specs):
+        lines.append(
+            f"  4. Set {WEIGHTS_ENV_VAR}=/path/to/model.tflite (or .onnx): an Ultralytics YOLO-seg export "
+            "(`yolo export model=yolo11n-seg.pt format=tflite int8=True`; AGPL-3.0 weights)."
+        )
     return "\n".join(lines)
 
 
@@ -253,7 +285,7 @@ def _file_format_backend(path: Path) -> BackendSpec | None:
         return None
     for name in backend_names():
         spec = _REGISTRY[name]
-        if spec.recognises and _import_builder(spec.recognises)(path):
+        if spec.recognises and load_object(spec.recognises)(path):
             return spec
     return None
 
@@ -298,7 +330,7 @@ def resolve_backend(name: str = "auto", weights_path: str | os.PathLike[str] | N
         if spec.recognises:
             if not path.is_file():
                 raise WeightsUnavailable(f"segmentation weights file {path} does not exist", (spec,))
-            if not _import_builder(spec.recognises)(path):
+            if not load_object(spec.recognises)(path):
                 raise IncompatibleWeights(f"segmentation weights file {path} is not a {spec.name!r} model file", ())
             return ResolvedBackend(spec, path, explicit=True)
         file_spec = _file_format_backend(path)
@@ -336,7 +368,7 @@ def resolve_backend(name: str = "auto", weights_path: str | os.PathLike[str] | N
         if spec.cache_path().is_file():
             return ResolvedBackend(spec, spec.cache_path(), explicit=False)
     raise WeightsUnavailable(
-        f"no segmentation weights found: looked for {', '.join(s.weights_file for s in specs)} "
+        f"no segmentation weights found: looked for {', '.join(s.weights_file for s in specs if s.weights_url)} "
         f"in {torch_hub_checkpoints_dir()} and {WEIGHTS_ENV_VAR} is not set",
         specs,
     )
@@ -347,7 +379,8 @@ def available_backends() -> tuple[str, ...]:
     return tuple(n for n in backend_names() if _REGISTRY[n].cache_path().is_file())
 
 
-def _import_builder(path: str) -> Any:
+def load_object(path: str) -> Any:
+    """The object named by ``"module:attribute"`` (a builder, an options class, a check)."""
     module_name, _, attr = path.partition(":")
     return getattr(importlib.import_module(module_name), attr)
 
@@ -391,7 +424,7 @@ def build_segmenter(
         resolved = resolve_backend(name, weights_path)
         spec = resolved.spec
         file = os.fspath(resolved.weights_file) if resolved.explicit else None
-    builder = _import_builder(spec.builder)
+    builder = load_object(spec.builder)
     return builder(
         weights_path=file,
         random_init=random_init,
@@ -402,9 +435,97 @@ def build_segmenter(
     )
 
 
+def options_for(spec: BackendSpec | str, values: Mapping[str, Any]) -> tuple[BackendOptions, tuple[str, ...]]:
+    """The backend's options dataclass built from setting values (see
+    :meth:`segmentation.interface.BackendOptions.from_values`): ``(options, unused names)``.
+    Imports the backend's module (torch for the torchvision ones)."""
+    spec = get_backend(spec) if isinstance(spec, str) else spec
+    return load_object(spec.options).from_values(values)
+
+
+def build(config: SegmenterConfig) -> Segmenter:
+    """The segmenter a :class:`~segmentation.interface.SegmenterConfig` describes: backend and
+    weights resolved (:func:`resolve_backend`), its options read from ``config.options``
+    (values no option of this backend takes are logged, not fatal: they may be meant for
+    another backend), run options applied.
+
+    Raises:
+        ValueError: unknown backend, or an option value of the wrong type.
+        WeightsUnavailable: no weights / no runtime (the message says how to fix it).
+        IncompatibleWeights: the weights file does not fit the backend.
+    """
+    resolved = resolve_backend(config.backend, config.weights)
+    options, unused = options_for(resolved.spec, config.options)
+    if unused:
+        log.info(
+            "segmentation backend %s has no option %s (its options: %s)",
+            resolved.name,
+            ", ".join(f"SEGMENTER_{u.upper()}" for u in unused),
+            ", ".join(f"SEGMENTER_{n.upper()}" for n in type(options).setting_names()),
+        )
+    builder = load_object(resolved.spec.builder)
+    return builder(
+        weights_path=os.fspath(resolved.weights_file) if resolved.explicit else None,
+        device=config.run.device,
+        torch_threads=config.run.threads,
+        **options.builder_kwargs(),
+    )
+
+
+def problem(config: SegmenterConfig) -> str | None:
+    """What stops ``config``'s segmenter from running, and how to fix it, or ``None``; cheap and
+    torch-free (reads file headers, loads no model): for a banner on every page."""
+    try:
+        resolved = resolve_backend(config.backend, config.weights)
+    except (WeightsUnavailable, ValueError) as exc:
+        return str(exc)
+    return load_object(resolved.spec.problem)(resolved)
+
+
+def torchvision_weights_problem(resolved: ResolvedBackend) -> str | None:
+    """The torchvision backends' answer: fine when the weights file is on disk; otherwise the
+    worker will download the official weights (or ``fetch_weights`` can, where there is internet)."""
+    if resolved.available:
+        return None
+    if resolved.explicit:
+        return f"segmentation weights file {resolved.weights_file} does not exist"
+    return (
+        f"The weights for {resolved.name} are not on this machine yet ({resolved.weights_file}); "
+        "the worker will try to download them when it starts "
+        f"(or run `python manage.py fetch_weights {resolved.name}` on a machine with internet access)."
+    )
+
+
+def download_weights(name: str, *, progress: bool = False) -> Path:
+    """Download the official weights of torchvision backend ``name`` into torchvision's cache
+    through its weights API (hash-checked), and return the cached file. Imports torchvision.
+
+    Raises:
+        ValueError: unknown backend, or one whose weights torchvision does not publish.
+        WeightsUnavailable: the download failed (offline); the message says what to do instead.
+    """
+    spec = get_backend(name)
+    if not spec.weights_enum:
+        raise ValueError(f"{name!r} has no weights to download from torchvision")
+    from urllib.error import URLError
+
+    from torchvision.models import get_weight
+
+    try:
+        get_weight(spec.weights_enum).get_state_dict(progress=progress, check_hash=True, weights_only=True)
+    except (URLError, OSError, RuntimeError) as exc:
+        raise WeightsUnavailable(
+            f"could not download the {name} weights ({spec.weights_url}): {exc}. This machine has no "
+            "internet access, or the server could not be reached",
+            (spec,),
+        ) from exc
+    return spec.cache_path()
+
+
 # Ultralytics YOLO-seg exports (TFLite or ONNX, any size): real COCO masks without torch. Ranked
 # by quality between the Mask R-CNNs (published COCO mask AP 34.6 / 41.8) and SSDLite (boxes
-# only): yolo11n-seg int8 TFLite measured mask AP 0.326 on coco-val-calib (README model table).
+# only): yolo11n-seg int8 TFLite mask AP 0.326 on coco-val-calib (the reference figure of
+# ../shared/models/README.md; this project's measurements: bench/README.md).
 # Its weights are the exported file itself (SEGMENTER_WEIGHTS), recognised by its bytes.
 register_backend(
     BackendSpec(
@@ -414,9 +535,11 @@ register_backend(
         weights_enum="",
         weights_url="",
         builder="segmentation.yolo_seg:build_yolo_seg",
+        options="segmentation.yolo_seg:YoloSegOptions",
         description="Ultralytics YOLO-seg export (TFLite or ONNX; AGPL-3.0 weights): masks on the CPU without torch",
         signature_keys=(),
         recognises="segmentation.yolo_seg:recognises",
+        problem="segmentation.yolo_seg:problem",
     )
 )
 
@@ -433,6 +556,8 @@ register_backend(
         weights_enum="",
         weights_url="var/fair/coco/sharpmask_multipathnet_coco.pth",
         builder="segmentation.fair.backend:build_sharpmask_multipathnet",
+        options="segmentation.fair.backend:FairOptions",
+        problem="segmentation.fair:weights_problem",
         description="DeepMask/SharpMask proposals + MultiPathNet classifier (FAIR 2016), trained by "
         "`python -m segmentation.fair.train`",
         signature_keys=("_fair_config", "sharpmask.encode.weight", "multipathnet.heads.0.weight"),

@@ -33,7 +33,10 @@ class Instances:
         boxes: ``float32 (N, 4)`` ``xyxy`` boxes in original-image pixels.
         masks: ``bool (N, h, w)`` whole-photo masks at working resolution, or ``None`` for
             boxes-only backends.
-        model: registry name of the backend that produced the result.
+        model: a stable identity of the model that produced the result: the backend's registry
+            name, or for backends whose weights file *is* the model ``"<backend>:<file stem>"``
+            (``"yolo_seg:yolo11n-seg_int8"``), so results of two exports stay apart (per-model
+            caption thresholds are keyed on it).
     """
 
     image_size: tuple[int, int]

@@ -13,6 +13,7 @@ torchvision's weights API (``SSDLite320_MobileNet_V3_Large_Weights.COCO_V1``).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -20,15 +21,28 @@ from PIL import Image
 from torch import nn
 from torchvision.models.detection import ssdlite320_mobilenet_v3_large
 
-from segmentation.base import Segmenter, load_backend_weights, resolve_device, seeded, set_torch_threads
+from segmentation.base import (
+    TorchOptions,
+    TorchSegmenter,
+    load_backend_weights,
+    resolve_device,
+    seeded,
+    set_torch_threads,
+)
 from segmentation.preprocessing import WorkingImage, fit_size, resize_to_working
 
-__all__ = ["SSDLiteSegmenter", "build_ssdlite320_mobilenet_v3_large"]
+__all__ = ["SSDLiteOptions", "SSDLiteSegmenter", "build_ssdlite320_mobilenet_v3_large"]
 
 NAME = "ssdlite320_mobilenet_v3_large"
 
 
-class SSDLiteSegmenter(Segmenter):
+@dataclass(frozen=True)
+class SSDLiteOptions(TorchOptions):
+    """The speed options only: the network size is fixed (320x320) and the pre-shrink size
+    (``max_size``, 640) is the builder's."""
+
+
+class SSDLiteSegmenter(TorchSegmenter):
     """Segmenter around torchvision's ``SSD`` (SSDLite head): boxes ``float32 (N, 4)`` xyxy in
     original pixels, ``masks=None``."""
 
@@ -58,7 +72,7 @@ def build_ssdlite320_mobilenet_v3_large(
     torch_threads: int | None = None,
     seed: int = 0,
     precision: str = "fp32",
-    channels_last: bool = False,
+    channels_last: bool | None = False,
     compile_backbone: bool = False,
     decode: str = "pil",
     **model_kwargs: Any,

@@ -57,19 +57,24 @@ import zipfile
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 from PIL import Image
 
 from segmentation.coco import category_names
+from segmentation.interface import BackendOptions
 from segmentation.preprocessing import ImageSource, WorkingImage, open_working
 from segmentation.registry import IncompatibleWeights, RuntimeUnavailable, WeightsUnavailable
 from segmentation.result import Instances
 
+if TYPE_CHECKING:
+    from segmentation.registry import ResolvedBackend
+
 __all__ = [
     "NAME",
     "YoloModelInfo",
+    "YoloSegOptions",
     "YoloPrepared",
     "YoloSegSegmenter",
     "build_yolo_seg",
@@ -97,6 +102,22 @@ EXPORT_HELP = (
 )
 
 NO_FILE = f"{NAME} needs an exported model file and SEGMENTER_WEIGHTS is not set. {EXPORT_HELP}"
+
+
+@dataclass(frozen=True)
+class YoloSegOptions(BackendOptions):
+    """Options of the YOLO-seg backend (settings ``SEGMENTER_MIN_SCORE``,
+    ``SEGMENTER_MAX_DETECTIONS``, ``SEGMENTER_IOU_THRESHOLD``). The input size, layout and classes
+    are the model file's.
+
+    Attributes:
+        min_score: score floor (Ultralytics' ``conf``, 0.25).
+        max_detections: at most this many instances per photo (100).
+        iou_threshold: IoU of the class-aware NMS run on raw-candidate exports (0.7).
+    """
+
+    max_detections: int = 100
+    iou_threshold: float = 0.7
 
 
 # -- reading the file (torch-free, runtime-free) ---------------------------------------------------
@@ -169,23 +190,60 @@ def _protobuf_fields(data: bytes) -> list[tuple[int, int, Any]]:
     return fields
 
 
-def _onnx_metadata(data: bytes) -> dict[str, str] | None:
-    """``metadata_props`` of an ONNX ``ModelProto`` (field 14: key 1, value 2), or ``None`` when
-    ``data`` is not a ModelProto with a graph (field 7)."""
-    if not data or data[0] != 0x08:  # field 1 (ir_version), varint: how every ONNX file starts
-        return None
-    try:
-        fields = _protobuf_fields(data)
-    except ValueError:
-        return None
-    if not any(f == 7 and w == 2 for f, w, _ in fields):
-        return None
+def _read_varint(handle: BinaryIO) -> int | None:
+    """A protobuf varint from ``handle``; ``None`` at the end of the file."""
+    value = shift = 0
+    while True:
+        byte = handle.read(1)
+        if not byte:
+            if shift:
+                raise ValueError("truncated varint")
+            return None
+        value |= (byte[0] & 0x7F) << shift
+        if not byte[0] & 0x80:
+            return value
+        shift += 7
+        if shift > 63:
+            raise ValueError("varint too long")
+
+
+def _onnx_metadata(path: Path) -> dict[str, str] | None:
+    """``metadata_props`` of an ONNX ``ModelProto`` file (field 14: key 1, value 2), or ``None``
+    when it is not a ModelProto with a graph (field 7). Walks the top-level fields and seeks past
+    the others (the graph holds the weights: a big model is not read)."""
+    size = path.stat().st_size
     meta: dict[str, str] = {}
-    for field, wire, value in fields:
-        if field == 14 and wire == 2:
-            entry = {f: v for f, w, v in _protobuf_fields(value) if w == 2}
-            meta[entry.get(1, b"").decode("utf-8", "replace")] = entry.get(2, b"").decode("utf-8", "replace")
-    return meta
+    has_graph = False
+    with open(path, "rb") as handle:
+        if handle.read(1) != b"\x08":  # field 1 (ir_version), varint: how every ONNX file starts
+            return None
+        handle.seek(0)
+        try:
+            while (key := _read_varint(handle)) is not None:
+                field, wire = key >> 3, key & 7
+                if field == 0:
+                    return None
+                if wire == 0:
+                    _read_varint(handle)
+                elif wire in (1, 5):
+                    handle.seek(8 if wire == 1 else 4, os.SEEK_CUR)
+                elif wire == 2:
+                    length = _read_varint(handle)
+                    if length is None or handle.tell() + length > size:
+                        return None
+                    has_graph |= field == 7
+                    if field == 14:
+                        entry = {f: v for f, w, v in _protobuf_fields(handle.read(length)) if w == 2}
+                        meta[entry.get(1, b"").decode("utf-8", "replace")] = entry.get(2, b"").decode(
+                            "utf-8", "replace"
+                        )
+                    else:
+                        handle.seek(length, os.SEEK_CUR)
+                else:
+                    return None
+        except ValueError:
+            return None
+    return meta if has_graph else None
 
 
 def _file_format(path: Path) -> str | None:
@@ -193,7 +251,7 @@ def _file_format(path: Path) -> str | None:
         head = handle.read(8)
     if _is_tflite(head):
         return "tflite"
-    if head[:1] == b"\x08" and _onnx_metadata(path.read_bytes()) is not None:
+    if head[:1] == b"\x08" and _onnx_metadata(path) is not None:
         return "onnx"
     return None
 
@@ -249,7 +307,7 @@ def read_model_info(path: str | os.PathLike[str]) -> YoloModelInfo:
                 if "metadata.json" in archive.namelist():
                     meta = json.loads(archive.read("metadata.json"))
     else:
-        meta = _onnx_metadata(path.read_bytes())
+        meta = _onnx_metadata(path)
     if not meta or "names" not in meta:
         raise IncompatibleWeights(
             f"{path} is a {fmt.upper()} model without Ultralytics metadata (class names, input size): "
@@ -497,6 +555,10 @@ class YoloSegSegmenter:
         return self._runner.device
 
     @property
+    def device_type(self) -> str:
+        return self._runner.device
+
+    @property
     def min_score(self) -> float:
         """Detections scoring below this are dropped (Ultralytics' ``conf``)."""
         return self._min_score
@@ -684,7 +746,6 @@ def build_yolo_seg(
     torch_threads: int | None = None,
     max_detections: int = 100,
     iou_threshold: float = NMS_IOU,
-    **_: Any,
 ) -> YoloSegSegmenter:
     """An Ultralytics YOLO-seg export (TFLite or ONNX).
 
@@ -720,17 +781,19 @@ def build_yolo_seg(
     )
 
 
-def problem(path: str | os.PathLike[str] | None) -> str | None:
-    """What is wrong with using ``path`` (cheap: reads the file's metadata, loads no model)."""
+def problem(resolved: ResolvedBackend) -> str | None:
+    """What is wrong with running this backend on ``resolved``'s file, and how to fix it; cheap
+    (reads the file's metadata, loads no model)."""
     try:
-        if path is None:
+        if not resolved.explicit:
             raise WeightsUnavailable(NO_FILE)
-        info = check_file(path)
+        info = check_file(resolved.weights_file)
         module = "ai_edge_litert" if info.format == "tflite" else "onnxruntime"
         import importlib.util
 
         if importlib.util.find_spec(module) is None:
-            raise RuntimeUnavailable(f"{info.path} needs the {module} package: pip install -r requirements.txt")
+            package = "ai-edge-litert" if info.format == "tflite" else "onnxruntime"
+            raise RuntimeUnavailable(f"{info.path} needs the {package} package: pip install -r requirements.txt")
     except WeightsUnavailable as exc:
         return str(exc)
     return None

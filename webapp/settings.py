@@ -33,6 +33,15 @@ def envstr(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
+def envprefixed(prefix: str, *, exclude: set[str]) -> dict[str, str]:
+    """Every non-empty ``PREFIX_NAME`` variable not in ``exclude``, as ``{"name": value}``."""
+    return {
+        key[len(prefix) :].lower(): value.strip()
+        for key, value in os.environ.items()
+        if key.startswith(prefix) and key not in exclude and value.strip()
+    }
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
 
@@ -183,28 +192,24 @@ UPLOAD_MAX_REQUEST_BYTES = envint("UPLOAD_MAX_REQUEST_BYTES", UPLOAD_MAX_BYTES *
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger files spill to a temporary file on disk
 
 # --- Segmentation ----------------------------------------------------------------------------
+# Read into one typed SegmenterConfig by webapp.photos.pipeline.segmenter_config (the only reader).
 SEGMENTER = envstr("SEGMENTER", "auto")
 SEGMENTER_WEIGHTS = os.environ.get("SEGMENTER_WEIGHTS") or None
 SEGMENTER_DEVICE = envstr("SEGMENTER_DEVICE", "auto")
-SEGMENTER_THREADS = envint("SEGMENTER_THREADS", 0)  # 0 = torch's default
+SEGMENTER_THREADS = envint("SEGMENTER_THREADS", 0)  # 0 = the runtime's default
 # Photos per forward pass: a task also claims up to N-1 other queued photos. 0 = auto: 8 on a GPU
 # (batches fill it), 1 on the CPU (measured: batching gains nothing there, and costs latency).
 SEGMENTER_BATCH_SIZE = envint("SEGMENTER_BATCH_SIZE", 0)
 # How long a batch waits for more queued photos when too few are there: a little latency for fuller batches.
 SEGMENTER_BATCH_WAIT_MS = envint("SEGMENTER_BATCH_WAIT_MS", 10)
-# fp32 until bf16 is checked with trained weights on a GPU (issue 7); bf16/fp16/auto (= bf16 on CUDA)
-# autocast only the backbone + FPN, the heads stay fp32.
-SEGMENTER_PRECISION = envstr("SEGMENTER_PRECISION", "fp32")
-# NHWC convolutions: auto = on CUDA (tensor cores want them), off on the CPU (measured no win there).
-SEGMENTER_CHANNELS_LAST = envstr("SEGMENTER_CHANNELS_LAST", "auto")
-# JPEG decoding: auto = on the GPU (torchvision decode_jpeg, nvJPEG) with CUDA, else Pillow at reduced scale.
-SEGMENTER_DECODE = envstr("SEGMENTER_DECODE", "auto")
-# torch.compile of the backbone: off by default (minutes of compiling per new input shape; try it on a GPU).
-SEGMENTER_COMPILE = envbool("SEGMENTER_COMPILE", False)
-# Working size (short side, long-side cap) of the Mask R-CNN backends; 0 = the COCO 800/1333. Smaller
-# is faster and loses small objects (bench/README.md, issue 7).
-SEGMENTER_MIN_SIZE = envint("SEGMENTER_MIN_SIZE", 0)
-SEGMENTER_MAX_SIZE = envint("SEGMENTER_MAX_SIZE", 0)
+# Every other SEGMENTER_<OPTION> variable is a backend option, by name (lower case, no prefix):
+# the chosen backend's options dataclass takes the ones it declares and converts them to their
+# types (segmentation.interface.BackendOptions), so a new backend option needs no line here.
+# Documented in the README: SEGMENTER_MIN_SCORE; torch backends SEGMENTER_PRECISION (fp32 until bf16
+# is checked with trained weights on a GPU), SEGMENTER_CHANNELS_LAST, SEGMENTER_DECODE, SEGMENTER_COMPILE;
+# Mask R-CNN SEGMENTER_MIN_SIZE / SEGMENTER_MAX_SIZE; YOLO-seg SEGMENTER_MAX_DETECTIONS, SEGMENTER_IOU_THRESHOLD.
+_SEGMENTER_RUN = {f"SEGMENTER{s}" for s in ("", "_WEIGHTS", "_DEVICE", "_THREADS", "_BATCH_SIZE", "_BATCH_WAIT_MS")}
+SEGMENTER_OPTIONS: dict[str, str] = envprefixed("SEGMENTER_", exclude=_SEGMENTER_RUN)
 
 # --- Captioning ------------------------------------------------------------------------------
 # What the alt text names first (captioning.salience): "" = the shipped model, fitted on COCO's

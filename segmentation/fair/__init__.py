@@ -29,10 +29,14 @@ Importing this package does not import torch.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from segmentation.registry import ResolvedBackend
 
 BACKEND_NAME = "sharpmask_multipathnet"
 
-__all__ = ["BACKEND_NAME", "TRAIN_HELP", "no_weights_message"]
+__all__ = ["BACKEND_NAME", "TRAIN_HELP", "no_weights_message", "weights_problem"]
 
 TRAIN_HELP = (
     "Train them with the project's own command (COCO-format data; the default trunk is the COCO-trained "
@@ -51,3 +55,13 @@ def no_weights_message(path: str | os.PathLike[str]) -> str:
         f"no {BACKEND_NAME} weights: {os.fspath(path)} does not exist and SEGMENTER_WEIGHTS is not set. "
         + TRAIN_HELP.format(cache=os.fspath(path))
     )
+
+
+def weights_problem(resolved: ResolvedBackend) -> str | None:
+    """The backend's answer to "what is wrong": nothing to download, so a missing file means
+    training one (the same text as the builder's ``WeightsUnavailable``)."""
+    if resolved.available:
+        return None
+    if resolved.explicit:
+        return f"segmentation weights file {resolved.weights_file} does not exist"
+    return no_weights_message(resolved.weights_file)

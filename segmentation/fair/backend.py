@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 from PIL import Image
 
-from segmentation.base import Segmenter, resolve_device, seeded, set_torch_threads
+from segmentation.base import TorchSegmenter, resolve_device, seeded, set_torch_threads
 from segmentation.checkpoints import CheckpointError, load_state_dict_file
 from segmentation.fair import BACKEND_NAME, TRAIN_HELP, no_weights_message
 from segmentation.fair.config import FairConfig, make_config
 from segmentation.fair.model import FairModel
+from segmentation.interface import BackendOptions
 from segmentation.preprocessing import WorkingImage, fit_size, resize_to_working
 from segmentation.registry import IncompatibleWeights, WeightsUnavailable, get_backend
 
@@ -32,6 +34,7 @@ __all__ = [
     "CONFIG_KEY",
     "REQUIRED_STAGES",
     "TRAIN_HELP",
+    "FairOptions",
     "FairSegmenter",
     "build_sharpmask_multipathnet",
     "load_weights",
@@ -77,7 +80,13 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[FairConfig, dict[str, to
     return config, state
 
 
-class FairSegmenter(Segmenter):
+@dataclass(frozen=True)
+class FairOptions(BackendOptions):
+    """The score floor only: sizes and proposal counts come with the weights file (its
+    :class:`FairConfig`); builder overrides change them for experiments."""
+
+
+class FairSegmenter(TorchSegmenter):
     """Segmenter around :class:`FairModel`: boxes ``float32 (N, 4)`` xyxy in original pixels,
     masks ``bool (N, h, w)`` at the working size ``fit_size((W, H), min_size, max_size)``."""
 

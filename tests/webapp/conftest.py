@@ -1,4 +1,5 @@
-"""Fixtures for the Django app: isolated media, the real SSDLite model, tasks run in-process."""
+"""Fixtures for the Django app: isolated media, the real development model (``DEV_WEIGHTS``: the
+YOLO-seg TFLite export when on hand, else SSDLite), tasks run in-process."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import SSDLITE_WEIGHTS
+from tests.conftest import DEV_WEIGHTS
 from tests.webapp.browser.helpers import CHROMIUM, CHROMIUM_ARGS, LIVE_RECORDER, WIDE
 from tests.webapp.stack import start_stack
 from webapp.celery import app as celery_app
@@ -19,13 +20,14 @@ from webapp.photos import pipeline
 @pytest.fixture(autouse=True)
 def app_settings(settings, tmp_path: Path) -> Iterator[object]:  # noqa: ANN001
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SEGMENTER = "ssdlite320_mobilenet_v3_large"
-    settings.SEGMENTER_WEIGHTS = str(SSDLITE_WEIGHTS)
+    settings.SEGMENTER = "auto"  # recognises the file
+    settings.SEGMENTER_WEIGHTS = str(DEV_WEIGHTS)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     yield settings
+    pipeline.use_segmenter(None)  # a test's `describe --model` choice ends with the test
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +35,8 @@ def real_segmenter() -> object:
     """Loaded once for the whole run; pipeline keeps it per process like the worker does."""
     from django.conf import settings
 
-    settings.SEGMENTER = "ssdlite320_mobilenet_v3_large"
-    settings.SEGMENTER_WEIGHTS = str(SSDLITE_WEIGHTS)
+    settings.SEGMENTER = "auto"
+    settings.SEGMENTER_WEIGHTS = str(DEV_WEIGHTS)
     pipeline.reset_segmenter()
     return pipeline.get_segmenter()
 
@@ -72,9 +74,9 @@ def upload_file(path: Path, name: str | None = None) -> SimpleUploadedFile:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The whole app as real processes (Redis, Celery worker with real SSDLite, gunicorn),
-    shared by the end-to-end and browser tests."""
-    stack = start_stack(tmp_path_factory.mktemp("stack"), SEGMENTER="auto", SEGMENTER_WEIGHTS=str(SSDLITE_WEIGHTS))
+    """The whole app as real processes (Redis, Celery worker with the real development model,
+    gunicorn), shared by the end-to-end and browser tests. Only ``DEV_WEIGHTS`` is configured."""
+    stack = start_stack(tmp_path_factory.mktemp("stack"), SEGMENTER="auto", SEGMENTER_WEIGHTS=str(DEV_WEIGHTS))
     yield stack
     stack.stop()
 

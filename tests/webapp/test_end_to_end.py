@@ -1,17 +1,21 @@
-"""The whole product as real processes: Redis, a Celery worker with the real SSDLite model,
-gunicorn, driven over HTTP the way a browser and an API client drive it."""
+"""The whole product as real processes: Redis, a Celery worker with the real development model
+(``DEV_WEIGHTS``: the YOLO11n-seg TFLite export, the only file configured, so the alt text comes
+from real masks), gunicorn, driven over HTTP the way a browser and an API client drive it."""
 
 from __future__ import annotations
 
 import html
+import io
 import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import requests
+from PIL import Image
 
-from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, SSDLITE_WEIGHTS
+from tests.conftest import BUS_PHOTO, DEV_MODEL, DEV_WEIGHTS, ELEPHANT_PHOTO, SSDLITE_WEIGHTS, YOLO_TFLITE
 from tests.webapp.stack import Browser, start_stack, wait_finished
 from webapp.devstack import Stack
 
@@ -54,8 +58,33 @@ def test_browser_upload_gets_alt_text_naming_what_is_there(stack: Stack) -> None
     assert "elephant" in elephant_alt.lower(), elephant_alt
     # The library's thumbnails now carry the alt text.
     assert f'alt="{html.escape(bus_alt, quote=True)}"' in browser.get("/").text
-    # Loaded once, with the floor lowered to the calibrated thresholds' (captioning.thresholds.score_floor).
-    assert "Segmentation model ssdlite320_mobilenet_v3_large on cpu, min score 0.1" in stack.log("worker")
+    # Loaded once (at most at the calibrated thresholds' floor: captioning.thresholds.score_floor).
+    assert re.search(rf"Segmentation model {re.escape(DEV_MODEL)} on cpu, min score 0\.\d+", stack.log("worker"))
+    if DEV_WEIGHTS != YOLO_TFLITE:
+        return
+    # Real masks: the words come from them (the annotations: 4 elephants; 3 buses and 10 cars).
+    assert "four elephants" in elephant_alt.lower(), elephant_alt
+    assert "car" in bus_alt.lower(), bus_alt
+    # The regions are the masks' shapes, not boxes: the page says so, each region's share is
+    # its mask's (not "its box covers"), and the overlay shades the mask inside each box.
+    assert "each shaded in its colour" in bus_page and "its box covers" not in bus_page
+    elephant_id = by_name[ELEPHANT_PHOTO.name]["id"]
+    elephant_page = browser.get(f"/photos/{elephant_id}/").text
+    assert "shaded in colour" in elephant_page and "outlined with coloured boxes" not in elephant_page
+    photo = np.asarray(Image.open(io.BytesIO(browser.get(f"/photos/{elephant_id}/image/").content)).convert("RGB"))
+    drawn = np.asarray(Image.open(io.BytesIO(browser.get(f"/photos/{elephant_id}/overlay/").content)).convert("RGB"))
+    assert drawn.shape == photo.shape
+    changed = np.abs(drawn.astype(int) - photo.astype(int)).max(axis=2) > 24
+    boxes = re.findall(r"left: ([\d.]+)%; top: ([\d.]+)%; width: ([\d.]+)%; height: ([\d.]+)%", elephant_page)
+    height, width = changed.shape
+    shares = []
+    for left, top, w, h in (tuple(float(v) for v in box) for box in boxes):
+        x0, y0 = int(left * width / 100), int(top * height / 100)
+        x1, y1 = int((left + w) * width / 100), int((top + h) * height / 100)
+        shares.append(changed[y0:y1, x0:x1].mean())
+    assert len(shares) == 4
+    # A box outline changes a few % of its box; a filled box all of it; a mask in between.
+    assert all(0.3 < share < 0.97 for share in shares), shares
 
 
 def test_api_upload_read_and_accept(stack: Stack) -> None:
@@ -82,6 +111,7 @@ def test_api_upload_read_and_accept(stack: Stack) -> None:
         assert time.monotonic() < deadline, data
         time.sleep(1)
     assert data["status"] == "done"
+    assert data["model"] == DEV_MODEL
     assert "bus" in data["alt_text"].lower()
     assert any(o["label"] == "bus" for o in data["objects"])
     response = requests.patch(photo_url, headers=headers, json={"accept": True}, timeout=30)

@@ -8,8 +8,6 @@ per process (the first call), lazily, so a forked Celery worker never touches CU
 from __future__ import annotations
 
 import functools
-import importlib
-import inspect
 import logging
 import threading
 from dataclasses import dataclass
@@ -21,14 +19,16 @@ from django.conf import settings
 from captioning import Description, describe
 from captioning.salience import SalienceModel, load_model
 from captioning.thresholds import score_floor
-from segmentation.registry import WeightsUnavailable, build_segmenter, resolve_backend
+from segmentation.interface import RunOptions, Segmenter, SegmenterConfig
+from segmentation.registry import WeightsUnavailable, build, problem
 from segmentation.result import Instances
 
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_segmenter: Any = None
+_segmenter: Segmenter | None = None
 _segmenter_error: WeightsUnavailable | None = None
+_chosen: SegmenterConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,44 @@ class Analysis:
         }
 
 
-def get_segmenter() -> Any:
-    """The process-wide segmenter chosen by ``SEGMENTER`` / ``SEGMENTER_WEIGHTS``.
+def segmenter_config() -> SegmenterConfig:
+    """The segmenter this process uses: ``pipeline.use_segmenter``'s choice, else the settings.
+
+    The one place that reads the ``SEGMENTER*`` settings (backend, weights file, run options, and
+    every backend option as given; the chosen backend takes the ones it declares)."""
+    if _chosen is not None:
+        return _chosen
+    return SegmenterConfig(
+        backend=settings.SEGMENTER,
+        weights=settings.SEGMENTER_WEIGHTS or None,
+        run=RunOptions(
+            device=settings.SEGMENTER_DEVICE,
+            threads=settings.SEGMENTER_THREADS or None,
+            batch_size=settings.SEGMENTER_BATCH_SIZE,
+        ),
+        options=settings.SEGMENTER_OPTIONS,
+    )
+
+
+def use_segmenter(config: SegmenterConfig | None) -> None:
+    """Use ``config`` instead of the settings in this process from now on (``describe --model``);
+    ``None`` goes back to the settings. The next :func:`get_segmenter` builds it (a model already
+    loaded for the same choice is kept)."""
+    global _chosen
+    with _lock:
+        if config == _chosen:
+            return
+        _chosen = config
+    reset_segmenter()
+
+
+def get_segmenter() -> Segmenter:
+    """The process-wide segmenter of :func:`segmenter_config`, built on first use.
 
     Raises:
-        WeightsUnavailable: no weights for the chosen backend; the message says how to get them.
-            Remembered, so a worker without weights does not retry a download for every photo.
+        WeightsUnavailable: no weights / runtime for the chosen backend; the message says how to
+            fix it. Remembered, so a worker without weights does not retry a download for every photo.
+        ValueError: an unknown backend name or a malformed option value.
     """
     global _segmenter, _segmenter_error
     with _lock:
@@ -63,64 +95,21 @@ def get_segmenter() -> Any:
         if _segmenter_error is not None:
             raise _segmenter_error
         try:
-            _segmenter = build_segmenter(
-                settings.SEGMENTER,
-                weights_path=settings.SEGMENTER_WEIGHTS,
-                device=settings.SEGMENTER_DEVICE,
-                **({"torch_threads": settings.SEGMENTER_THREADS} if settings.SEGMENTER_THREADS else {}),
-                **speed_options(),
-            )
+            segmenter = build(segmenter_config())
         except WeightsUnavailable as exc:
             _segmenter_error = exc
             log.error("No segmentation model: %s", exc)
             raise
-        floor = score_floor(_segmenter.name)
-        if floor is not None and floor < _segmenter.min_score:
+        floor = score_floor(segmenter.name)
+        if floor is not None and floor < segmenter.min_score:
             # The captioner's calibrated table names some classes from this score on (hedged);
             # the segmenter must not drop them first.
-            _segmenter.min_score = floor
-        segmenter = _segmenter
-        log.info("Segmentation model %s on %s, min score %s", segmenter.name, segmenter.device, segmenter.min_score)
-        return _segmenter
-
-
-def speed_options() -> dict[str, Any]:
-    """The ``SEGMENTER_*`` speed settings as builder keywords, ``auto`` resolved for the device,
-    for backends whose builder takes them (the torchvision ones); ``{}`` for the others.
-
-    Imports torch (to see whether CUDA is there): call it only where the model is built, in the
-    worker's child process, never in the process that forks it.
-    """
-    try:
-        builder = _builder_of(resolve_backend(settings.SEGMENTER, settings.SEGMENTER_WEIGHTS).spec.builder)
-    except (WeightsUnavailable, ValueError):
-        return {}  # building raises the proper error
-    accepted = inspect.signature(builder).parameters
-    from segmentation.base import resolve_device
-
-    cuda = resolve_device(settings.SEGMENTER_DEVICE).type == "cuda"
-    options: dict[str, Any] = {
-        "precision": settings.SEGMENTER_PRECISION,
-        "channels_last": _auto_flag(settings.SEGMENTER_CHANNELS_LAST, cuda),
-        "decode": ("torch" if cuda else "pil") if settings.SEGMENTER_DECODE == "auto" else settings.SEGMENTER_DECODE,
-        "compile_backbone": settings.SEGMENTER_COMPILE,
-    }
-    if "min_size" in accepted:  # the working size of the Mask R-CNN backends
-        if settings.SEGMENTER_MIN_SIZE:
-            options["min_size"] = settings.SEGMENTER_MIN_SIZE
-        if settings.SEGMENTER_MAX_SIZE:
-            options["max_size"] = settings.SEGMENTER_MAX_SIZE
-    return {k: v for k, v in options.items() if k in accepted}
-
-
-def _builder_of(path: str) -> Any:
-    module_name, _, attr = path.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
-
-
-def _auto_flag(value: str, auto: bool) -> bool:
-    value = value.strip().lower()
-    return auto if value in {"", "auto"} else value in {"1", "true", "yes", "on"}
+            segmenter.min_score = floor
+        log.info(
+            "Segmentation model %s on %s, min score %s", segmenter.name, segmenter.device_type, segmenter.min_score
+        )
+        _segmenter = segmenter
+        return segmenter
 
 
 def reset_segmenter() -> None:
@@ -170,26 +159,9 @@ def _configured_salience(path: str) -> SalienceModel:
 
 
 def model_problem() -> str | None:
-    """A sentence for the UI when no weights can be found for the configured backend, without
-    loading the model (cheap enough for every page)."""
-    try:
-        resolved = resolve_backend(settings.SEGMENTER, settings.SEGMENTER_WEIGHTS)
-    except (WeightsUnavailable, ValueError) as exc:
-        return str(exc)
+    """Why no alt text can be written, for the UI (a banner), without loading the model: the
+    backend's own answer (no weights, wrong file, runtime missing: what to do about it), or the
+    error the last load attempt raised."""
     if _segmenter_error is not None:
         return str(_segmenter_error)
-    if not resolved.available:
-        if not resolved.spec.weights_enum:
-            # Nothing to download: the backend is trained by the project's own command, so say
-            # what its builder's WeightsUnavailable says (how to train the weights).
-            from segmentation.fair import BACKEND_NAME as FAIR_BACKEND
-            from segmentation.fair import no_weights_message
-
-            if resolved.name == FAIR_BACKEND:
-                return no_weights_message(resolved.weights_file)
-            return f"No weights for {resolved.name} on this machine ({resolved.weights_file}) and none to download."
-        return (
-            f"The weights for {resolved.name} are not on this machine yet ({resolved.weights_file}); "
-            "the worker will try to download them when it starts."
-        )
-    return None
+    return problem(segmenter_config())

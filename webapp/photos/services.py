@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from captioning import Description
+from segmentation.interface import Segmenter
 from segmentation.registry import WeightsUnavailable
 from segmentation.result import Instances
 from webapp.photos import pipeline, signals
@@ -222,12 +223,9 @@ def _claim_lead(photo_id: int) -> tuple[Photo, bool] | str:
     return photo, suspect
 
 
-def batch_size(segmenter: Any) -> int:
+def batch_size(segmenter: Segmenter) -> int:
     """``SEGMENTER_BATCH_SIZE``, or with 0 (auto) 8 on a GPU and 1 on the CPU."""
-    configured = int(settings.SEGMENTER_BATCH_SIZE)
-    if configured > 0:
-        return configured
-    return 8 if getattr(getattr(segmenter, "device", None), "type", "cpu") == "cuda" else 1
+    return pipeline.segmenter_config().run.batch_for(segmenter.device_type)
 
 
 def claim_companions(lead_id: int, limit: int, wait_ms: float) -> list[Photo]:
@@ -263,7 +261,7 @@ def claim_companions(lead_id: int, limit: int, wait_ms: float) -> list[Photo]:
     return list(Photo.objects.filter(pk__in=claimed).order_by("pk"))
 
 
-def process_claimed(segmenter: Any, photos: list[Photo], *, companions: Set[int] = frozenset()) -> dict[int, str]:
+def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Set[int] = frozenset()) -> dict[int, str]:
     """Decode, segment (one forward pass), describe and store photos already marked
     'processing'; returns each photo's final status.
 
@@ -310,7 +308,7 @@ def process_claimed(segmenter: Any, photos: list[Photo], *, companions: Set[int]
 
 
 def _infer_isolated(
-    segmenter: Any, ready: list[tuple[Photo, Any]], statuses: dict[int, str], companions: Set[int]
+    segmenter: Segmenter, ready: list[tuple[Photo, Any]], statuses: dict[int, str], companions: Set[int]
 ) -> Iterator[tuple[Photo, Instances]]:
     """Instances for each ready photo: one forward pass, or one by one if the batch fails."""
     if len(ready) > 1:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, ROOT
+from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, ROOT, SSDLITE_WEIGHTS
 from tests.webapp.conftest import upload_file
 from webapp.photos import pipeline, services
 from webapp.photos.models import DetectedObject, Photo
@@ -130,14 +130,16 @@ def test_the_worker_parent_never_imports_torch():
 
 
 def test_speed_settings_reach_the_builder(settings):
-    settings.SEGMENTER, settings.SEGMENTER_PRECISION, settings.SEGMENTER_CHANNELS_LAST = (
-        "maskrcnn_resnet50_fpn",
-        "bf16",
-        "1",
-    )
-    settings.SEGMENTER_WEIGHTS, settings.SEGMENTER_MIN_SIZE, settings.SEGMENTER_DEVICE = None, 640, "cpu"
-    options = pipeline.speed_options()
-    assert options["precision"] == "bf16" and options["channels_last"] is True and options["decode"] == "pil"
-    assert options["min_size"] == 640 and "max_size" not in options
-    settings.SEGMENTER = "ssdlite320_mobilenet_v3_large"
-    assert "min_size" not in pipeline.speed_options()
+    from segmentation.registry import build, options_for
+
+    settings.SEGMENTER, settings.SEGMENTER_WEIGHTS, settings.SEGMENTER_DEVICE = "maskrcnn_resnet50_fpn", None, "cpu"
+    settings.SEGMENTER_OPTIONS = {"precision": "bf16", "channels_last": "1", "min_size": "640"}
+    config = pipeline.segmenter_config()
+    options, _ = options_for(config.backend, config.options)
+    assert options.precision == "bf16" and options.channels_last is True and options.decode == "auto"
+    assert options.min_size == 640 and options.max_size == 1333  # the builder's default
+    settings.SEGMENTER, settings.SEGMENTER_WEIGHTS = "ssdlite320_mobilenet_v3_large", str(SSDLITE_WEIGHTS)
+    settings.SEGMENTER_OPTIONS = {"min_size": "640", "decode": "auto"}
+    config = pipeline.segmenter_config()
+    assert "min_size" in options_for(config.backend, config.options)[1]  # not an SSDLite option
+    assert build(config).decode == "pil"  # auto on the CPU

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import warnings
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from tests.conftest import SSDLITE_WEIGHTS
+from tests.conftest import SSDLITE_WEIGHTS, YOLO_TFLITE
 from webapp.photos import pipeline
 
 
@@ -49,3 +54,37 @@ def test_no_problem_with_weights(settings) -> None:  # noqa: ANN001
     settings.SEGMENTER_WEIGHTS = str(SSDLITE_WEIGHTS)
     pipeline.reset_segmenter()
     assert pipeline.model_problem() is None
+
+
+def test_yolo_file_is_used_without_problem(settings) -> None:  # noqa: ANN001
+    settings.SEGMENTER, settings.SEGMENTER_WEIGHTS = "auto", str(YOLO_TFLITE)
+    pipeline.reset_segmenter()
+    assert pipeline.model_problem() is None
+
+
+def test_yolo_backend_answers_what_is_wrong(settings, no_weights_anywhere: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    settings.SEGMENTER = "yolo_seg"
+    problem = pipeline.model_problem()
+    assert problem is not None and "yolo export model=yolo11n-seg.pt" in problem and "AGPL-3.0" in problem
+    # A file with classes the captioner cannot name: the banner names them (read from the
+    # file's metadata, no model loaded).
+    odd = tmp_path / "odd.tflite"
+    shutil.copyfile(YOLO_TFLITE, odd)
+    with zipfile.ZipFile(YOLO_TFLITE) as archive:
+        meta = json.loads(archive.read("metadata.json"))
+    meta["names"] = {"0": "person", "1": "griffin"}
+    with warnings.catch_warnings(), zipfile.ZipFile(odd, "a") as archive:
+        warnings.simplefilter("ignore", UserWarning)  # a second metadata.json: the last one counts
+        archive.writestr("metadata.json", json.dumps(meta))
+    settings.SEGMENTER, settings.SEGMENTER_WEIGHTS = "auto", str(odd)
+    problem = pipeline.model_problem()
+    assert problem is not None and "'griffin'" in problem and "'person'" not in problem
+    # The runtime missing: the backend says which package to install.
+    settings.SEGMENTER_WEIGHTS = str(YOLO_TFLITE)
+    import importlib.util
+
+    real = importlib.util.find_spec
+    missing = lambda name, *a: None if name == "ai_edge_litert" else real(name, *a)  # noqa: E731
+    with mock.patch.object(importlib.util, "find_spec", missing):
+        problem = pipeline.model_problem()
+    assert problem is not None and "ai-edge-litert" in problem and "pip install" in problem

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BUS_PHOTO
+from tests.conftest import BUS_PHOTO, DEV_MODEL
 from tests.webapp.conftest import upload_file
 from webapp.photos import pipeline, services
 from webapp.photos.models import DetectedObject, Photo
@@ -26,7 +26,7 @@ def test_process_twice_leaves_one_result(photo, real_segmenter):
     photo.refresh_from_db()
     assert list(DetectedObject.objects.filter(photo=photo).values_list("label", "index")) == first
     assert photo.attempts == 2
-    assert photo.result["instances"]["model"] == "ssdlite320_mobilenet_v3_large"
+    assert photo.result["instances"]["model"] == DEV_MODEL
 
 
 def test_missing_weights_marks_failed_with_instructions(photo, settings, tmp_path, monkeypatch):

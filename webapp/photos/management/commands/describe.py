@@ -247,13 +247,17 @@ class Command(BaseCommand):
         parser.add_argument("--wait", type=float, default=900, help="seconds to wait for one queued photo")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
         parser.add_argument("--model", help="backend name (default: SEGMENTER setting)")
-        parser.add_argument("--weights", help="state-dict file (default: SEGMENTER_WEIGHTS setting)")
+        parser.add_argument(
+            "--weights", help="weights file: a state dict or a YOLO-seg .tflite/.onnx (default: SEGMENTER_WEIGHTS)"
+        )
 
     def handle(self, *args: object, **options: Any) -> None:
-        if options["model"]:
-            settings.SEGMENTER = options["model"]
-        if options["weights"]:
-            settings.SEGMENTER_WEIGHTS = options["weights"]
+        # --model / --weights: this process's segmenter (None: the settings').
+        segmenter = (
+            pipeline.segmenter_config().with_model(options["model"], options["weights"])
+            if options["model"] or options["weights"]
+            else None
+        )
         self.as_json = bool(options["as_json"])
         owner = self.owner(options)
         files = find_files(options["photos"], recursive=options["recursive"])
@@ -280,7 +284,7 @@ class Command(BaseCommand):
                 + ("described by the workers." if via_queue else "described in this process (no worker in use).")
             )
         if not via_queue and todo:
-            pipeline.reset_segmenter()
+            pipeline.use_segmenter(segmenter)
             try:
                 pipeline.get_segmenter()
             except (WeightsUnavailable, ValueError) as exc:

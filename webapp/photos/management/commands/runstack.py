@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from webapp.devstack import Stack, wait_forever
-from webapp.photos.pipeline import model_problem
+from webapp.photos.pipeline import model_problem, segmenter_config
 
 
 class Command(BaseCommand):
@@ -26,14 +26,15 @@ class Command(BaseCommand):
         stack = Stack(data_dir=Path(settings.DATA_DIR), web_port=port, echo=True)
         stack.start()
         problem = model_problem()
+        segmenter = segmenter_config()
         self.stdout.write(
             "\n".join(
                 [
                     "",
                     f"Alt Text Studio is running at {stack.url}/",
                     f"  Log in as 'demo' with password '{password}', or sign up for your own account.",
-                    f"  Broker: {stack.broker}   Model: {settings.SEGMENTER}"
-                    + (f" ({settings.SEGMENTER_WEIGHTS})" if settings.SEGMENTER_WEIGHTS else ""),
+                    f"  Broker: {stack.broker}   Model: {segmenter.backend}"
+                    + (f" ({segmenter.weights})" if segmenter.weights else ""),
                     f"  Sweeper: every {settings.SWEEP_INTERVAL} s re-sends photos stuck in the queue; "
                     f"dead-letters after {settings.PHOTO_MAX_ATTEMPTS} attempts.",
                     f"  WARNING: {problem}" if problem else "",
