@@ -183,7 +183,7 @@ def test_holds_checks_one_pair_by_the_rules_that_said_it() -> None:
 
 
 def test_a_checked_relation_joins_the_named_objects_in_the_alt() -> None:
-    """"A person riding a horse" where the kind is checked for the model; each kind said at all
+    """Says "A person riding a horse" where the kind is checked for the model; each kind said at all
     only where checked (issue 16)."""
     from captioning.thresholds import Thresholds
 
