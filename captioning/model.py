@@ -164,8 +164,8 @@ class Description:
         long_description: every stated and possible object with count, place and size.
         objects: one entry per instance, in instance order (dropped ones included).
         mentions: phrases of both texts linked to instance ids.
-        relations: what the geometry clearly shows between stated objects, each said in the long
-            description.
+        relations: what the geometry clearly shows between stated objects, in the kinds checked
+            for the model (``Thresholds.relation_kinds``), each said in the long description.
     """
 
     alt_text: str
