@@ -44,7 +44,8 @@ from captioning.calibration import (
 from captioning.coco import category_names, instances_from_coco
 from captioning.describe import describe
 from captioning.evaluate import Image, images_from, load_captions, score
-from captioning.layout import box_iou, compute_layout
+from captioning.geometry import box_iou
+from captioning.layout import compute_layout
 from captioning.learning import Sample, agreement_of, fit, load_samples, sample_from
 from captioning.model import Description, Relation
 from captioning.relations import holds
