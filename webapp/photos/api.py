@@ -13,7 +13,8 @@ from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from pydantic import StrictBool
 
-from webapp.api.shapes import MAX_ID, ErrorOut, errors, fail
+from webapp.api.shapes import ErrorOut, errors, fail
+from webapp.ids import MAX_ID
 from webapp.photos import services
 from webapp.photos.models import Photo
 from webapp.photos.records import library, photo_record

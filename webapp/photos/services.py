@@ -22,6 +22,7 @@ from segmentation.result import Instances
 from webapp.photos import pipeline, signals
 from webapp.photos.models import DetectedObject, Photo
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
+from webapp.text import check_plain_text
 
 log = logging.getLogger(__name__)
 
@@ -483,7 +484,7 @@ def review_alt(photo: Photo, *, action: str, text: str = "") -> Photo:
             raise ValueError("There is no suggestion to accept yet.")
         photo.alt_source, photo.accepted_alt = Photo.AltSource.ACCEPTED, photo.suggested_alt
     elif action == "edit":
-        text = " ".join(text.split())
+        text = " ".join(check_plain_text(text, "The alt text").split())
         if not text:
             raise ValueError("Enter the alt text, or mark the photo as decorative.")
         source = Photo.AltSource.ACCEPTED if text == photo.suggested_alt else Photo.AltSource.EDITED

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from webapp.ids import parse_ids
 from webapp.photos import overlay, services
 from webapp.photos.forms import AltTextForm
 from webapp.photos.models import Photo
@@ -186,7 +187,7 @@ def overlay_image(request: HttpRequest, pk: int) -> HttpResponse:
 def status(request: HttpRequest) -> JsonResponse:
     """Statuses of the given photos, for the library's polling script."""
     try:
-        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip()][:200]
+        ids = parse_ids(request.GET.get("ids", ""), limit=200)
     except ValueError:
         return JsonResponse({"error": "ids must be a comma-separated list of numbers"}, status=400)
     photos = Photo.objects.filter(owner=request.user, pk__in=ids)

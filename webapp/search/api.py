@@ -7,7 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from webapp.api.shapes import MAX_ID, errors, fail
+from webapp.api.shapes import errors, fail
+from webapp.ids import MAX_ID
 from webapp.search import services
 
 router = Router()

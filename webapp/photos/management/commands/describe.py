@@ -37,6 +37,7 @@ from segmentation.registry import WeightsUnavailable
 from webapp.photos import pipeline, services
 from webapp.photos.models import Photo
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
+from webapp.text import csv_writer, from_spreadsheet
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 CSV_COLUMNS = [
@@ -104,7 +105,7 @@ def done_files(path: Path) -> set[str]:
             records = _json_lines(handle)
         for record in records:
             if record.get("file") and not record.get("error"):
-                done.add(_key(record["file"]))
+                done.add(_key(from_spreadsheet(record["file"])))
     return done
 
 
@@ -134,7 +135,7 @@ class OutFile:
         self.handle = path.open("a", encoding="utf-8", newline="")
         if needs_newline:
             self.handle.write("\n")
-        self.csv = csv.DictWriter(self.handle, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+        self.csv = csv_writer(self.handle, CSV_COLUMNS)
         if fresh and self.format == "csv":
             self.csv.writeheader()
 
