@@ -187,7 +187,8 @@ def _claim_lead(photo_id: int) -> tuple[Photo, bool] | str:
     with transaction.atomic():
         photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
         if photo is None:
-            log.warning("Photo %s no longer exists; nothing to do", photo_id)
+            # Deleted by its owner while its message waited: normal, nothing to do.
+            log.info("Photo %s no longer exists (deleted); nothing to do", photo_id)
             return "missing"
         if photo.status not in {Photo.Status.QUEUED, Photo.Status.PROCESSING}:
             # Done, rejected, or failed (a person's "Try again" re-queues it): a duplicate message.
@@ -280,7 +281,10 @@ def process_claimed(segmenter: Any, photos: list[Photo], *, companions: Set[int]
         ready: list[tuple[Photo, Any]] = []
         for photo, item in zip(photos, prepared, strict=True):
             count = photo.pk in companions
-            if isinstance(item, FileNotFoundError):
+            if isinstance(item, FileNotFoundError) and not Photo.objects.filter(pk=photo.pk).exists():
+                log.info("Photo %s was deleted while queued for this batch; skipped", photo.pk)
+                statuses[photo.pk] = "missing"
+            elif isinstance(item, FileNotFoundError):
                 statuses[photo.pk] = _finish(
                     photo, Photo.Status.REJECTED, "The stored image is missing; upload the photo again.", count
                 )
@@ -301,7 +305,13 @@ def process_claimed(segmenter: Any, photos: list[Photo], *, companions: Set[int]
                 log.exception("Photo %s could not be described", photo.pk)
                 statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(exc), photo.pk in companions)
                 continue
-            stored = store_result(photo.pk, instances, description, count_attempt=photo.pk in companions)
+            try:
+                stored = store_result(photo.pk, instances, description, count_attempt=photo.pk in companions)
+            except Photo.DoesNotExist:
+                # The owner deleted it while the model ran: an ordinary event, not an error.
+                log.info("Photo %s was deleted while being described; its result is dropped", photo.pk)
+                statuses[photo.pk] = "missing"
+                continue
             statuses[photo.pk] = stored.status
             log.info("Photo %s described by %s: %s", photo.pk, stored.model_name, stored.suggested_alt)
     except (OperationalError, InterfaceError):
@@ -359,7 +369,11 @@ def store_result(
     """Replace a photo's suggestion and instances with a new result, in one transaction, and
     mark it done. The person's reviewed text is never touched. Sends ``result_stored`` inside the
     transaction and ``photo_described`` after it commits.
-    ``count_attempt`` adds the run to ``attempts`` (a batch companion's run)."""
+    ``count_attempt`` adds the run to ``attempts`` (a batch companion's run).
+
+    Raises:
+        Photo.DoesNotExist: the photo was deleted (its owner may delete it at any time).
+    """
     with transaction.atomic():
         photo = Photo.objects.select_for_update().get(pk=photo_id)
         if count_attempt:
