@@ -63,7 +63,11 @@ def media_path(relative: str) -> Path:
 
 
 def create_photo(owner: Any, upload: UploadedFile) -> Photo:
-    """Validate, re-encode and store one upload, and queue it once the transaction commits.
+    """Validate, re-encode and store one upload, and queue it once its row is committed.
+
+    The decoding and re-encoding (seconds for a large photo) and the file writes happen before
+    any transaction: SQLite has one writer, so holding the write lock through them would stall
+    every other write (and every request waiting for one). The transaction only inserts the row.
 
     Raises:
         UploadRejected: the file is not an acceptable photo (message for the person).
@@ -83,8 +87,15 @@ def create_photo(owner: Any, upload: UploadedFile) -> Photo:
     photo.thumbnail = f"{stem}/{_new_name()}_thumb.jpg"
     _write_media(photo.image, image.jpeg)
     _write_media(photo.thumbnail, image.thumbnail)
-    photo.save()
-    enqueue(photo)
+    del image  # the encoded bytes: not kept while the row is written
+    try:
+        with transaction.atomic():
+            photo.save()
+            enqueue(photo)
+    except BaseException:
+        for relative in (photo.image, photo.thumbnail):
+            media_path(relative).unlink(missing_ok=True)
+        raise
     return photo
 
 
@@ -102,8 +113,7 @@ def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome
     for upload in uploads:
         name = clean_filename(upload.name)
         try:
-            with transaction.atomic():
-                outcomes.append(UploadOutcome(name=name, photo=create_photo(owner, upload)))
+            outcomes.append(UploadOutcome(name=name, photo=create_photo(owner, upload)))
         except UploadRejected as exc:
             outcomes.append(UploadOutcome(name=name, error=str(exc)))
     return outcomes

@@ -31,7 +31,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from segmentation.registry import WeightsUnavailable
 from webapp.photos import pipeline, services
@@ -347,7 +346,7 @@ class Command(BaseCommand):
                 found.found_in_library = True  # type: ignore[attr-defined]
                 return found, None
         try:
-            with path.open("rb") as handle, transaction.atomic():
+            with path.open("rb") as handle:
                 photo = services.create_photo(owner, File(handle, name=path.name))
         except UploadRejected as exc:
             return None, {"file": name, "error": str(exc)}
