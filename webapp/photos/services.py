@@ -72,6 +72,9 @@ def create_photo(owner: Any, upload: UploadedFile) -> Photo:
     Raises:
         UploadRejected: the file is not an acceptable photo (message for the person).
     """
+    problem = getattr(upload, "name_problem", "")  # set by photos.multipart for an unreadable name
+    if problem:
+        raise UploadRejected(problem)
     image = normalise_upload(
         upload, size=upload.size or 0, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
     )

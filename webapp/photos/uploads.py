@@ -23,6 +23,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from webapp.photos import multipart
+
 try:  # HEIC/HEIF from phones; pillow-heif registers itself as a Pillow plugin.
     import pillow_heif
 
@@ -193,6 +195,7 @@ class UploadLimitsMiddleware:
             )
         if request.content_type != "multipart/form-data":
             return None
+        problems = multipart.install(request)  # a bad file name costs that file only
         try:
             request.POST  # noqa: B018 - parse now, so errors are answered here
         except TooManyFilesSent:
@@ -201,6 +204,7 @@ class UploadLimitsMiddleware:
             return _refuse(request, 413, "The form has too many or too large fields besides the files.")
         except MultiPartParserError:
             return _refuse(request, 400, "The upload is not valid multipart/form-data; send the files again.")
+        multipart.mark_files(request, problems)
         return None
 
 
