@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
@@ -19,8 +19,9 @@ from django.utils import timezone
 from captioning import Description
 from segmentation.registry import WeightsUnavailable
 from segmentation.result import Instances
-from webapp.photos import pipeline, signals
+from webapp.photos import files, pipeline, signals
 from webapp.photos.models import DetectedObject, Photo
+from webapp.photos.results import StoredResult
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
 from webapp.text import check_plain_text
 
@@ -50,24 +51,31 @@ def clean_filename(name: str | None) -> str:
     return base
 
 
-def _write_media(relative: str, data: bytes) -> None:
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+def new_photo(owner: Any, fileobj: IO[bytes], *, name: str | None, size: int, **fields: Any) -> Photo:
+    """Validate and re-encode one image file, store its files and save it as a new photo of
+    ``owner`` (``fields`` set on the row, e.g. its status); not queued.
+
+    Raises:
+        UploadRejected: the file is not an acceptable photo (message for the person).
+    """
+    image = normalise_upload(fileobj, size=size)
+    photo = Photo(owner=owner, original_name=clean_filename(name), width=image.width, height=image.height, **fields)
+    files.save_files(photo, image)
+    del image  # the encoded bytes are not kept while the row is written
+    try:
+        photo.save()
+    except BaseException:
+        files.delete_files(photo)  # no files without their row
+        raise
+    return photo
 
 
-def media_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
-def create_photo(owner: Any, upload: UploadedFile) -> Photo:
+def create_photo(owner: Any, upload: UploadedFile | File) -> Photo:
     """Validate, re-encode and store one upload, and queue it once its row is committed.
 
-    The decoding and re-encoding (seconds for a large photo) and the file writes happen before
-    any transaction: SQLite has one writer, so holding the write lock through them would stall
-    every other write (and every request waiting for one). The transaction only inserts the row.
+    Called outside any transaction: the decoding and re-encoding (seconds for a large photo) and
+    the file writes must not hold SQLite's one write lock (every other write, and every request
+    waiting for one, would stall); the row insert is its own short transaction.
 
     Raises:
         UploadRejected: the file is not an acceptable photo (message for the person).
@@ -75,37 +83,9 @@ def create_photo(owner: Any, upload: UploadedFile) -> Photo:
     problem = getattr(upload, "name_problem", "")  # set by photos.multipart for an unreadable name
     if problem:
         raise UploadRejected(problem)
-    image = normalise_upload(
-        upload, size=upload.size or 0, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
-    )
-    photo = Photo(
-        owner=owner,
-        original_name=clean_filename(upload.name),
-        width=image.width,
-        height=image.height,
-        enqueued_at=timezone.now(),
-    )
-    stem = f"photos/{owner.pk}/{timezone.now():%Y%m}"
-    photo.image = f"{stem}/{_new_name()}.jpg"
-    photo.thumbnail = f"{stem}/{_new_name()}_thumb.jpg"
-    _write_media(photo.image, image.jpeg)
-    _write_media(photo.thumbnail, image.thumbnail)
-    del image  # the encoded bytes: not kept while the row is written
-    try:
-        with transaction.atomic():
-            photo.save()
-            enqueue(photo)
-    except BaseException:
-        for relative in (photo.image, photo.thumbnail):
-            media_path(relative).unlink(missing_ok=True)
-        raise
+    photo = new_photo(owner, upload, name=upload.name, size=upload.size or 0, enqueued_at=timezone.now())
+    enqueue(photo)
     return photo
-
-
-def _new_name() -> str:
-    import uuid
-
-    return uuid.uuid4().hex
 
 
 def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome]:
@@ -290,7 +270,7 @@ def process_claimed(segmenter: Any, photos: list[Photo], *, companions: Set[int]
     """
     statuses: dict[int, str] = {}
     try:
-        prepared = segmenter.prepare_many([media_path(p.image) for p in photos])
+        prepared = segmenter.prepare_many([files.media_path(p.image) for p in photos])
         ready: list[tuple[Photo, Any]] = []
         for photo, item in zip(photos, prepared, strict=True):
             count = photo.pk in companions
@@ -392,27 +372,11 @@ def store_result(
         if count_attempt:
             photo.attempts += 1
         DetectedObject.objects.filter(photo=photo).delete()
-        DetectedObject.objects.bulk_create(
-            DetectedObject(
-                photo=photo,
-                index=obj.index,
-                label=obj.label,
-                score=obj.score,
-                x0=obj.box[0],
-                y0=obj.box[1],
-                x1=obj.box[2],
-                y1=obj.box[3],
-                area_fraction=obj.area_fraction,
-                position=obj.position,
-                size=obj.size,
-                certainty=obj.certainty,
-            )
-            for obj in description.objects
-        )
+        DetectedObject.objects.bulk_create(DetectedObject.of(photo, obj) for obj in description.objects)
         photo.model_name = instances.model
         photo.suggested_alt = description.alt_text
         photo.long_description = description.long_description
-        photo.result = {"instances": instances.to_dict(), "description": description.to_dict()}
+        photo.result = StoredResult(description, instances=instances).to_json()
         photo.status = Photo.Status.DONE
         photo.status_message = ""
         photo.last_error = ""
@@ -525,8 +489,7 @@ def review_alt(photo: Photo, *, action: str, text: str = "") -> Photo:
 
 
 def delete_photo(photo: Photo) -> None:
-    for relative in (photo.image, photo.thumbnail):
-        media_path(relative).unlink(missing_ok=True)
+    files.delete_files(photo)
     photo.delete()
 
 

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from webapp.ids import parse_ids
-from webapp.photos import overlay, services
+from webapp.photos import files, overlay, services
 from webapp.photos.forms import AltTextForm
 from webapp.photos.models import Photo
+from webapp.photos.results import read_result
 from webapp.photos.uploads import ALLOWED_DESCRIPTION, UploadRejected
 
 
@@ -108,9 +109,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(photo: Photo) -> dict:
-    regions = overlay.regions(photo.result)
-    from_masks = bool(photo.result and photo.result.get("instances", {}).get("masks") is not None)
-    description = (photo.result or {}).get("description", {})
+    result = read_result(photo.result)
+    regions = overlay.regions(result)
+    from_masks = result is not None and result.has_masks
     return {
         "photo": photo,
         "regions": regions,
@@ -118,10 +119,10 @@ def _detail_context(photo: Photo) -> dict:
         "overlay_alt": overlay.overlay_alt(regions, from_masks),
         # The texts with the phrases that name regions as links (only while they are the stored result's).
         "alt_pieces": overlay.linked_text(photo.suggested_alt, "alt_text", regions)
-        if description.get("alt_text") == photo.suggested_alt
+        if result is not None and result.description.alt_text == photo.suggested_alt
         else [overlay.Piece(photo.suggested_alt)],
         "long_pieces": overlay.linked_text(photo.long_description, "long_description", regions)
-        if description.get("long_description") == photo.long_description
+        if result is not None and result.description.long_description == photo.long_description
         else [overlay.Piece(photo.long_description)],
         "snippet": services.html_snippet(photo),
         "max_attempts": settings.PHOTO_MAX_ATTEMPTS,
@@ -172,7 +173,7 @@ def image(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     photo = _own_photo(request, pk)
     relative = photo.thumbnail if kind == "thumb" else photo.image
     try:
-        handle = services.media_path(relative).open("rb")
+        handle = files.open_file(relative)
     except FileNotFoundError:
         raise Http404("Image file missing") from None
     response = FileResponse(handle, content_type="image/jpeg")
@@ -187,7 +188,7 @@ def overlay_image(request: HttpRequest, pk: int) -> HttpResponse:
     """The photo with its numbered regions drawn on it (see ``overlay``), for sighted reviewers."""
     photo = _own_photo(request, pk)
     try:
-        data = overlay.render_overlay(services.media_path(photo.image), photo.result)
+        data = overlay.render_overlay(files.media_path(photo.image), read_result(photo.result))
     except FileNotFoundError:
         raise Http404("Image file missing") from None
     response = HttpResponse(data, content_type="image/jpeg")

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from webapp.photos.models import Photo
+from webapp.photos.results import read_description
 from webapp.search.models import SearchKeyCount, SearchTerm
 from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
 from webapp.search.sql import count_matches, key_sizes, matching_ids
@@ -32,7 +33,8 @@ def alt_for_index(photo: Photo) -> str:
 def index_photo(photo: Photo) -> int:
     """Rewrite one photo's index rows from its stored result and alt text, and the owner's key
     totals with them; returns the row count."""
-    terms = photo_terms(photo.result, alt_for_index(photo)) if photo.status == Photo.Status.DONE else {}
+    done = photo.status == Photo.Status.DONE
+    terms = photo_terms(read_description(photo.result), alt_for_index(photo)) if done else {}
     with transaction.atomic():
         # One rewrite of a photo at a time (a new result and a review can arrive together).
         list(Photo.objects.select_for_update().filter(pk=photo.pk).values_list("pk"))

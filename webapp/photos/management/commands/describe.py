@@ -33,7 +33,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from segmentation.registry import WeightsUnavailable
-from webapp.photos import pipeline, services
+from webapp.photos import files, pipeline, services
 from webapp.photos.models import Photo
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
 from webapp.text import csv_writer, from_spreadsheet
@@ -205,19 +205,14 @@ def stored_match(owner: Any, path: Path) -> Photo | None:
         return None
     try:
         with path.open("rb") as handle:
-            image = normalise_upload(
-                handle,
-                size=path.stat().st_size,
-                max_bytes=settings.UPLOAD_MAX_BYTES,
-                max_pixels=settings.UPLOAD_MAX_PIXELS,
-            )
+            image = normalise_upload(handle, size=path.stat().st_size)
     except (UploadRejected, OSError):
         return None
     digest = hashlib.sha256(image.jpeg).digest()
     candidates.sort(key=lambda p: not p.is_reviewed)
     for photo in candidates:
         try:
-            if hashlib.sha256(services.media_path(photo.image).read_bytes()).digest() == digest:
+            if hashlib.sha256(files.media_path(photo.image).read_bytes()).digest() == digest:
                 return photo
         except OSError:
             continue
