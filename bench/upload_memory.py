@@ -33,4 +33,7 @@ with open(path, "rb") as handle:
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 os.unlink(path)
-print(f"{side}x{side}: peak RSS growth {(peak - base) / 1024:.0f} MB, {seconds:.2f} s, stored {len(image.jpeg) / 1e6:.1f} MB")
+print(
+    f"{side}x{side}: peak RSS growth {(peak - base) / 1024:.0f} MB, {seconds:.2f} s, "
+    f"stored {len(image.jpeg) / 1e6:.1f} MB"
+)
