@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from webapp.integrations.models import Delivery, Webhook
 from webapp.photos.models import Photo
-from webapp.photos.records import photo_record, to_json
+from webapp.photos.records import for_records, photo_record, to_json
 from webapp.text import check_plain_text
 
 log = logging.getLogger(__name__)
@@ -282,7 +282,7 @@ def deliver_webhook(photo_id: int) -> str:
     Raises:
         WebhookRetry: a failure that may pass; the task retries with exponential backoff.
     """
-    photo = Photo.objects.filter(pk=photo_id).defer("result").prefetch_related("detections").first()
+    photo = for_records(Photo.objects.filter(pk=photo_id)).first()
     if photo is None or photo.status != Photo.Status.DONE:
         return "skipped"
     owed = Delivery.objects.filter(photo=photo, key=delivery_key(photo))

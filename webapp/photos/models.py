@@ -31,6 +31,9 @@ class Photo(models.Model):
         EDITED = "edited", "Written by a person"
         DECORATIVE = "decorative", "Decorative"
 
+    # A run ended: nothing more happens to the photo unless someone retries it.
+    FINISHED = frozenset({Status.DONE, Status.FAILED, Status.REJECTED})
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos")
     # Names in the default storage (layout: ``photos.files``); re-encoded JPEGs, never the uploaded bytes.
     image = models.CharField(max_length=200)
@@ -86,7 +89,7 @@ class Photo(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.REJECTED}
+        return self.status in self.FINISHED
 
     @property
     def current_alt(self) -> str:

@@ -48,9 +48,14 @@ def photo_record(photo: Photo) -> dict[str, Any]:
     }
 
 
+def for_records(photos: QuerySet[Photo]) -> QuerySet[Photo]:
+    """``photos`` ready for :func:`photo_record`: with their objects, without the stored masks."""
+    return photos.defer("result").prefetch_related("detections")
+
+
 def library(owner: Any) -> QuerySet[Photo]:
-    """The owner's photos, newest first, with their objects and without the stored masks."""
-    return Photo.objects.filter(owner=owner).defer("result").prefetch_related("detections")
+    """The owner's photos, newest first, ready for :func:`photo_record`."""
+    return for_records(Photo.objects.filter(owner=owner))
 
 
 class JSONEncoder(DjangoJSONEncoder):
