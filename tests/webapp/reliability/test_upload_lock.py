@@ -137,3 +137,46 @@ def test_api_reads_answer_while_large_uploads_run(web: Stack) -> None:
         assert answer.status_code == 202, answer.text[:300]
         assert len(answer.json()["photos"]) == FILES_EACH and not answer.json()["rejected"]
     assert reads and all(status == 200 for status, _ in reads), (figures, web.log("web")[-3000:])
+
+
+def test_hostile_requests_over_http(web: Stack) -> None:
+    """The issue-17 kinds of ``tests/webapp/security/test_hostile_requests.py`` through gunicorn:
+    each a 4xx or a per-file rejection, never a 500, and the good files of a request are kept."""
+    browser = Browser(web.url)
+    browser.sign_up("prober")
+    token = web.manage("issue_token", "prober").stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    api = f"{web.url}/api"
+    hook = requests.put(f"{api}/webhook/", json={"url": "http://[::1/"}, headers=headers, timeout=30)
+    assert hook.status_code == 400, hook.text
+    for url in ("http://0x7f000001/", "http://127.1/", "http://localhost./", "https://example.org:99999/"):
+        assert requests.put(f"{api}/webhook/", json={"url": url}, headers=headers, timeout=30).status_code == 400
+    for ids in ("9223372036854775808", "-9223372036854775809", "1,2,99999999999999999999"):
+        assert browser.get("/photos/status/", params={"ids": ids}).status_code == 400
+    assert browser.get("/photos/99999999999999999999/").status_code == 404
+    assert requests.get(f"{api}/photos/9223372036854775808/", headers=headers, timeout=30).status_code in {400, 404}
+    assert requests.post(f"{api}/tokens/", json={"name": "a\u0000b"}, headers=headers, timeout=30).status_code == 400
+
+    boundary = "----over-http"
+    good = BUS_PHOTO.read_bytes()
+    parts = b""
+    for name in (b"good.jpg", "Grüße.jpg".encode("latin-1"), b"n" * 1000 + b".jpg", b"fine.jpg"):
+        parts += (
+            f"--{boundary}\r\n".encode()
+            + b'Content-Disposition: form-data; name="image"; filename="'
+            + name
+            + b'"\r\nContent-Type: image/jpeg\r\n\r\n'
+            + good
+            + b"\r\n"
+        )
+    body = parts + f"--{boundary}--\r\n".encode()
+    answer = requests.post(
+        f"{api}/photos/",
+        data=body,
+        headers={**headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        timeout=60,
+    )
+    assert answer.status_code == 202, answer.text
+    assert [p["file"] for p in answer.json()["photos"]] == ["good.jpg", "fine.jpg"]
+    assert len(answer.json()["rejected"]) == 2 and all("file name" in r["error"] for r in answer.json()["rejected"])
+    assert " 500 " not in web.log("web")
