@@ -55,7 +55,7 @@ from captioning.coco import category_names  # noqa: E402
 from captioning.describe import describe  # noqa: E402
 from captioning.evaluate import caption_objects, load_captions, load_images  # noqa: E402
 from captioning.evaluate import score as score_texts  # noqa: E402
-from captioning.layout import box_iou  # noqa: E402
+from captioning.geometry import box_iou  # noqa: E402
 from captioning.thresholds import THRESHOLDS_FILE, thresholds_from_table  # noqa: E402
 from captioning.vocabulary import SUPERCATEGORY  # noqa: E402
 

@@ -68,11 +68,7 @@ class DetectedObject:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DetectedObject:
-        """The inverse of :meth:`to_dict` (values as rounded there).
-
-        Raises:
-            KeyError, TypeError, ValueError: ``data`` is not a stored object.
-        """
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored object."""
         x0, y0, x1, y1 = (float(v) for v in data["box"])
         cx, cy = (float(v) for v in data["centre"])
         merged_into = data.get("merged_into")
@@ -119,11 +115,7 @@ class Mention:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Mention:
-        """The inverse of :meth:`to_dict`.
-
-        Raises:
-            KeyError, TypeError, ValueError: ``data`` is not a stored mention.
-        """
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored mention."""
         return cls(
             text=str(data["text"]),
             label=str(data["label"]),
@@ -155,11 +147,7 @@ class Relation:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Relation:
-        """The inverse of :meth:`to_dict`.
-
-        Raises:
-            KeyError, TypeError, ValueError: ``data`` is not a stored relation.
-        """
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored relation."""
         return cls(
             subject=int(data["subject"]),
             predicate=_one_of(data["predicate"], PREDICATES),
@@ -197,11 +185,7 @@ class Description:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Description:
-        """The inverse of :meth:`to_dict`: a stored description keeps its type.
-
-        Raises:
-            KeyError, TypeError, ValueError: ``data`` is not a stored description.
-        """
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored description."""
         return cls(
             alt_text=str(data["alt_text"]),
             long_description=str(data["long_description"]),

@@ -21,9 +21,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.dispatch import receiver
 from django.utils import timezone
 
 from webapp.integrations.models import Delivery, Webhook
+from webapp.photos import signals
 from webapp.photos.models import Photo
 from webapp.photos.records import for_records, photo_record, to_json
 from webapp.text import check_plain_text
@@ -322,6 +324,10 @@ def _settle(owed: QuerySet[Delivery], state: str) -> None:
 
 
 # -- the outbox: deliveries recorded with the result, sent after commit, re-sent by the sweeper ----
+# A finished photo is posted to its owner's webhook (when one is set) through the queue: the delivery
+# is recorded with the result (outbox), queued after the commit, and re-sent by the sweeper when its
+# queue message was lost. (Connected when the app is ready: ``IntegrationsConfig.ready``.)
+@receiver(signals.result_stored, sender=Photo, dispatch_uid="integrations-outbox")
 def record_delivery(sender: Any, photo: Photo, **kwargs: Any) -> None:
     """Receiver of ``result_stored`` (inside the result's transaction): owe this result to the
     owner's webhook, if one is active; a delivery still owed for an older result of the photo is
@@ -355,6 +361,7 @@ def _send(delivery_id: int, photo_id: int, seen_enqueued_at: datetime | None) ->
     return True
 
 
+@receiver(signals.sweeping, dispatch_uid="integrations-resend")
 def resend_lost_deliveries(sender: Any = None, now: datetime | None = None, **kwargs: Any) -> list[int]:
     """Receiver of ``sweeping``: send again the deliveries whose queue message was lost (never
     queued for ``WEBHOOK_QUEUE_GRACE`` seconds, or queued longer ago than ``WEBHOOK_RESEND_AFTER``,
@@ -380,6 +387,7 @@ def resend_lost_deliveries(sender: Any = None, now: datetime | None = None, **kw
     return sent
 
 
+@receiver(signals.photo_described, sender=Photo, dispatch_uid="integrations-webhook")
 def on_photo_described(sender: Any, photo: Photo, **kwargs: Any) -> None:
     """Receiver of ``photo_described`` (after the result is committed): queue the delivery the
     result owes. A broker failure is logged, never raised into the worker; the delivery stays owed

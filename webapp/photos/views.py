@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import IO
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -169,31 +172,44 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def image(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    photo = _own_photo(request, pk)
-    relative = photo.thumbnail if kind == "thumb" else photo.image
-    try:
-        handle = files.open_file(relative)
-    except FileNotFoundError:
-        raise Http404("Image file missing") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+def image(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The stored photo (``kind="thumb"``: its thumbnail), as uploaded and re-encoded."""
+    return _jpeg(
+        request,
+        pk,
+        lambda photo: files.open_file(photo.thumbnail if kind == "thumb" else photo.image),
+        cache_control="private, max-age=3600",
+    )
 
 
 @login_required
 @require_GET
 def overlay_image(request: HttpRequest, pk: int) -> HttpResponse:
     """The photo with its numbered regions drawn on it (see ``overlay``), for sighted reviewers."""
+    return _jpeg(
+        request,
+        pk,
+        lambda photo: overlay.render_overlay(files.media_path(photo.image), read_result(photo.result)),
+        cache_control="private, no-cache",
+    )
+
+
+def _jpeg(
+    request: HttpRequest, pk: int, make: Callable[[Photo], bytes | IO[bytes]], *, cache_control: str
+) -> HttpResponse:
+    """A JPEG made from the requester's own photo by ``make`` (a 404 when its file is missing),
+    never sniffed as anything else."""
     photo = _own_photo(request, pk)
     try:
-        data = overlay.render_overlay(files.media_path(photo.image), read_result(photo.result))
+        body = make(photo)
     except FileNotFoundError:
         raise Http404("Image file missing") from None
-    response = HttpResponse(data, content_type="image/jpeg")
+    if isinstance(body, bytes):
+        response: HttpResponse = HttpResponse(body, content_type="image/jpeg")
+    else:
+        response = FileResponse(body, content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = cache_control
     return response
 
 
