@@ -191,6 +191,16 @@ DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
 UPLOAD_MAX_REQUEST_BYTES = envint("UPLOAD_MAX_REQUEST_BYTES", UPLOAD_MAX_BYTES * UPLOAD_MAX_FILES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger files spill to a temporary file on disk
 
+# --- API tokens ----------------------------------------------------------------------------------
+# A token's "last used" is written at most this often (seconds): an API read does not write.
+TOKEN_TOUCH_INTERVAL = envint("TOKEN_TOUCH_INTERVAL", 300)
+
+# --- Lists ----------------------------------------------------------------------------------
+# One page of photos: the library page shows PAGE_SIZE, and it is the API list's default `limit`;
+# no list answers more than PAGE_SIZE_MAX at once (the API's `limit` / `per_page` ceiling).
+PAGE_SIZE_MAX = 100
+PAGE_SIZE = min(max(1, envint("PAGE_SIZE", 48)), PAGE_SIZE_MAX)
+
 # --- Segmentation ----------------------------------------------------------------------------
 # Read into one typed SegmenterConfig by webapp.photos.pipeline.segmenter_config (the only reader).
 SEGMENTER = envstr("SEGMENTER", "auto")

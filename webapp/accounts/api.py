@@ -11,7 +11,8 @@ from ninja import Field, Path, Router, Schema, Status
 
 from webapp.accounts.models import ApiToken
 from webapp.accounts.tokens import DEFAULT_NAME, issue_token
-from webapp.api.shapes import MAX_ID, errors, fail
+from webapp.api.shapes import errors, fail
+from webapp.ids import MAX_ID
 
 router = Router()
 
@@ -45,7 +46,10 @@ def list_tokens(request: HttpRequest) -> Any:
 @router.post("/tokens/", response={201: TokenCreatedOut, **errors(400)}, summary="Create a token", tags=["tokens"])
 def create_token(request: HttpRequest, body: TokenIn) -> Any:
     """The answer holds the token itself, shown only once: keep it in your secret store."""
-    token, raw = issue_token(request.user, body.name)
+    try:
+        token, raw = issue_token(request.user, body.name)
+    except ValueError as exc:
+        return fail(400, str(exc), "invalid")
     return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": raw})
 
 

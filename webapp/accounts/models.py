@@ -37,11 +37,3 @@ class ApiToken(models.Model):
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name[:100] or "API token", prefix=raw[:10], key_hash=hash_token(raw))
         return token, raw
-
-    @classmethod
-    def authenticate(cls, raw: str) -> ApiToken | None:
-        token = cls.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
-        if token is None or not token.user.is_active:
-            return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token

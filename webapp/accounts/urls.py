@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from webapp import ids  # noqa: F401 - registers the <id:…> path converter
 from webapp.accounts import views
 
 app_name = "accounts"
@@ -10,7 +11,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("", views.account, name="account"),
-    path("tokens/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("tokens/<id:pk>/revoke/", views.revoke, name="revoke"),
     path("delete/", views.delete_account, name="delete"),
 ]
 

@@ -33,11 +33,15 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    new_key = None
+    new_key, status = None, 200
     if request.method == "POST":
-        _, new_key = issue_token(request.user, request.POST.get("name", ""))
+        try:
+            _, new_key = issue_token(request.user, request.POST.get("name", ""))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            status = 400
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "accounts/account.html", {"tokens": tokens, "new_key": new_key})
+    return render(request, "accounts/account.html", {"tokens": tokens, "new_key": new_key}, status=status)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""What every part of the JSON API shares: the error shape and the bounds of an id.
+"""What every part of the JSON API shares: the error shape (ids are bounded by ``webapp.ids.MAX_ID``).
 
 Each app's endpoints live in its own ``api.py`` (a django-ninja ``Router``) and import these;
 ``webapp.api.urls`` mounts the routers on one ``NinjaAPI`` at ``/api/``."""
@@ -9,8 +9,6 @@ from typing import Any
 
 from django.http import JsonResponse
 from ninja import Field, Schema
-
-MAX_ID = 2**63 - 1  # the database's integer; a bigger id is a 400, not an overflow
 
 
 class ErrorOut(Schema):

@@ -25,7 +25,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from webapp.accounts.api import router as tokens_router
-from webapp.accounts.models import ApiToken
+from webapp.accounts.tokens import authenticate
 from webapp.api.docs import AccessibleDocs
 from webapp.integrations.api import router as integrations_router
 from webapp.photos.api import router as photos_router
@@ -44,7 +44,7 @@ class Renderer(JSONRenderer):
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         token = token.strip()
-        found = ApiToken.authenticate(token) if token else None
+        found = authenticate(token) if token else None
         if found is None:
             return None
         request.user = found.user

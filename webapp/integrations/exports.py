@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from django.utils.html import escape
 
 from webapp.photos.models import Photo
 from webapp.photos.records import library, photo_record, to_json
+from webapp.text import csv_writer
 
 EXPORT_FORMATS = ("csv", "json", "html")
 CSV_COLUMNS = [
@@ -66,9 +66,10 @@ def export_json(owner: Any) -> str:
 
 def export_csv(owner: Any) -> str:
     """One row per photo; ``alt`` is what to publish (see ``publishable_alt``), ``labels`` the
-    stated objects as ``label;label``."""
+    stated objects as ``label;label``. Cells that a spreadsheet would run as a formula start with
+    a single quote (``text.csv_writer``)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv_writer(buffer, CSV_COLUMNS)
     writer.writeheader()
     for photo in _iter_library(owner):
         record = photo_record(photo)

@@ -28,6 +28,7 @@ from webapp.integrations.models import Delivery, Webhook
 from webapp.photos import signals
 from webapp.photos.models import Photo
 from webapp.photos.records import for_records, photo_record, to_json
+from webapp.text import check_plain_text
 
 log = logging.getLogger(__name__)
 
@@ -64,29 +65,56 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def _literal_ip(host: str) -> str | None:
+LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
+NOT_PUBLIC = "Use an address on the public internet: local and private network addresses are not allowed."
+
+
+def _addresses(host: str, port: int) -> list[str]:
+    """The addresses the HTTP client would connect to for ``host``, found the way it finds them
+    (``socket.getaddrinfo``, so ``127.1``, ``2130706433``, ``0x7f000001`` or ``0177.0.0.1`` mean
+    127.0.0.1 here exactly as they do when connecting). A name that does not resolve now gives
+    ``[]``: it may be set up later, and every delivery checks the address it connects to."""
     try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        return None
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return sorted({info[4][0] for info in infos})
 
 
 def validate_webhook_url(url: str) -> str:
+    """The address, stripped, when it is one the app may post to.
+
+    Raises:
+        WebhookInvalid: malformed, not http(s), an impossible port, credentials in it, or (unless
+            ``WEBHOOK_ALLOW_PRIVATE``) a host that is or resolves to a non-public address.
+    """
     url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        check_plain_text(url, "The address")
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port  # .port raises for a port outside 0-65535
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range", a control character
+        message = str(exc) if "control character" in str(exc) else f"This is not a valid address ({exc})."
+        if "Port" in str(exc):
+            message = "The port must be a number from 1 to 65535."
+        raise WebhookInvalid(message) from None
+    if parts.scheme not in {"http", "https"} or not host:
         raise WebhookInvalid("Enter a full address that starts with http:// or https://.")
-    host = parts.hostname
-    literal = _literal_ip(host)
-    local_name = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
-    if not _allow_private() and (local_name or (literal is not None and not _public(literal))):
-        raise WebhookInvalid(
-            "Use an address on the public internet: local and private network addresses are not allowed."
-        )
+    if port == 0:
+        raise WebhookInvalid("The port must be a number from 1 to 65535.")
     if len(url) > Webhook._meta.get_field("url").max_length:
         raise WebhookInvalid("The address is too long (at most 500 characters).")
     if parts.username or parts.password:
         raise WebhookInvalid("Put no user name or password in the address; the signature authenticates each call.")
+    if not _allow_private():
+        name = host.rstrip(".")  # "localhost." is localhost to the resolver
+        if not name or name == "localhost" or name.endswith(LOCAL_NAMES):
+            raise WebhookInvalid(NOT_PUBLIC)
+        default_port = 443 if parts.scheme == "https" else 80
+        # Both spellings: a resolver may read "127.0.0.1." as a name, and a name may have a trailing dot.
+        found = _addresses(host, port or default_port) + _addresses(name, port or default_port)
+        if any(not _public(address) for address in found):
+            raise WebhookInvalid(NOT_PUBLIC)
     return url
 
 
@@ -104,6 +132,10 @@ def save_webhook(user: Any, url: str, *, secret: str | None = None, active: bool
     """
     url = validate_webhook_url(url)
     secret = (secret or "").strip()
+    try:
+        check_plain_text(secret, "The secret")
+    except ValueError as exc:
+        raise WebhookInvalid(str(exc)) from None
     if secret and not 16 <= len(secret) <= 128:
         raise WebhookInvalid("A secret must be 16 to 128 characters long (or leave it empty to have one made).")
     hook = Webhook.objects.filter(user=user).first()

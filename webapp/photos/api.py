@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any, Literal
 
 import pydantic
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from pydantic import StrictBool
 
-from webapp.api.shapes import MAX_ID, ErrorOut, errors, fail
+from webapp.api.shapes import ErrorOut, errors, fail
+from webapp.ids import MAX_ID
 from webapp.photos import services
 from webapp.photos.models import Photo
 from webapp.photos.records import library, photo_record
@@ -118,7 +120,9 @@ def upload_photos(request: HttpRequest, image: list[UploadedFile] | None = IMAGE
 @router.get("/photos/", response={200: PhotoListOut, **errors(400)}, summary="List your photos", tags=["photos"])
 def list_photos(
     request: HttpRequest,
-    limit: int = Query(100, ge=1, le=100, description="At most this many photos (newest first)"),
+    limit: int = Query(
+        settings.PAGE_SIZE, ge=1, le=settings.PAGE_SIZE_MAX, description="At most this many photos (newest first)"
+    ),
     offset: int = Query(0, ge=0, le=MAX_ID, description="Skip this many photos"),
     status: Literal["queued", "processing", "done", "failed", "rejected"] | None = Query(None),
 ) -> Any:

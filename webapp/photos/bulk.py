@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files import File
-from django.db import transaction
 
 from webapp.photos import files, services
 from webapp.photos.models import Photo
@@ -63,7 +62,8 @@ def add_file(owner: Any, path: Path, *, skip_existing: bool) -> tuple[Photo, boo
         found = library_copy(owner, path)
         if found is not None:
             return found, True
-    with path.open("rb") as handle, transaction.atomic():
+    # No transaction around it: create_photo decodes outside one and commits the row itself.
+    with path.open("rb") as handle:
         return services.create_photo(owner, File(handle, name=path.name)), False
 
 

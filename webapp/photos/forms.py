@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from webapp.text import check_plain_text
+
 
 class AltTextForm(forms.Form):
     ACTIONS = [("accept", "Accept suggestion"), ("edit", "Save my text"), ("decorative", "Mark as decorative")]
@@ -13,6 +15,13 @@ class AltTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "alt-hint alt-count"}),
     )
     action = forms.ChoiceField(choices=ACTIONS)
+
+    def clean_alt_text(self) -> str:
+        # The same rule as every other way alt text comes in (``webapp.text``), shown at the field.
+        try:
+            return check_plain_text(self.cleaned_data.get("alt_text") or "", "The alt text")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean(self) -> dict:
         data = super().clean()

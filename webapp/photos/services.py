@@ -24,6 +24,7 @@ from webapp.photos import files, pipeline, signals
 from webapp.photos.models import DetectedObject, Photo
 from webapp.photos.results import StoredResult
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
+from webapp.text import check_plain_text
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +62,28 @@ def new_photo(owner: Any, fileobj: IO[bytes], *, name: str | None, size: int, **
     image = normalise_upload(fileobj, size=size)
     photo = Photo(owner=owner, original_name=clean_filename(name), width=image.width, height=image.height, **fields)
     files.save_files(photo, image)
-    photo.save()
+    del image  # the encoded bytes are not kept while the row is written
+    try:
+        photo.save()
+    except BaseException:
+        files.delete_files(photo)  # no files without their row
+        raise
     return photo
 
 
 def create_photo(owner: Any, upload: UploadedFile | File) -> Photo:
-    """Validate, re-encode and store one upload, and queue it once the transaction commits.
+    """Validate, re-encode and store one upload, and queue it once its row is committed.
+
+    Called outside any transaction: the decoding and re-encoding (seconds for a large photo) and
+    the file writes must not hold SQLite's one write lock (every other write, and every request
+    waiting for one, would stall); the row insert is its own short transaction.
 
     Raises:
         UploadRejected: the file is not an acceptable photo (message for the person).
     """
+    problem = getattr(upload, "name_problem", "")  # set by photos.multipart for an unreadable name
+    if problem:
+        raise UploadRejected(problem)
     photo = new_photo(owner, upload, name=upload.name, size=upload.size or 0, enqueued_at=timezone.now())
     enqueue(photo)
     return photo
@@ -84,8 +97,7 @@ def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome
     for upload in uploads:
         name = clean_filename(upload.name)
         try:
-            with transaction.atomic():
-                outcomes.append(UploadOutcome(name=name, photo=create_photo(owner, upload)))
+            outcomes.append(UploadOutcome(name=name, photo=create_photo(owner, upload)))
         except UploadRejected as exc:
             outcomes.append(UploadOutcome(name=name, error=str(exc)))
     return outcomes
@@ -169,7 +181,8 @@ def _claim_lead(photo_id: int) -> tuple[Photo, bool] | str:
     with transaction.atomic():
         photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
         if photo is None:
-            log.warning("Photo %s no longer exists; nothing to do", photo_id)
+            # Deleted by its owner while its message waited: normal, nothing to do.
+            log.info("Photo %s no longer exists (deleted); nothing to do", photo_id)
             return "missing"
         if photo.status not in {Photo.Status.QUEUED, Photo.Status.PROCESSING}:
             # Done, rejected, or failed (a person's "Try again" re-queues it): a duplicate message.
@@ -259,7 +272,10 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
         ready: list[tuple[Photo, Any]] = []
         for photo, item in zip(photos, prepared, strict=True):
             count = photo.pk in companions
-            if isinstance(item, FileNotFoundError):
+            if isinstance(item, FileNotFoundError) and not Photo.objects.filter(pk=photo.pk).exists():
+                log.info("Photo %s was deleted while queued for this batch; skipped", photo.pk)
+                statuses[photo.pk] = "missing"
+            elif isinstance(item, FileNotFoundError):
                 statuses[photo.pk] = _finish(
                     photo, Photo.Status.REJECTED, "The stored image is missing; upload the photo again.", count
                 )
@@ -280,7 +296,13 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
                 log.exception("Photo %s could not be described", photo.pk)
                 statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(exc), photo.pk in companions)
                 continue
-            stored = store_result(photo.pk, instances, description, count_attempt=photo.pk in companions)
+            try:
+                stored = store_result(photo.pk, instances, description, count_attempt=photo.pk in companions)
+            except Photo.DoesNotExist:
+                # The owner deleted it while the model ran: an ordinary event, not an error.
+                log.info("Photo %s was deleted while being described; its result is dropped", photo.pk)
+                statuses[photo.pk] = "missing"
+                continue
             statuses[photo.pk] = stored.status
             log.info("Photo %s described by %s: %s", photo.pk, stored.model_name, stored.suggested_alt)
     except (OperationalError, InterfaceError):
@@ -338,7 +360,11 @@ def store_result(
     """Replace a photo's suggestion and instances with a new result, in one transaction, and
     mark it done. The person's reviewed text is never touched. Sends ``result_stored`` inside the
     transaction and ``photo_described`` after it commits.
-    ``count_attempt`` adds the run to ``attempts`` (a batch companion's run)."""
+    ``count_attempt`` adds the run to ``attempts`` (a batch companion's run).
+
+    Raises:
+        Photo.DoesNotExist: the photo was deleted (its owner may delete it at any time).
+    """
     with transaction.atomic():
         photo = Photo.objects.select_for_update().get(pk=photo_id)
         if count_attempt:
@@ -447,7 +473,7 @@ def review_alt(photo: Photo, *, action: str, text: str = "") -> Photo:
             raise ValueError("There is no suggestion to accept yet.")
         photo.alt_source, photo.accepted_alt = Photo.AltSource.ACCEPTED, photo.suggested_alt
     elif action == "edit":
-        text = " ".join(text.split())
+        text = " ".join(check_plain_text(text, "The alt text").split())
         if not text:
             raise ValueError("Enter the alt text, or mark the photo as decorative.")
         source = Photo.AltSource.ACCEPTED if text == photo.suggested_alt else Photo.AltSource.EDITED

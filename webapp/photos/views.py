@@ -8,12 +8,14 @@ from typing import IO
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from webapp.ids import parse_ids
 from webapp.photos import files, overlay, services
 from webapp.photos.forms import AltTextForm
 from webapp.photos.models import Photo
@@ -39,9 +41,22 @@ def upload_context() -> dict:
 @login_required
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    photos = Photo.objects.filter(owner=request.user)
-    pending = [p.pk for p in photos if not p.is_finished]
-    return render(request, "photos/library.html", {"photos": photos, "pending": pending, **upload_context()})
+    # One page (PAGE_SIZE, as the API's list) without the stored masks (``result``): the page
+    # shows none of it, and it is most of a row's bytes.
+    photos = Photo.objects.filter(owner=request.user).defer("result")
+    page_obj = Paginator(photos, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = [p.pk for p in page_obj if not p.is_finished]
+    return render(
+        request,
+        "photos/library.html",
+        {
+            "photos": page_obj,
+            "page_obj": page_obj,
+            "page_range": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
+            "pending": pending,
+            **upload_context(),
+        },
+    )
 
 
 @login_required
@@ -203,7 +218,7 @@ def _jpeg(
 def status(request: HttpRequest) -> JsonResponse:
     """Statuses of the given photos, for the library's polling script."""
     try:
-        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip()][:200]
+        ids = parse_ids(request.GET.get("ids", ""), limit=200)
     except ValueError:
         return JsonResponse({"error": "ids must be a comma-separated list of numbers"}, status=400)
     photos = Photo.objects.filter(owner=request.user, pk__in=ids)

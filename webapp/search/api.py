@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from webapp.api.shapes import MAX_ID, errors, fail
+from webapp.api.shapes import errors, fail
+from webapp.ids import MAX_ID
 from webapp.search import services
 
 router = Router()
@@ -38,7 +40,7 @@ def search(
     request: HttpRequest,
     q: str = Query("", max_length=1000, description="For example `two dogs`, `bus or truck`, `person not car`"),
     page: int = Query(1, ge=1, le=MAX_ID),
-    per_page: int = Query(services.PER_PAGE, ge=1, le=100),
+    per_page: int = Query(services.PER_PAGE, ge=1, le=settings.PAGE_SIZE_MAX),
 ) -> Any:
     """The search page's answer as JSON, newest first; `did_you_mean` suggests a spelling when
     nothing matched."""

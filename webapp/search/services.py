@@ -19,6 +19,7 @@ from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
 from webapp.search.sql import count_matches, key_sizes, matching_ids
 from webapp.search.terms import photo_terms
 from webapp.search.vocabulary import KNOWN_WORDS
+from webapp.text import check_plain_text
 
 log = logging.getLogger(__name__)
 
@@ -209,8 +210,12 @@ def _page(owner: Any, node: Node, offset: int, per_page: int, sizes: dict[str, i
 def search(owner: Any, text: str, page: int = 1, per_page: int | None = None) -> SearchResult:
     """The owner's photos that match ``text``, newest first, one page of them."""
     per_page = per_page or PER_PAGE
-    text = " ".join((text or "").split())
-    result = SearchResult(query=text, per_page=per_page)
+    result = SearchResult(query=" ".join((text or "").split()), per_page=per_page)
+    try:
+        text = " ".join(check_plain_text(text or "", "The search").split())
+    except ValueError as exc:
+        result.query, result.error = "", str(exc)
+        return result
     if not text:
         return result
     try:

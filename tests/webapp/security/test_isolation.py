@@ -40,17 +40,17 @@ def walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPatt
 
 
 def id_patterns() -> list[str]:
-    """Routes with an integer id argument (``<int:pk>``, ``<int:photo_id>``...)."""
+    """Routes with an integer id argument (``<int:photo_id>``, ``<id:pk>``...)."""
     routes = []
     for route, _ in walk(get_resolver()):
-        if any(m["type"] == "int" for m in CONVERTER.finditer(route)):
+        if any(m["type"] in {"int", "id"} for m in CONVERTER.finditer(route)):
             routes.append(route)
     return sorted(set(routes))
 
 
 def fill(route: str, object_id: int) -> str:
     def value(match: re.Match) -> str:
-        return str(object_id) if match["type"] == "int" else "x"
+        return str(object_id) if match["type"] in {"int", "id"} else "x"
 
     return "/" + CONVERTER.sub(value, route).lstrip("^").rstrip("$")
 

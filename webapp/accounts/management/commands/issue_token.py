@@ -17,5 +17,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user called {username!r}.")
-        _, raw = issue_token(user, name)
+        try:
+            _, raw = issue_token(user, name)
+        except ValueError as exc:  # a name with a control character
+            raise CommandError(str(exc)) from None
         self.stdout.write(raw)

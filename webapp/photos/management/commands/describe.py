@@ -34,6 +34,7 @@ from webapp.photos import bulk, pipeline
 from webapp.photos.models import Photo
 from webapp.photos.records import for_records, photo_record
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected
+from webapp.text import csv_writer, from_spreadsheet
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 CSV_COLUMNS = [
@@ -101,7 +102,7 @@ def done_files(path: Path) -> set[str]:
             records = _json_lines(handle)
         for record in records:
             if record.get("file") and not record.get("error"):
-                done.add(_key(record["file"]))
+                done.add(_key(from_spreadsheet(record["file"])))
     return done
 
 
@@ -131,7 +132,7 @@ class OutFile:
         self.handle = path.open("a", encoding="utf-8", newline="")
         if needs_newline:
             self.handle.write("\n")
-        self.csv = csv.DictWriter(self.handle, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+        self.csv = csv_writer(self.handle, CSV_COLUMNS)
         if fresh and self.format == "csv":
             self.csv.writeheader()
 
