@@ -9,7 +9,7 @@ SHARED ?= ../shared
 DEV_WEIGHTS := $(firstword $(wildcard $(SHARED)/models/yolo11n-seg_int8.tflite) \
 	$(wildcard $(SHARED)/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth))
 
-.PHONY: run test lint system-deps venv clean bench
+.PHONY: run test lint system-deps venv clean bench postgres-deps test-postgres
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,25 @@ run: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
-test: venv system-deps lint
+test: venv system-deps postgres-deps lint
 	$(PY) -m pytest
+
+# Debian's PostgreSQL server binaries: the tests start throwaway clusters from them (tests/pg.py;
+# the server runs as the package's `postgres` user when the tests are root). Only as root with apt-get.
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing postgresql from Debian"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "Install postgresql (e.g. sudo apt-get install postgresql) to run the tests." >&2; exit 1; fi; \
+	fi
+
+# The suites whose SQL differs most between databases, again on a throwaway PostgreSQL
+# (TEST_DATABASE=postgres: pytest-django's database and every test stack's live there).
+# About 6 min on the 2-core dev box; the reliability suite stays SQLite-only (README, Many machines).
+PG_SUITES := tests/test_pg.py tests/webapp/test_end_to_end.py tests/webapp/search tests/webapp/security tests/webapp/ops
+test-postgres: venv system-deps postgres-deps
+	TEST_DATABASE=postgres $(PY) -m pytest $(PG_SUITES)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
