@@ -44,14 +44,27 @@ class CheckResult:
     error: str = ""  # the exception's class only: /readyz is public, the details go to the log
 
 
-def check_database() -> None:
-    """A round trip on a fresh connection of this thread (closed after), not the request's."""
+def check_database(timeout: float) -> None:
+    """A round trip on a connection of its own (never the request's), made from the default
+    database's settings with PostgreSQL's connect and statement timeouts set to ``timeout``."""
+    import math
+
+    from django.db.utils import load_backend
+
+    params = dict(connections.settings["default"])
+    if params["ENGINE"] == "django.db.backends.postgresql":
+        params["OPTIONS"] = {
+            **params.get("OPTIONS", {}),
+            "connect_timeout": max(1, math.ceil(timeout)),
+            "options": f"-c statement_timeout={max(1, int(timeout * 1000))}",
+        }
+    wrapper = load_backend(params["ENGINE"]).DatabaseWrapper(params, "default")
     try:
-        with connections["default"].cursor() as cursor:
+        with wrapper.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     finally:
-        connections.close_all()  # this thread's connections only: they are thread-local
+        wrapper.close()
 
 
 def check_broker(timeout: float) -> None:
@@ -81,7 +94,11 @@ def check_storage() -> None:
 
 def readiness_checks() -> dict[str, Callable[[], None]]:
     timeout = settings.READY_TIMEOUT_MS / 1000
-    return {"database": check_database, "broker": lambda: check_broker(timeout), "storage": check_storage}
+    return {
+        "database": lambda: check_database(timeout),
+        "broker": lambda: check_broker(timeout),
+        "storage": check_storage,
+    }
 
 
 def run_checks(checks: dict[str, Callable[[], None]] | None = None) -> list[CheckResult]:

@@ -69,20 +69,36 @@ def test_hung_broker_answers_503_within_the_timeout(client, settings, silent_por
     assert elapsed < 5, elapsed  # bounded by READY_TIMEOUT_MS (plus a loaded machine's slack), not hung
 
 
-def test_database_unreachable_is_named(client, broker, monkeypatch) -> None:  # noqa: ANN001
-    # The check opens its own connection in its own thread from these settings: a PostgreSQL
-    # server on a port where nothing listens.
+def point_database_at(monkeypatch, port: int) -> None:  # noqa: ANN001
+    # The check opens a connection of its own from the default database's settings: a PostgreSQL
+    # server on this port.
     conf = connections.settings["default"]
     for key, value in {
         "ENGINE": "django.db.backends.postgresql", "NAME": "alt", "USER": "alt", "PASSWORD": "x",
-        "HOST": "127.0.0.1", "PORT": str(free_port()), "OPTIONS": {"connect_timeout": 2},
+        "HOST": "127.0.0.1", "PORT": str(port), "OPTIONS": {},
     }.items():  # fmt: skip
         monkeypatch.setitem(conf, key, value)
+
+
+def test_database_unreachable_is_named(client, broker, monkeypatch) -> None:  # noqa: ANN001
+    point_database_at(monkeypatch, free_port())  # nothing listens there
     response = client.get("/readyz")
     monkeypatch.undo()
     assert response.status_code == 503
     assert response.json()["failed"] == ["database"]
     assert response.json()["checks"]["database"]["error"] == "OperationalError"
+
+
+def test_hung_database_answers_503_within_the_timeout(client, broker, settings, monkeypatch, silent_port) -> None:  # noqa: ANN001
+    settings.READY_TIMEOUT_MS = 500
+    point_database_at(monkeypatch, silent_port)
+    started = time.monotonic()
+    response = client.get("/readyz")
+    elapsed = time.monotonic() - started
+    monkeypatch.undo()
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["database"]
+    assert elapsed < 5, elapsed
 
 
 def test_local_storage_that_cannot_be_written_is_named(client, broker, settings, tmp_path) -> None:  # noqa: ANN001
