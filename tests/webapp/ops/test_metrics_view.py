@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -7,6 +10,7 @@ from django.utils import timezone
 from kombu import Connection
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import ROOT
 from webapp.ops.services import FAILURE_REASONS
 from webapp.photos import services
 from webapp.photos.models import Photo
@@ -123,3 +127,13 @@ def test_broker_down_still_answers_with_database_figures(client, settings) -> No
     assert samples[("alt_broker_up", ())] == 0
     assert ("alt_photos", (("status", "queued"),)) in samples
     assert not any(name == "alt_queue_messages" for name, _ in samples)
+
+
+def test_a_mistyped_network_stops_the_process_at_start() -> None:
+    env = {"METRICS_ALLOWED_NETWORKS": "10.0.0.0/8,10.0.0.300/32", "DJANGO_SETTINGS_MODULE": "webapp.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env={**os.environ, **env},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "METRICS_ALLOWED_NETWORKS: '10.0.0.300/32' is not a network" in result.stderr
