@@ -56,6 +56,10 @@ class PostgresCluster:
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     directory: Path | None = None
     bin: Path = field(default_factory=pg_bin)
+    #: Where the server listens, and other networks (CIDRs) allowed to log in with the password:
+    #: loopback only by default; a test with network namespaces adds its veth addresses.
+    listen: tuple[str, ...] = ("127.0.0.1",)
+    allow: tuple[str, ...] = ()
 
     def _run(self, *argv: str) -> subprocess.CompletedProcess:
         command = [str(self.bin / argv[0]), *argv[1:]]
@@ -82,10 +86,13 @@ class PostgresCluster:
             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
         pwfile.unlink()
-        # Loopback TCP only, the socket in our folder (not /run/postgresql, which may not exist),
+        if self.allow:  # initdb's rules cover loopback only
+            with (self.data / "pg_hba.conf").open("a") as hba:
+                hba.writelines(f"host all all {net} scram-sha-256\n" for net in self.allow)
+        # TCP on ``listen`` only, the socket in our folder (not /run/postgresql, which may not exist),
         # and no durability: a test cluster trades crash safety for speed.
         options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c max_connections=300 "
+            f"-p {self.port} -c listen_addresses={','.join(self.listen)} -k {self.directory} -c max_connections=300 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.directory / "log"),
@@ -106,8 +113,8 @@ class PostgresCluster:
         path = self.directory / "log" if self.directory else None
         return path.read_text(errors="replace") if path and path.exists() else ""
 
-    def url(self, database: str = "postgres") -> str:
-        return f"postgres://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"
+    def url(self, database: str = "postgres", host: str | None = None) -> str:
+        return f"postgres://{self.user}:{self.password}@{host or self.listen[0]}:{self.port}/{database}"
 
     def create_database(self, name: str | None = None) -> str:
         """A new empty database; returns its URL."""

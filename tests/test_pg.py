@@ -31,3 +31,12 @@ def test_cluster_serves_password_protected_databases_and_leaves_nothing() -> Non
 def test_test_database_follows_the_switch() -> None:
     # TEST_DATABASE=postgres (make test-postgres) must really move the tests off SQLite.
     assert connection.vendor == ("postgresql" if wants_postgres() else "sqlite")
+
+
+def test_cluster_listens_only_where_told() -> None:
+    # For namespaced workers the cluster listens on a link's address; here another loopback one.
+    with PostgresCluster(listen=("127.0.0.2",), allow=("127.0.0.2/32",)) as cluster:
+        with psycopg.connect(cluster.url("postgres")) as db:
+            assert db.execute("SELECT inet_server_addr()::text").fetchone() == ("127.0.0.2/32",)
+        assert not port_open(cluster.port, "127.0.0.1")
+        assert "host all all 127.0.0.2/32 scram-sha-256" in (cluster.data / "pg_hba.conf").read_text()
