@@ -9,7 +9,7 @@ SHARED ?= ../shared
 DEV_WEIGHTS := $(firstword $(wildcard $(SHARED)/models/yolo11n-seg_int8.tflite) \
 	$(wildcard $(SHARED)/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth))
 
-.PHONY: run test lint system-deps venv clean bench postgres-deps test-postgres
+.PHONY: run test lint system-deps venv clean bench test-postgres
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,11 +18,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-# Debian packages the tests need: a real Redis broker (`make run` uses one when installed and an
-# embedded broker otherwise) and Chromium for the browser tests. Installed only as root with apt-get.
+# Debian packages the tests need, as command:package: a real Redis broker (`make run` starts its
+# own), Chromium for the browser tests, nginx for the slow-client test (the production layout),
+# Tesseract for the second text reader and PostgreSQL, whose server binaries the tests start
+# throwaway clusters from (tests/pg.py; pg_ctlcluster marks Debian's server packages).
+# Installed only as root with apt-get.
+SYSTEM_DEPS := redis-server:redis-server chromium:chromium nginx:nginx tesseract:tesseract-ocr \
+	pg_ctlcluster:postgresql
 system-deps:
-	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	@missing=""; for dep in $(SYSTEM_DEPS); do \
+	  command -v $${dep%%:*} >/dev/null || missing="$$missing $${dep#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing$$missing from Debian"; \
@@ -37,26 +42,16 @@ run: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
-test: venv system-deps postgres-deps lint
+test: venv system-deps lint
 	$(PY) -m pytest
 
-# Debian's PostgreSQL server binaries: the tests start throwaway clusters from them (tests/pg.py;
-# the server runs as the package's `postgres` user when the tests are root). Only as root with apt-get.
-postgres-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing postgresql from Debian"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	  else echo "Install postgresql (e.g. sudo apt-get install postgresql) to run the tests." >&2; exit 1; fi; \
-	fi
-
 # The end-to-end, search, reliability, security and ops suites again on a throwaway PostgreSQL
-# (TEST_DATABASE=postgres: pytest-django's database and every test stack's live there): about 7 min
-# on the shared 2-core dev box (4.2 + 2.5), next to about 14 for `make test`. The browser suite drives
+# (TEST_DATABASE=postgres: pytest-django's database and every test stack's live there): 5.5 min
+# on the shared 2-core dev box (330 s measured), next to about 14 for `make test`. The browser suite drives
 # the views the end-to-end one does and captioning/segmentation use no database: once, on SQLite.
 PG_SUITES := tests/test_pg.py tests/webapp/test_end_to_end.py tests/webapp/search tests/webapp/security \
 	tests/webapp/ops tests/webapp/reliability/test_faults.py
-test-postgres: venv system-deps postgres-deps
+test-postgres: venv system-deps
 	TEST_DATABASE=postgres $(PY) -m pytest $(PG_SUITES)
 
 clean:

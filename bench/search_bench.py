@@ -121,6 +121,7 @@ def generate(n_photos: int, mean_instances: float, seed: int) -> tuple[int, int]
     from django.utils import timezone
 
     from captioning.grammar import COCO_LABELS
+    from captioning.model import Description, DetectedObject, Relation
     from webapp.photos.models import Photo
     from webapp.search.models import SearchTerm
     from webapp.search.services import recount_keys
@@ -161,22 +162,26 @@ def generate(n_photos: int, mean_instances: float, seed: int) -> tuple[int, int]
             for photo in photos:
                 k = max(1, min(40, int(rng.expovariate(1 / mean_instances) + 0.5)))
                 n_instances += k
-                objects = [
-                    {
-                        "index": j,
-                        "label": rng.choice(labels),
-                        "certainty": "stated" if rng.random() < 0.9 else "possible",
-                        "area_fraction": rng.betavariate(1.2, 12),
-                        "position": rng.choice(POSITIONS),
-                    }
+                objects = tuple(
+                    DetectedObject(  # (the random draws in the order of earlier runs: same data)
+                        index=j,
+                        label=rng.choice(labels),
+                        certainty="stated" if rng.random() < 0.9 else "possible",
+                        area_fraction=rng.betavariate(1.2, 12),
+                        position=rng.choice(POSITIONS),
+                        score=1.0,  # not indexed
+                        box=(0.0, 0.0, 0.0, 0.0),  # not indexed
+                        centre=(0.5, 0.5),  # not indexed
+                        size="",  # not indexed (sizes come from area_fraction)
+                    )
                     for j in range(k)
-                ]
-                relations = [
-                    {"subject": rng.randrange(k), "predicate": rng.choice(PREDICATES), "object": rng.randrange(k)}
+                )
+                relations = tuple(
+                    Relation(subject=rng.randrange(k), predicate=rng.choice(PREDICATES), object=rng.randrange(k))
                     for _ in range(rng.choice((0, 0, 1, 2)))
-                ]
-                description = {"objects": objects, "relations": relations}
-                terms = photo_terms({"description": description}, " ".join(rng.sample(WORDS, 3)))
+                )
+                description = Description("", "", objects=objects, mentions=(), relations=relations)
+                terms = photo_terms(description, " ".join(rng.sample(WORDS, 3)))
                 rows.extend((photo.pk, photo.owner_id, key, count) for key, count in terms.items())
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":

@@ -64,6 +64,7 @@ class Group:
     salience: float = 0.0
     crowd: bool = False
     named: float = 0.0  # probability that a person describing the photo names this group
+    exact: bool = True  # the number of stated members is said plainly (see Thresholds.exact_up_to)
 
     @property
     def ids(self) -> tuple[int, ...]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
 from captioning.analyse import Group, detect_objects, group_objects, linked_labels, rank_groups
 from captioning.layout import compute_layout
 from captioning.model import Description
 from captioning.relations import find_relations
-from captioning.salience import SalienceModel, load_model
+from captioning.salience import SalienceModel, model_for
 from captioning.text import write_alt, write_long
 from captioning.thresholds import Thresholds, default_thresholds
 from segmentation.result import Instances
@@ -33,24 +34,38 @@ def describe(
         thresholds: score thresholds; default: the calibrated table for ``instances.model``.
         crowd: indices of instances that stand for many objects (COCO ``iscrowd`` regions), said
             as "a group of ..." and never counted.
-        salience: which groups people name (:mod:`captioning.salience`); default: the fitted
-            model in ``captioning/data/salience.json``.
+        salience: which groups people name (:mod:`captioning.salience`); default: the model
+            fitted on ``instances.model``'s output in ``captioning/data/salience.json``, else the
+            file's general one.
     """
     thresholds = thresholds or default_thresholds(instances.model)
     layout = compute_layout(instances)
     objects = detect_objects(instances, thresholds, layout, crowd)
-    salience = salience or load_model()
+    salience = salience or model_for(instances.model)
     groups = group_objects(objects)
     # Relations first (in the provisional order of size and place, which picks the subject of
     # symmetric ones): what is ridden, held or carries something counts for salience.
     relations = find_relations(objects, layout, _rank(groups))
     linked = linked_labels(groups, relations)
     groups = rank_groups(groups, layout, salience, linked)
+    # A number is said plainly only where this model's numbers for the class and group size hold.
+    groups = tuple(g if thresholds.says_number(g.label, len(g.stated)) else replace(g, exact=False) for g in groups)
     rank = _rank(groups)
-    relations = tuple(sorted(relations, key=lambda r: (rank[r.subject], rank[r.object])))
+    # Said only where this model's relations of that kind held against ground-truth masks.
+    relations = tuple(
+        sorted(
+            (r for r in relations if thresholds.says_relation(r.predicate)),
+            key=lambda r: (rank[r.subject], rank[r.object]),
+        )
+    )
     by_index = {obj.index: obj for obj in objects}
     alt, alt_mentions = write_alt(
-        groups, by_index, from_masks=layout.from_masks, linked=linked, threshold=salience.threshold
+        groups,
+        by_index,
+        from_masks=layout.from_masks,
+        linked=linked,
+        threshold=salience.threshold,
+        relations=tuple(r for r in relations if r.predicate in thresholds.alt_relation_kinds),
     )
     long, long_mentions = write_long(groups, by_index, from_masks=layout.from_masks, relations=relations)
     return Description(alt, long, objects, tuple(alt_mentions + long_mentions), relations)

@@ -4,6 +4,16 @@ Usage::
 
     python -m captioning.evaluate --instances INSTANCES.json --captions CAPTIONS.json \\
         [--results RESULTS.json] [--min-score 0.25] [--naive 0.5]
+    # out of sample: tables fitted in 5 folds (+ another set whole), held-out photos scored
+    python -m captioning.evaluate [--instances INSTANCES.json] --captions CAPTIONS.json \\
+        --results RESULTS.json --model MODEL --folds 5 [--seed 0] \\
+        [--extra-captions C2 [--extra-instances I2] --extra-results R2] [--categories COCO.json]
+
+``--folds``: see :mod:`captioning.crossval`; every figure for issue 16 comes from it. Without
+``--instances`` the set is captions-only (``--categories`` gives the category ids): an object
+counts as there when at least 2 of the 5 captions name it, and a number is checked against the
+number at least 2 captions agree on (:func:`agreed_counts`). ``coverage`` reports what the alt
+says per photo (objects named, numbers stated, plain numbers, relations) next to precision.
 
 Without ``--results`` the ground-truth annotations are the model output (the oracle: crowd
 regions included and passed as ``crowd``); with a COCO results file the detections are, filtered
@@ -47,7 +57,7 @@ import json
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +66,8 @@ import numpy as np
 from captioning.coco import category_names, instances_from_coco
 from captioning.describe import describe
 from captioning.grammar import count_noun, join_list, sentence
-from captioning.thresholds import score_floor
+from captioning.model import Description
+from captioning.thresholds import GROUND_TRUTH_MODEL, score_floor
 from captioning.vocabulary import NUMBER_WORDS, family_members, find_objects, tokens
 from segmentation.result import Instances
 
@@ -69,6 +80,9 @@ def caption_objects(text: str) -> list[str]:
 
 
 HEDGE = "possibly"
+# How the alt says a relation ("A person riding a horse"): counted for coverage.
+# (Places never use them: "on the left", "at the top".)
+RELATION_WORDS = (" riding ", " holding ", " on a ", " on an ", " in front of ", " next to ")
 
 
 # Words that may stand between "possibly" and the noun it hedges: "possibly a medium-sized cup",
@@ -124,6 +138,22 @@ def caption_numbers(text: str) -> dict[str, int]:
     return out
 
 
+def agreed_counts(captions: Sequence[str]) -> dict[str, int]:
+    """For a captions-only set: the number of each class that at least two captions state alike
+    ("a dog" = 1, "two dogs" = 2; vague words give none), the count the evaluation checks
+    against where there are no instance annotations."""
+    votes: Counter[tuple[str, int]] = Counter()
+    for text in captions:
+        for label, (n, exact) in stated_counts(text).items():
+            if exact:
+                votes[(label, n)] += 1
+    out: dict[str, int] = {}
+    for (label, n), v in sorted(votes.items(), key=lambda kv: -kv[1]):
+        if v >= 2 and label not in out:
+            out[label] = n
+    return out
+
+
 def _present(label: str, truth: set[str]) -> bool:
     if label.startswith("family:"):
         return bool(family_members(label.removeprefix("family:")) & truth)
@@ -153,20 +183,27 @@ Image = tuple[dict[str, Any], Instances, tuple[int, ...], list[dict[str, Any]]]
 
 def load_images(instances_path: Path, results_path: Path | None, *, min_score: float, model: str) -> list[Image]:
     """``(image record, instances, crowd indices, ground-truth annotations)`` per image."""
-    coco = json.loads(instances_path.read_text())
+    results = json.loads(results_path.read_text()) if results_path is not None else None
+    return images_from(json.loads(instances_path.read_text()), results, min_score=min_score, model=model)
+
+
+def images_from(
+    coco: dict[str, Any], results: list[dict[str, Any]] | None, *, min_score: float, model: str
+) -> list[Image]:
+    """:func:`load_images` from parsed files: ``coco`` has ``images``, ``categories`` and
+    ``annotations`` (empty for a captions-only set); ``results`` ``None`` is the oracle."""
     categories = coco["categories"]
     gt_by_image: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for a in coco["annotations"]:
+    for a in coco.get("annotations", []):
         gt_by_image[int(a["image_id"])].append(a)
     det_by_image: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if results_path is not None:
-        for d in json.loads(results_path.read_text()):
-            if float(d["score"]) >= min_score:
-                det_by_image[int(d["image_id"])].append(d)
+    for d in results or []:
+        if float(d["score"]) >= min_score:
+            det_by_image[int(d["image_id"])].append(d)
     out = []
     for image in coco["images"]:
         gt = gt_by_image[int(image["id"])]
-        if results_path is None:
+        if results is None:
             inst = instances_from_coco(gt, image, categories, include_crowd=True)
             # instances_from_coco keeps file order among equal scores: crowd flags follow it.
             crowd = tuple(k for k, a in enumerate(gt) if a.get("iscrowd", 0))
@@ -238,6 +275,7 @@ class _Tally:
     hedged_mentions: int = 0
     hedged_hallucinated: int = 0
     texts: int = 0
+    relations: int = 0
     count_items: list[dict[str, Any]] = field(default_factory=list)
 
     def add(
@@ -248,9 +286,12 @@ class _Tally:
         gt_counts: Counter[str],
         gt_crowd: set[str],
         cap_nums: list[dict[str, int]],
+        checkable: Counter[str] | None = None,
     ) -> list[str]:
-        """Tally one text; return its hallucinated objects."""
+        """Tally one text; return its hallucinated objects. ``checkable``: only numbers of these
+        classes are checked (a captions-only set: where captions agree on a number)."""
         named = caption_objects(text)
+        self.relations += sum(verb in f" {text.lower()} " for verb in RELATION_WORDS)
         self.texts += 1
         self.recall_total += len(salient)
         self.recall_hits += len(salient & set(named))
@@ -266,6 +307,8 @@ class _Tally:
         self.hedged_mentions += sum(hedges)
         self.hedged_hallucinated += len(wrong) - len(stated_wrong)
         for label, (n, exact) in stated_counts(text).items():
+            if checkable is not None and label not in checkable:
+                continue
             true_n = gt_counts.get(label, 0)
             ok = (n == true_n and label not in gt_crowd) if exact else (true_n >= n or label in gt_crowd)
             said = [nums[label] for nums in cap_nums if label in nums]
@@ -299,7 +342,7 @@ class _Tally:
         }
 
 
-AltFor = Callable[[dict[str, Any], Instances, tuple[int, ...]], "str | tuple[str, str]"]
+AltFor = Callable[[dict[str, Any], Instances, tuple[int, ...]], "str | tuple[str, str] | Description"]
 
 
 def score(
@@ -307,12 +350,19 @@ def score(
     captions: dict[int, list[str]],
     names: dict[int, str],
     alt_for: AltFor,
+    *,
+    exact: bool = True,
 ) -> dict[str, Any]:
     """The metrics of the module docstring for ``alt_for(image record, instances, crowd)`` over the
     images that have captions (images without any are skipped: nothing to compare with).
-    ``alt_for`` returns the alt text, or ``(alt text, long description)``; with the long
-    description the report adds ``description``: the mention, recall and count metrics over what
-    the reader gets in full (alt text + long description)."""
+    ``alt_for`` returns the alt text, ``(alt text, long description)`` or a :class:`Description`;
+    with the long description the report adds ``description``: the mention, recall and count
+    metrics over what the reader gets in full (alt text + long description).
+
+    ``exact=False``: a captions-only set (no instance annotations): an object counts as there
+    when at least two of the five captions name it, and a stated number is checked against the
+    number at least two captions agree on (:func:`agreed_counts`; unchecked where they agree on
+    none)."""
     images = [im for im in images if captions.get(int(im[0]["id"]))]
     alt_tally, full_tally = _Tally(), _Tally()
     has_long = False
@@ -321,28 +371,40 @@ def score(
     first_alt: list[bool] = []
     first_human: list[bool] = []
     lengths: list[int] = []
+    relations_said: list[int] = []
     per_image: list[dict[str, Any]] = []
     for image, inst, crowd, gt in images:
         image_id = int(image["id"])
         caps = captions[image_id]
         out = alt_for(image, inst, crowd)
-        alt, long = (out, None) if isinstance(out, str) else out
+        if isinstance(out, Description):
+            alt, long = out.alt_text, out.long_description
+            relations_said.append(len(out.relations))
+        else:
+            alt, long = (out, None) if isinstance(out, str) else out
         lengths.append(len(alt))
         named = caption_objects(alt)
         cap_named = [set(caption_objects(c)) for c in caps]
         votes = Counter(label for s in cap_named for label in s if not label.startswith("family:"))
         salient = {label for label, v in votes.items() if v >= 3}
-        truth = {names[int(a["category_id"])] for a in gt} | {label for s in cap_named for label in s}
-        gt_counts = Counter(names[int(a["category_id"])] for a in gt if not a.get("iscrowd", 0))
-        gt_crowd = {names[int(a["category_id"])] for a in gt if a.get("iscrowd", 0)}
+        if exact:
+            truth = {names[int(a["category_id"])] for a in gt} | {label for s in cap_named for label in s}
+            gt_counts = Counter(names[int(a["category_id"])] for a in gt if not a.get("iscrowd", 0))
+            gt_crowd = {names[int(a["category_id"])] for a in gt if a.get("iscrowd", 0)}
+        else:
+            family_votes = Counter(label for s in cap_named for label in s if label.startswith("family:"))
+            truth = {label for label, v in (votes + family_votes).items() if v >= 2}
+            gt_counts = Counter(agreed_counts(caps))
+            gt_crowd = set()
         cap_nums = [caption_numbers(c) for c in caps]
-        wrong = alt_tally.add(alt, salient, truth, gt_counts, gt_crowd, cap_nums)
+        checkable = None if exact else gt_counts
+        wrong = alt_tally.add(alt, salient, truth, gt_counts, gt_crowd, cap_nums, checkable)
         record = {"image_id": image_id, "alt_text": alt, "salient": sorted(salient), "wrong": wrong}
         if long is not None:
             has_long = True
             record["long_description"] = long
             record["wrong_in_description"] = full_tally.add(
-                f"{alt} {long}", salient, truth, gt_counts, gt_crowd, cap_nums
+                f"{alt} {long}", salient, truth, gt_counts, gt_crowd, cap_nums, checkable
             )
         # leave-one-out anchor
         for k in range(len(caps)):
@@ -367,7 +429,20 @@ def score(
             "alt": round(float(np.mean(first_alt)), 4),
             "human_anchor": round(float(np.mean(first_human)), 4),
         },
-        "alt_length": {"mean": round(float(np.mean(lengths)), 1), "max": int(max(lengths))},
+        "alt_length": {
+            "mean": round(float(np.mean(lengths)), 1),
+            "max": int(max(lengths)),
+            "over_125": int(sum(n > 125 for n in lengths)),
+        },
+        "coverage": {
+            "objects_named_per_photo": round(alt_tally.mentions / len(images), 3) if images else 0.0,
+            "numbers_stated_per_photo": round(len(alt_tally.count_items) / len(images), 3) if images else 0.0,
+            "exact_numbers_per_photo": round(sum(i["exact"] for i in alt_tally.count_items) / len(images), 3)
+            if images
+            else 0.0,
+            "relations_in_alt_per_photo": round(alt_tally.relations / len(images), 3) if images else 0.0,
+            "relations_in_description_per_photo": round(float(np.mean(relations_said)), 3) if relations_said else None,
+        },
     }
     if has_long:
         report["description"] = full_tally.report()
@@ -379,9 +454,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m captioning.evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--instances", type=Path, required=True)
+    parser.add_argument("--instances", type=Path, default=None, help="COCO instances (leave out: captions-only set)")
     parser.add_argument("--captions", type=Path, required=True)
     parser.add_argument("--results", type=Path, default=None)
+    parser.add_argument("--categories", type=Path, default=None, help="captions-only set: a COCO file with categories")
     parser.add_argument(
         "--min-score",
         type=float,
@@ -391,13 +467,64 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="thresholds table to use for results")
     parser.add_argument("--naive", type=float, default=None, help="score the list-every-detection baseline")
     parser.add_argument("--per-image", action="store_true", help="include each image's alt and errors")
-    args = parser.parse_args(argv)
-    if args.min_score is None:
-        floor = score_floor(args.model or DEFAULT_RESULTS_MODEL) if args.results else None
-        args.min_score = 0.25 if floor is None else floor
-    report = evaluate(
-        args.instances, args.captions, args.results, min_score=args.min_score, model=args.model, naive=args.naive
+    cv = parser.add_argument_group(
+        "out of sample (captioning.crossval)",
+        "--folds K: fit thresholds, salience and count limits on K-1 folds (plus the whole --extra-* set), "
+        "describe the held-out fold, report the pooled held-out photos only; fitted with the options the shipped "
+        "table of --model records (captioning/data/thresholds.json), unless overridden here",
     )
+    cv.add_argument("--folds", type=int, default=0)
+    cv.add_argument("--seed", type=int, default=0)
+    cv.add_argument("--extra-captions", type=Path, default=None, help="another set, used whole for training")
+    cv.add_argument("--extra-instances", type=Path, default=None)
+    cv.add_argument("--extra-results", type=Path, default=None)
+    cv.add_argument("--trainmini-groups", action="store_true", help="add coco-train-mini's ground-truth groups")
+    cv.add_argument("--count-target", type=float, default=None, help="accuracy a plain number needs (default 0.8)")
+    args = parser.parse_args(argv)
+    if args.folds:
+        # Imported here: captioning.crossval builds on this module (score, images_from).
+        from captioning.crossval import cross_validate, load_set, shipped_options
+
+        model = args.model or (DEFAULT_RESULTS_MODEL if args.results else GROUND_TRUTH_MODEL)
+        # The options the shipped table of this model was fitted with: the figures judge what ships.
+        changes: dict[str, Any] = {}
+        if args.trainmini_groups:
+            changes["trainmini_groups"] = True
+        if args.count_target is not None:
+            changes["count_target"] = args.count_target
+        if args.min_score is not None:  # the detections' floor is the calibration floor
+            changes["floor"] = args.min_score
+        options = replace(shipped_options(model), **changes)
+        floor = options.floor
+        target = load_set(
+            args.captions, args.instances, args.results, categories=args.categories, model=model, floor=floor
+        )
+        extra = []
+        if args.extra_captions is not None:
+            extra.append(
+                load_set(
+                    args.extra_captions,
+                    args.extra_instances,
+                    args.extra_results,
+                    categories=args.categories or args.instances,
+                    model=model,
+                    floor=floor,
+                )
+            )
+        report = {
+            "mode": "cross-validated",
+            "model": model,
+            **cross_validate(target, extra, folds=args.folds, seed=args.seed, options=options),
+        }
+    else:
+        if args.instances is None:
+            parser.error("--instances is needed without --folds")
+        if args.min_score is None:
+            floor = score_floor(args.model or DEFAULT_RESULTS_MODEL) if args.results else None
+            args.min_score = 0.25 if floor is None else floor
+        report = evaluate(
+            args.instances, args.captions, args.results, min_score=args.min_score, model=args.model, naive=args.naive
+        )
     if not args.per_image:
         report.pop("per_image")
     json.dump(report, sys.stdout, indent=1)

@@ -151,14 +151,6 @@ class Layout:
         return self.intersection(i, j) / smaller if smaller else 0.0
 
 
-def box_iou(a: np.ndarray, b: np.ndarray) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return float(inter / union) if union > 0 else 0.0
-
-
 def _box_area(boxes: np.ndarray) -> np.ndarray:
     """Area of xyxy boxes, 0 for a degenerate one (``x1 < x0`` or ``y1 < y0``): the plain product
     of two negative sides would be a positive area, of one a negative area (whose square root, in

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from captioning.thresholds import Certainty
 
 TextField = Literal["alt_text", "long_description"]
+TEXT_FIELDS: tuple[TextField, ...] = get_args(TextField)
+CERTAINTIES: tuple[Certainty, ...] = get_args(Certainty)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,27 @@ class DetectedObject:
             "crowd": self.crowd,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DetectedObject:
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored object."""
+        x0, y0, x1, y1 = (float(v) for v in data["box"])
+        cx, cy = (float(v) for v in data["centre"])
+        merged_into = data.get("merged_into")
+        return cls(
+            index=int(data["index"]),
+            label=str(data["label"]),
+            score=float(data["score"]),
+            box=(x0, y0, x1, y1),
+            area_fraction=float(data["area_fraction"]),
+            centre=(cx, cy),
+            position=str(data["position"]),
+            size=str(data["size"]),
+            certainty=_one_of(data["certainty"], CERTAINTIES),
+            merged_into=None if merged_into is None else int(merged_into),
+            generic=None if data.get("generic") is None else str(data["generic"]),
+            crowd=bool(data.get("crowd", False)),
+        )
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -89,6 +113,18 @@ class Mention:
             "end": self.end,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Mention:
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored mention."""
+        return cls(
+            text=str(data["text"]),
+            label=str(data["label"]),
+            instance_ids=tuple(int(i) for i in data["instance_ids"]),
+            field=_one_of(data["field"], TEXT_FIELDS),
+            start=int(data["start"]),
+            end=int(data["end"]),
+        )
+
 
 Predicate = Literal["riding", "on", "holding", "in front of", "behind", "next to"]
 PREDICATES: tuple[Predicate, ...] = ("riding", "on", "holding", "in front of", "behind", "next to")
@@ -109,6 +145,15 @@ class Relation:
     def to_dict(self) -> dict[str, Any]:
         return {"subject": self.subject, "predicate": self.predicate, "object": self.object}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Relation:
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored relation."""
+        return cls(
+            subject=int(data["subject"]),
+            predicate=_one_of(data["predicate"], PREDICATES),
+            object=int(data["object"]),
+        )
+
 
 @dataclass(frozen=True)
 class Description:
@@ -119,8 +164,8 @@ class Description:
         long_description: every stated and possible object with count, place and size.
         objects: one entry per instance, in instance order (dropped ones included).
         mentions: phrases of both texts linked to instance ids.
-        relations: what the geometry clearly shows between stated objects, each said in the long
-            description.
+        relations: what the geometry clearly shows between stated objects, in the kinds checked
+            for the model (``Thresholds.relation_kinds``), each said in the long description.
     """
 
     alt_text: str
@@ -137,3 +182,20 @@ class Description:
             "mentions": [m.to_dict() for m in self.mentions],
             "relations": [r.to_dict() for r in self.relations],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Description:
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored description."""
+        return cls(
+            alt_text=str(data["alt_text"]),
+            long_description=str(data["long_description"]),
+            objects=tuple(DetectedObject.from_dict(o) for o in data["objects"]),
+            mentions=tuple(Mention.from_dict(m) for m in data.get("mentions") or ()),
+            relations=tuple(Relation.from_dict(r) for r in data.get("relations") or ()),
+        )
+
+
+def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    return value

@@ -394,3 +394,32 @@ class _Finder:
                 if self.boxes[front][3] >= self.boxes[back][3] - 0.05:
                     return front
         return None
+
+
+def holds(objects: Sequence[DetectedObject], layout: Layout, relation: Relation) -> bool:
+    """Whether ``relation`` holds between its two objects by the same box and mask tests
+    :func:`find_relations` uses, asked of this pair alone (no competition with other pairs, no
+    one-relation-per-object limit): the check of a model's relation against the ground-truth
+    masks of the objects it matched (``captioning.crossval``). "next to" needs only boxes."""
+    s, o = relation.subject, relation.object
+    if s == o:
+        return False
+    pair = [s, o]
+    pre = _prefilter(pair, [objects[i].label for i in pair], layout)
+    if relation.predicate == "next to":
+        return bool(pre.next_to)
+    if not layout.from_masks:
+        return False
+    finder = _Finder(objects, layout)
+    if relation.predicate in ("riding", "on") and (s, o) in pre.riding and finder.riding(s, o):
+        return relation.predicate == ("on" if objects[o].label == "skis" else "riding")
+    if relation.predicate == "holding":
+        return any(held == o and s in near and finder.holder(o, [s]) == s for held, near in pre.holding)
+    if relation.predicate == "on":
+        return (s, o) in pre.on and finder.on(s, o)
+    if relation.predicate in ("in front of", "behind"):
+        if not pre.occlusion:
+            return False
+        front = finder.occluder(*pre.occlusion[0])
+        return front == (s if relation.predicate == "in front of" else o)
+    return False

@@ -118,11 +118,25 @@ FALLBACK = SalienceModel(weights=(0.5, 0.4, 0.7, 1.5, 0.1, 0.3, 0.5, -0.9, 0.0),
 
 @lru_cache(maxsize=4)
 def load_model(path: str = str(SALIENCE_FILE)) -> SalienceModel:
+    """The file's general model (fitted on ground truth, so it suits any backend without its own)."""
     file = Path(path)
     if not file.exists():
         return FALLBACK
     data = json.loads(file.read_text())
     return model_from_dict(data["model"], source=file.name)
+
+
+@lru_cache(maxsize=16)
+def model_for(backend: str, path: str = str(SALIENCE_FILE)) -> SalienceModel:
+    """The model fitted on *this backend's* output (``models`` of the file, keyed like
+    ``Instances.model``: backend and weights file), whose groups are the ones the alt will be
+    made of; else :func:`load_model`. Written by ``bench/caption_trust.py``."""
+    file = Path(path)
+    if file.exists():
+        entry = json.loads(file.read_text()).get("models", {}).get(backend)
+        if entry:
+            return model_from_dict(entry["model"], source=f"{file.name}: {backend}")
+    return load_model(path)
 
 
 def group_features(

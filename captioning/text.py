@@ -70,7 +70,7 @@ def assemble(sentences: Sequence[Sequence[Segment]], field: TextField) -> tuple[
     return "".join(out), mentions
 
 
-def joined(items: Sequence[list[Segment]]) -> list[Segment]:
+def joined_segments(items: Sequence[list[Segment]]) -> list[Segment]:
     """Segments of several phrases joined as "a, b and c"."""
     result: list[Segment] = []
     for k, item in enumerate(items):
@@ -92,11 +92,15 @@ def write_alt(
     from_masks: bool,
     linked: Collection[str] = (),
     threshold: float = 0.5,
+    relations: Sequence[Relation] = (),
 ) -> tuple[str, list[Mention]]:
     """The short alt text: the first group and the groups likely to be named
     (``named >= threshold``; hedged ones with "possibly") that fit in :data:`ALT_LIMIT`
     characters, most important first, whole groups dropped (never words cut), places given while
-    room allows, and "other objects" said when some are left out."""
+    room allows, and "other objects" said when some are left out.
+
+    ``relations``: checked relations the alt may say. One that joins two named groups of one
+    stated object each is said in one phrase, as people write it: "A person riding a horse"."""
     if not groups:
         return EMPTY_ALT, []
     chosen = [groups[0]]
@@ -108,31 +112,63 @@ def write_alt(
     picked = {id(g) for g in chosen}  # by identity: comparing groups field by field is slow
     rest = [g for g in groups if id(g) not in picked]
     groups = [*chosen, *rest]
+    joins = _joins(chosen, relations)
+    joined = {k for k, _ in joins.values()}
+    units = [k for k in range(len(chosen)) if k not in joined]
     # The tries below share most of their phrases: build each (group, placed) phrase once.
     built: dict[tuple[int, bool], list[Segment]] = {}
 
     def phrase(k: int, placed: bool) -> list[Segment]:
         found = built.get((k, placed))
         if found is None:
-            found = built[k, placed] = _alt_phrase(groups[k], objects, from_masks, placed=placed)
+            if k in joins:
+                other, relation = joins[k]
+                obj = groups[other]
+                found = [
+                    *_alt_phrase(groups[k], objects, from_masks, placed=False),
+                    (f" {relation.predicate} ", None),
+                    (with_article(singular(obj.label)), (obj.label, obj.ids)),
+                ]
+            else:
+                found = _alt_phrase(groups[k], objects, from_masks, placed=placed)
+            built[k, placed] = found
         return found
 
-    for count in range(len(chosen), 0, -1):
+    for count in range(len(units), 0, -1):
         for placed in range(min(ALT_PLACED_GROUPS, count), -1, -1):
-            phrases = [phrase(k, k < placed) for k in range(count)]
-            left_out = groups[count:]
+            said = units[:count]
+            phrases = [phrase(k, n < placed) for n, k in enumerate(said)]
+            used = {*said, *(joins[k][0] for k in said if k in joins)}
+            left_out = [g for k, g in enumerate(groups) if k not in used]
             if left_out:
                 hedge = "" if any(g.stated for g in left_out) else "possibly "
                 phrases.append([(f"{hedge}other objects", None)])
-            segments = joined(phrases)
+            segments = joined_segments(phrases)
             if length(segments) <= ALT_LIMIT:
                 return assemble([segments], "alt_text")
     # Unreachable with the COCO vocabulary (the longest single phrase is far below the limit),
     # but an unknown label could be very long: cut between words rather than fail (keeping
     # "possibly" for a group that is only possibly there).
     first = _alt_phrase(groups[0], objects, from_masks, placed=False)
-    phrase = fit_words("".join(t for t, _ in first), ALT_LIMIT - 1)
-    return assemble([[(phrase, None)]], "alt_text")
+    cut = fit_words("".join(t for t, _ in first), ALT_LIMIT - 1)
+    return assemble([[(cut, None)]], "alt_text")
+
+
+def _joins(chosen: Sequence[Group], relations: Sequence[Relation]) -> dict[int, tuple[int, Relation]]:
+    """``{subject group: (object group, relation)}`` (positions in ``chosen``) for relations
+    between two chosen groups of one plainly stated, plainly counted object each; each group in
+    one join at most, the first relation (reading order) first."""
+    position = {i: k for k, g in enumerate(chosen) for i in g.ids}
+    joins: dict[int, tuple[int, Relation]] = {}
+    taken: set[int] = set()
+    for r in relations:
+        ks, ko = position.get(r.subject), position.get(r.object)
+        if ks is None or ko is None or ks == ko or {ks, ko} & taken:
+            continue
+        if all(len(g.stated) == 1 and not g.possible and not g.crowd and g.exact for g in (chosen[ks], chosen[ko])):
+            joins[ks] = (ko, r)
+            taken |= {ks, ko}
+    return joins
 
 
 def fit_words(text: str, limit: int) -> str:
@@ -170,7 +206,9 @@ def _count_text(group: Group, *, many_above: int | None) -> str:
         return f"a group of {plural(group.label)}"
     n = len(group.ids)
     text = count_noun(group.label, n, many_above=many_above)
-    if group.stated and group.possible and not text.startswith("many "):
+    if group.stated and (group.possible or not group.exact) and not text.startswith("many "):
+        # A floor, true when the stated members are: further ones are possible, or this model's
+        # number for such a group is too often wrong to say plainly.
         return f"{number_word(n)} or more {plural(group.label)}"
     return text
 
@@ -346,16 +384,16 @@ def _members(label: str, members: Sequence[DetectedObject], from_masks: bool) ->
             [(_count_one(sub, ""), _link(label, sub)), (" " + position_phrase(place), None)]
             for (_, place), sub in _subgroups(members).items()
         ]
-        return [(noun, (label, ids)), (": ", None), *joined(parts)]
+        return [(noun, (label, ids)), (": ", None), *joined_segments(parts)]
     if len(places) == 1:  # "four elephants in the centre: two large ones and two small ones"
         subgroups = _subgroups(members).items()
         parts = [[(_count_one(sub, size_adjective(size)), _link(label, sub))] for (size, _), sub in subgroups]
-        return [(noun, (label, ids)), (" " + position_phrase(places.pop()) + ": ", None), *joined(parts)]
+        return [(noun, (label, ids)), (" " + position_phrase(places.pop()) + ": ", None), *joined_segments(parts)]
     parts = [
         [(_count_one(sub, size_adjective(size)), _link(label, sub)), (" " + position_phrase(place), None)]
         for (size, place), sub in _subgroups(members).items()
     ]
-    return [(noun, (label, ids)), (": ", None), *joined(parts)]
+    return [(noun, (label, ids)), (": ", None), *joined_segments(parts)]
 
 
 def _count_one(sub: Sequence[DetectedObject], adjective: str) -> str:

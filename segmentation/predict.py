@@ -14,6 +14,9 @@ The images come from the ``images`` list of ``INSTANCES.json`` (``file_name`` un
 in file order. A low ``--min-score`` (0.05) keeps the detections that threshold calibration needs;
 the captioner applies its own thresholds, and the app's segmenter floor (0.25 by default) is a
 filter the evaluation re-applies (``captioning.evaluate --min-score``).
+
+This is the one home for "run a backend over a COCO set": ``python -m segmentation.evaluate``
+(AP and seconds per photo) runs :func:`predict` too.
 """
 
 from __future__ import annotations
@@ -25,11 +28,25 @@ import time
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from segmentation.result import Instances
+
+if TYPE_CHECKING:
+    from segmentation.interface import Segmenter
+
+
+def rle_encode(mask: np.ndarray) -> dict[str, Any]:
+    """A ``bool``/``uint8 (H, W)`` mask as COCO compressed RLE with ``counts`` as ASCII (JSON-ready)."""
+    from pycocotools import mask as mask_utils
+
+    with warnings.catch_warnings():  # pycocotools vs numpy 2 copy-keyword noise
+        warnings.simplefilter("ignore", DeprecationWarning)
+        rle = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
+    rle["counts"] = rle["counts"].decode("ascii")
+    return rle
 
 
 def instances_to_coco(
@@ -43,20 +60,12 @@ def instances_to_coco(
     out: list[dict[str, Any]] = []
     width, height = instances.image_size
     boxes = instances.clipped_boxes()
-    rles: list[Any] = []
+    rles: list[dict[str, Any]] = []
     if with_masks and instances.masks is not None and len(instances):
-        from pycocotools import mask as mask_utils
-
         h, w = instances.masks.shape[1:]
         rows = np.minimum((np.arange(height) * h) // height, h - 1)
         cols = np.minimum((np.arange(width) * w) // width, w - 1)
-        for mask in instances.masks:
-            full = np.asfortranarray(mask[rows][:, cols].astype(np.uint8))
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                rle = mask_utils.encode(full)
-            rle["counts"] = rle["counts"].decode("ascii")
-            rles.append(rle)
+        rles = [rle_encode(mask[rows][:, cols]) for mask in instances.masks]
     for i, label in enumerate(instances.labels):
         if label not in category_ids:
             continue
@@ -73,13 +82,36 @@ def instances_to_coco(
     return out
 
 
+def load_coco_set(
+    instances_path: Path, *, limit: int = 0
+) -> tuple[dict[str, Any], dict[str, int], list[dict[str, Any]]]:
+    """A COCO instances file as ``(the parsed file, category name -> id, image records)``; the
+    records are the file's ``images`` in file order, the first ``limit`` of them when ``limit``."""
+    coco = json.loads(Path(instances_path).read_text())
+    category_ids = {str(c["name"]): int(c["id"]) for c in coco["categories"]}
+    records = list(coco["images"][:limit] if limit else coco["images"])
+    return coco, category_ids, records
+
+
 def predict(
-    segmenter: Any, images_dir: Path, image_records: Sequence[Mapping[str, Any]], category_ids: Mapping[str, int]
+    segmenter: Segmenter,
+    images_dir: Path,
+    image_records: Sequence[Mapping[str, Any]],
+    category_ids: Mapping[str, int],
+    *,
+    seconds: list[float] | None = None,
 ) -> list[dict[str, Any]]:
-    """Detections of every image, in the order of ``image_records``."""
+    """Detections of every image, in the order of ``image_records``.
+
+    With ``seconds``, the wall time of each photo's ``segment_file`` (decoding, inference and
+    mask decoding at working size; not the RLE encoding of the results file) is appended to it.
+    """
     results: list[dict[str, Any]] = []
     for record in image_records:
+        start = time.perf_counter()
         instances = segmenter.segment_file(images_dir / str(record["file_name"]))
+        if seconds is not None:
+            seconds.append(time.perf_counter() - start)
         results.extend(instances_to_coco(instances, int(record["id"]), category_ids))
     return results
 
@@ -100,9 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from segmentation.registry import build_segmenter
 
-    coco = json.loads(args.instances.read_text())
-    category_ids = {str(c["name"]): int(c["id"]) for c in coco["categories"]}
-    records = coco["images"][: args.limit] if args.limit else coco["images"]
+    _, category_ids, records = load_coco_set(args.instances, limit=args.limit)
     segmenter = build_segmenter(args.backend, weights_path=args.weights, device=args.device, min_score=args.min_score)
     start = time.perf_counter()
     results = predict(segmenter, args.images, records, category_ids)

@@ -1,8 +1,9 @@
 """Run the whole app as real processes: Redis broker, Celery worker, sweeper, web server.
 
 Used by ``manage.py runstack`` (what ``make run`` starts) and by the end-to-end tests, so the
-tests exercise exactly what a person runs. Redis comes from a local ``redis-server`` when
-there is one; otherwise the worker and web share kombu's filesystem transport, an embedded
+tests exercise exactly what a person runs. Redis is a ``redis-server`` of its own (never one that
+something else already runs: that one holds another app's data and queues) when one is installed,
+or the one ``REDIS_URL`` names; otherwise the worker and web share kombu's filesystem transport, an embedded
 broker that needs nothing installed (fine for one machine, not for production).
 """
 
@@ -23,6 +24,15 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+
+
+def render_nginx_conf(*, listen: str, upstream: str, run_dir: Path, max_body: str) -> str:
+    """deploy/nginx.conf with its ``@PLACEHOLDERS@`` filled (the file says what each is)."""
+    text = NGINX_CONF.read_text()
+    for name, value in {"LISTEN": listen, "UPSTREAM": upstream, "RUN_DIR": str(run_dir), "MAX_BODY": max_body}.items():
+        text = text.replace(f"@{name}@", value)
+    return text
 
 
 def free_port() -> int:
@@ -63,6 +73,8 @@ class Stack:
     echo: bool = False  # copy every process's output to our stdout with a prefix
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     broker: str = ""
+    broker_note: str = ""
+    root: Path = ROOT  # the checkout whose code runs (bench/load.py compares two)
 
     # -- environment ---------------------------------------------------------------------------
     def base_env(self) -> dict[str, str]:
@@ -78,14 +90,41 @@ class Stack:
         return env
 
     def choose_broker(self) -> str:
-        """A configured ``REDIS_URL`` wins; else a Redis we start; else the embedded broker."""
+        """A configured ``REDIS_URL`` wins; else a Redis of our own; else the embedded broker.
+
+        Never silently someone else's Redis: without ``REDIS_URL`` we start our own redis-server
+        (data in ``data_dir/redis``) on ``redis_port``, or on a free port when that one is taken by
+        anything but our own Redis (``start_broker``); ``broker_note`` says which, for the banner.
+        """
         configured = self.env.get("REDIS_URL") or os.environ.get("REDIS_URL")
         if configured:
+            self.redis_port = None  # not ours to start
+            self.broker_note = "REDIS_URL from the environment (not started by this command)"
             return configured
         if shutil.which("redis-server"):
-            self.redis_port = self.redis_port or 6379
+            self.redis_port = self.redis_port or free_port()
+            self.broker_note = f"its own redis-server, data in {self.data_dir / 'redis'}"
             return f"redis://127.0.0.1:{self.redis_port}/0"
+        self.broker_note = f"embedded filesystem broker in {self.data_dir / 'broker'} (redis-server not installed)"
         return "filesystem://"
+
+    def start_broker(self) -> None:
+        """Choose the broker and start our redis-server unless it already runs (left by an
+        earlier run on the same data folder). A port held by anything else (a system Redis with
+        another app's data and queues) is left alone: ours moves to a free port, and says so."""
+        self.broker = self.choose_broker()
+        if not self.redis_port:
+            return
+        if port_open(self.redis_port):
+            if _redis_dir(self.redis_port) == str((self.data_dir / "redis").resolve()):
+                self.broker_note += " (already running, reused)"
+                return
+            taken = self.redis_port
+            self.redis_port = free_port()
+            self.broker = f"redis://127.0.0.1:{self.redis_port}/0"
+            self.broker_note += f"; port {taken} is taken by another program, so it runs on {self.redis_port}"
+            print(f"WARNING: port {taken} is in use by another program; not using it as the broker.", file=sys.stderr)
+        self.start_redis()
 
     # -- processes ------------------------------------------------------------------------------
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -94,7 +133,7 @@ class Stack:
         log = (logs / f"{name}.log").open("ab")
         proc = subprocess.Popen(
             argv,
-            cwd=ROOT,
+            cwd=self.root,
             env=env,
             stdout=subprocess.PIPE if self.echo else log,
             stderr=subprocess.STDOUT,
@@ -197,6 +236,25 @@ class Stack:
         )
         wait_for(lambda: _http_ok(f"{self.url}/accounts/login/"), timeout=60, what="web server", proc=proc)
 
+    def start_proxy(self, port: int, *, max_body: str = "501m") -> str:
+        """nginx from deploy/nginx.conf on ``port`` in front of the web server (the production
+        layout: slow clients wait in nginx, not in gunicorn's threads). Returns its URL."""
+        run_dir = self.data_dir / "nginx"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        conf = run_dir / "nginx.conf"
+        conf.write_text(
+            render_nginx_conf(
+                listen=f"127.0.0.1:{port}", upstream=f"127.0.0.1:{self.web_port}", run_dir=run_dir, max_body=max_body
+            )
+        )
+        # As root nginx would run its workers as 'nobody', which cannot write a private run folder.
+        directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        proc = self._spawn("proxy", [binary, "-p", str(run_dir), "-c", str(conf), "-g", directives], self.base_env())
+        url = f"http://127.0.0.1:{port}"
+        wait_for(lambda: _http_ok(f"{url}/accounts/login/"), timeout=30, what="nginx", proc=proc)
+        return url
+
     def env_for_apps(self) -> dict[str, str]:
         env = self.base_env()
         env["REDIS_URL"] = self.broker
@@ -210,7 +268,7 @@ class Stack:
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env_for_apps(),
             check=check,
             capture_output=True,
@@ -219,9 +277,7 @@ class Stack:
 
     def start(self) -> Stack:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.broker = self.choose_broker()
-        if self.broker.startswith("redis://") and self.redis_port and not port_open(self.redis_port):
-            self.start_redis()
+        self.start_broker()
         self.manage("migrate", "--noinput")
         self.start_worker()
         self.start_sweeper()
@@ -243,7 +299,7 @@ class Stack:
             proc.wait()
 
     def stop(self) -> None:
-        for name in ("web", "sweeper", "worker", "redis"):
+        for name in ("proxy", "web", "sweeper", "worker", "redis"):
             self.stop_process(name)
 
     def log(self, name: str) -> str:
@@ -255,6 +311,21 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _redis_dir(port: int) -> str | None:
+    """The data folder of the Redis on ``port`` (``CONFIG GET dir``), or None when what listens
+    there is not a Redis that answers it."""
+    import redis
+
+    try:
+        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2, socket_connect_timeout=2)
+        try:
+            return str(Path(client.config_get("dir")["dir"]).resolve())
+        finally:
+            client.close()
+    except (redis.RedisError, KeyError, OSError):
+        return None
 
 
 def _http_ok(url: str) -> bool:

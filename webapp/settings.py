@@ -220,7 +220,11 @@ SEGMENTER_OPTIONS: dict[str, str] = envprefixed("SEGMENTER_", exclude=_SEGMENTER
 CAPTION_SALIENCE_FILE = envstr("CAPTION_SALIENCE_FILE", "")
 
 # --- Celery ----------------------------------------------------------------------------------
-REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+# `make run` (manage.py runstack) starts a redis-server of its own on this port, data in DATA_DIR/redis,
+# away from 6379 where a system Redis holds other apps' data and queues; the default REDIS_URL points
+# there too, so manage.py commands beside `make run` reach its worker. Production sets REDIS_URL.
+DEV_REDIS_PORT = envint("DEV_REDIS_PORT", 6390)
+REDIS_URL = envstr("REDIS_URL", f"redis://127.0.0.1:{DEV_REDIS_PORT}/0")
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
 # Results live in the Photo row, not in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
@@ -240,6 +244,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 # JSON only: a message never carries pickled objects, just a photo id.
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# kombu's Redis transport, except that losing the connection while holding messages no longer
+# crashes the worker (webapp/celery.py); the held messages are recovered by the sweeper.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "webapp.celery:RedisTransport"
 # Keep trying to reach the broker when the worker starts before Redis does.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tests and `describe` may run tasks in-process instead.
@@ -258,6 +266,12 @@ PHOTO_PROCESSING_TIMEOUT = envint("PHOTO_PROCESSING_TIMEOUT", CELERY_TASK_TIME_L
 PHOTO_QUEUED_TIMEOUT = envint("PHOTO_QUEUED_TIMEOUT", 15 * 60)
 # How often the sweeper (`manage.py sweep --loop`, started by `make run`) looks for stale photos.
 SWEEP_INTERVAL = envint("SWEEP_INTERVAL", 30)
+# A 'queued' photo's message delivered this long ago and still unacknowledged in Redis was stranded
+# by a connection loss (see webapp/celery.py): the sweeper moves it back to the queue. Longer than a
+# live worker ever holds a message it has not started: a database-busy retry's countdown
+# (PHOTO_DB_RETRY_BACKOFF_MAX) plus the SQLite busy timeout. Worst case after Redis returns: this
+# plus SWEEP_INTERVAL, about 2 minutes.
+PHOTO_UNACKED_TIMEOUT = envint("PHOTO_UNACKED_TIMEOUT", 100)
 # Database busy (SQLite locked, PostgreSQL failover): Celery retries the task this many times with
 # exponential backoff (capped) before leaving the photo to the sweeper.
 PHOTO_DB_RETRIES = envint("PHOTO_DB_RETRIES", 8)
@@ -283,6 +297,11 @@ HTTPS = envbool("HTTPS", False) and not DEBUG
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (only when the proxy strips it from clients).
 if envbool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Every request then comes from the proxy's address: the login limits take the client's from the
+    # X-Forwarded-For that the proxy sets (deploy/nginx.conf overwrites it), or one person's wrong
+    # passwords would lock a username for everyone.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 SECURE_SSL_REDIRECT = HTTPS
 # Probes and scrapes come over plain HTTP from inside the network: answer them, don't redirect.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

@@ -7,6 +7,7 @@ from webapp.accounts.urls import auth_urlpatterns
 
 urlpatterns = [
     # First: the API (/api/…) answers before any older route with the same address.
+    path("", include("webapp.api.urls")),
     path("", include("webapp.integrations.urls")),
     path("", include("webapp.photos.urls")),
     path("", include("webapp.search.urls")),

@@ -12,9 +12,12 @@ each image's own size by nearest neighbour):
   tight boxes (``bbox``): ``COCOeval`` with ``useCats=0`` and ``maxDets=[10, 100, 1000]``, scored
   by objectness. Proposal masks are the weights file's choice (``refine``; ``--masks`` overrides);
   with a DeepMask-only weights file (after stage 1) they are DeepMask's.
-* detections (full pipeline, ``--min-score``, default 0.05): box and mask AP, AP50, AP75 with
-  ``COCOeval`` (100 detections per image).
-* seconds per photo of the full pipeline (``segment_file``: decoding, resizing, inference).
+* detections (full pipeline, ``--min-score``, default 0.05): box and mask AP, AP50, AP75 and
+  seconds per photo (p50 / p95 / mean of ``segment_file``: decoding, resizing, inference), by
+  :func:`segmentation.evaluate.evaluate`, the evaluation every backend gets
+  (``python -m segmentation.evaluate --backend sharpmask_multipathnet --weights FILE`` gives the
+  same figures at the default inference settings; this command adds proposal recall and the
+  FAIR-only inference overrides ``--masks``, ``--scales``, ``--n-proposals``).
 
 ``--json OUT`` writes the numbers.
 """
@@ -22,13 +25,10 @@ each image's own size by nearest neighbour):
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
-import io
 import json
 import sys
 import time
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -36,49 +36,15 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["main", "proposal_recall", "detection_ap"]
-
-
-def _rle(mask: np.ndarray) -> dict[str, Any]:
-    from pycocotools import mask as mask_utils
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        rle = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
-    rle["counts"] = rle["counts"].decode("ascii")
-    return rle
-
-
-def _coco_eval(
-    gt: Any,
-    results: list[dict[str, Any]],
-    iou_type: str,
-    *,
-    agnostic: bool,
-    max_dets: Sequence[int],
-    image_ids: Sequence[int],
-) -> np.ndarray:
-    from pycocotools.cocoeval import COCOeval
-
-    if not results:
-        return np.zeros(12)
-    with contextlib.redirect_stdout(io.StringIO()):
-        dt = gt.loadRes(results)
-        ev = COCOeval(gt, dt, iou_type)
-        ev.params.imgIds = list(image_ids)
-        ev.params.maxDets = list(max_dets)
-        if agnostic:
-            ev.params.useCats = 0
-        ev.evaluate()
-        ev.accumulate()
-        ev.summarize()
-    return np.asarray(ev.stats)
+__all__ = ["main", "proposal_recall"]
 
 
 def proposal_recall(model: Any, source: Any, n: int, limit: int, refine: bool) -> dict[str, float]:
     """Class-agnostic AR@10/100/n of the proposals (segm and bbox)."""
+    from segmentation.evaluate import coco_eval
     from segmentation.fair.model import paste_masks
     from segmentation.fair.train import working_tensor
+    from segmentation.predict import rle_encode
 
     results: list[dict[str, Any]] = []
     ids = source.image_ids[:limit] if limit else source.image_ids
@@ -101,42 +67,16 @@ def proposal_recall(model: Any, source: Any, n: int, limit: int, refine: bool) -
                         "image_id": image_id,
                         "category_id": 1,
                         "score": float(props.scores[start + k]),
-                        "segmentation": _rle(full),
+                        "segmentation": rle_encode(full),
                         "bbox": [x0, y0, x1 - x0, y1 - y0],
                     }
                 )
     out = {}
     dets = (10, 100, n)
     for iou_type in ("segm", "bbox"):
-        stats = _coco_eval(source.coco, results, iou_type, agnostic=True, max_dets=dets, image_ids=ids)
+        stats = coco_eval(source.coco, results, iou_type, agnostic=True, max_dets=dets, image_ids=ids)
         for k, d in zip((6, 7, 8), dets, strict=True):
             out[f"{iou_type}_AR@{d}"] = float(stats[k])
-    return out
-
-
-def detection_ap(segmenter: Any, images_dir: Path, source: Any, limit: int) -> dict[str, float]:
-    """Box and mask AP of the full pipeline, and seconds per photo."""
-    from segmentation.predict import instances_to_coco
-
-    names = {c["id"]: c["name"] for c in source.coco.loadCats(source.coco.getCatIds())}
-    category_ids = {name: cid for cid, name in names.items()}
-    results: list[dict[str, Any]] = []
-    seconds = []
-    records = source.records[:limit] if limit else source.records
-    for record in records:
-        start = time.perf_counter()
-        instances = segmenter.segment_file(images_dir / record["file_name"])
-        seconds.append(time.perf_counter() - start)
-        results.extend(instances_to_coco(instances, int(record["id"]), category_ids))
-    ids = [int(r["id"]) for r in records]
-    out: dict[str, float] = {
-        "seconds_per_photo_mean": float(np.mean(seconds)),
-        "seconds_per_photo_median": float(np.median(seconds)),
-        "detections": float(len(results)),
-    }
-    for iou_type, name in (("bbox", "box"), ("segm", "mask")):
-        stats = _coco_eval(source.coco, results, iou_type, agnostic=False, max_dets=(1, 10, 100), image_ids=ids)
-        out[f"{name}_AP"], out[f"{name}_AP50"], out[f"{name}_AP75"] = (float(v) for v in stats[:3])
     return out
 
 
@@ -212,7 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             min_score=args.min_score,
             **inference,
         )
-        report["detections"] = detection_ap(segmenter, args.images, source, args.limit)
+        from segmentation.evaluate import evaluate
+
+        report["detections"] = evaluate(segmenter, args.images, args.instances, limit=args.limit).report
         print(json.dumps(report["detections"]), file=sys.stderr)
     text = json.dumps(report, indent=2)
     print(text)

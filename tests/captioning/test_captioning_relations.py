@@ -148,3 +148,63 @@ def test_pairs_told_apart_by_nothing_are_said_once() -> None:
     assert d.long_description.count("riding") == 1
     linked = {m.text: m.instance_ids for m in d.mentions if m.field == "long_description"}
     assert linked["The two people"] == (0, 2) and linked["one of the horses"] == (1, 3)
+
+
+def test_holds_checks_one_pair_by_the_rules_that_said_it() -> None:
+    """``holds``: every relation the rules say holds when asked of its pair alone; swapped ends,
+    another predicate or a pair apart do not (the check of model relations against ground truth)."""
+    from captioning.analyse import detect_objects
+    from captioning.layout import compute_layout
+    from captioning.model import Relation
+    from captioning.relations import holds
+    from captioning.thresholds import GROUND_TRUTH
+
+    cases = [
+        rider(),
+        (["person", "cup"], [rect(4, 46, 20, 34), rect(20, 24, 33, 37)]),
+        (["dining table", "cup"], [rect(24, 40, 4, 60), rect(16, 26, 24, 30)]),
+        (["dog", "cat"], [rect(10, 30, 6, 20), rect(10, 30, 22, 36)]),
+    ]
+    for labels, masks in cases:
+        inst = photo(labels, masks)
+        d = describe(inst)
+        layout = compute_layout(inst)
+        objects = detect_objects(inst, GROUND_TRUTH, layout)
+        assert len(d.relations) == 1
+        (r,) = d.relations
+        assert holds(objects, layout, r), r
+        if r.predicate != "next to":
+            assert not holds(objects, layout, Relation(r.object, r.predicate, r.subject))
+            other = "holding" if r.predicate != "holding" else "riding"
+            assert not holds(objects, layout, Relation(r.subject, other, r.object))  # type: ignore[arg-type]
+    far = photo(["dog", "cat"], [rect(2, 10, 2, 8), rect(36, 46, 50, 62)])
+    layout = compute_layout(far)
+    assert not holds(detect_objects(far, GROUND_TRUTH, layout), layout, Relation(0, "next to", 1))
+
+
+def test_a_checked_relation_joins_the_named_objects_in_the_alt() -> None:
+    """Says "A person riding a horse" where the kind is checked for the model; each kind said at all
+    only where checked (issue 16)."""
+    from captioning.thresholds import Thresholds
+
+    inst = photo(*rider())
+    checked = Thresholds(state=0.5, possible=0.3, alt_relation_kinds=frozenset(["riding"]))
+    d = describe(inst, thresholds=checked)
+    assert d.alt_text.startswith("A person riding a horse"), d.alt_text
+    riding = [m for m in d.mentions if m.field == "alt_text" and m.label == "horse"]
+    assert riding and d.alt_text[riding[0].start : riding[0].end] == "a horse"
+    plain = describe(inst, thresholds=Thresholds(state=0.5, possible=0.3))
+    assert "riding" not in plain.alt_text and "is riding" in plain.long_description
+    unchecked = describe(inst, thresholds=Thresholds(state=0.5, possible=0.3, relation_kinds=frozenset(["on"])))
+    assert unchecked.relations == () and "riding" not in unchecked.long_description
+
+
+def test_no_join_when_a_number_is_not_sure() -> None:
+    """Two riders and two horses: a join would hide a count; the alt names the groups."""
+    from captioning.thresholds import Thresholds
+
+    labels, masks = rider()
+    shifted = [np.roll(m, 30, axis=1) for m in masks]
+    inst = photo([*labels, *labels], [*masks, *shifted])
+    d = describe(inst, thresholds=Thresholds(state=0.5, possible=0.3, alt_relation_kinds=frozenset(["riding"])))
+    assert "riding" not in d.alt_text and "two" in d.alt_text.lower()

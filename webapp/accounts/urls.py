@@ -11,6 +11,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("", views.account, name="account"),
     path("tokens/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("delete/", views.delete_account, name="delete"),
 ]
 
 auth_urlpatterns = [

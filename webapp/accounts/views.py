@@ -1,16 +1,18 @@
-"""Sign-up and the account page (API tokens)."""
+"""Sign-up, the account page (API tokens) and deleting one's account."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from webapp.accounts import deletion
 from webapp.accounts.models import ApiToken
+from webapp.accounts.tokens import issue_token
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,8 +35,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
-        name = " ".join(request.POST.get("name", "").split())[:100] or "API token"
-        _, new_key = ApiToken.issue(request.user, name)
+        _, new_key = issue_token(request.user, request.POST.get("name", ""))
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "accounts/account.html", {"tokens": tokens, "new_key": new_key})
 
@@ -46,3 +47,21 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token.delete()
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """The "Delete my account" page: the person confirms with their password; then their account, photos,
+    files and tokens are gone and they are logged out."""
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            username = request.user.get_username()
+            count = deletion.delete_account(request.user)
+            logout(request)
+            photos = f"{count} photo{'' if count == 1 else 's'}"
+            messages.success(request, f"The account “{username}” and its {photos} were deleted.")
+            return redirect("login")
+        error = "The password is not right. Your account was not deleted."
+    return render(request, "accounts/delete.html", {"error": error}, status=400 if error else 200)

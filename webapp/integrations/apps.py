@@ -9,13 +9,5 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
-        from webapp.integrations import services
-        from webapp.photos import signals
-        from webapp.photos.models import Photo
-
-        # A finished photo is posted to its owner's webhook (when one is set) through the queue: the
-        # delivery is recorded with the result (outbox), queued after the commit, and re-sent by the
-        # sweeper when its queue message was lost.
-        signals.result_stored.connect(services.record_delivery, sender=Photo, dispatch_uid="integrations-outbox")
-        signals.photo_described.connect(services.on_photo_described, sender=Photo, dispatch_uid="integrations-webhook")
-        signals.sweeping.connect(services.resend_lost_deliveries, dispatch_uid="integrations-resend")
+        # The webhook outbox's receivers (``@receiver`` in the module) connect on import.
+        from webapp.integrations import webhooks  # noqa: F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from webapp.integrations import services
+from webapp.integrations import webhooks
 
 # Exponential backoff with jitter, bounded: 2, 4, 8 … s (at most WEBHOOK_RETRY_BACKOFF_MAX) for
 # WEBHOOK_MAX_RETRIES retries, then the delivery is given up (the settings page shows the last result).
@@ -16,11 +16,11 @@ WEBHOOK_RETRY_BACKOFF_MAX = int(getattr(settings, "WEBHOOK_RETRY_BACKOFF_MAX", 6
 
 @shared_task(
     name="integrations.send_webhook",
-    autoretry_for=(services.WebhookRetry,),
+    autoretry_for=(webhooks.WebhookRetry,),
     retry_backoff=WEBHOOK_RETRY_BACKOFF,
     retry_backoff_max=WEBHOOK_RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=WEBHOOK_MAX_RETRIES,
 )
 def send_webhook(photo_id: int) -> str:
-    return services.deliver_webhook(photo_id)
+    return webhooks.deliver_webhook(photo_id)

@@ -1,4 +1,4 @@
-"""The export page and the webhook settings page (session login). Thin: they call services."""
+"""The export page and the webhook settings page (session login). Thin: they call webhooks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from webapp.integrations import services
+from webapp.integrations import exports, webhooks
 from webapp.integrations.models import Webhook
 from webapp.photos.models import Photo
 
@@ -35,9 +35,9 @@ def export_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in services.EXPORT_FORMATS:
+    if fmt not in exports.EXPORT_FORMATS:
         raise Http404
-    exported = services.export_library(request.user, fmt)
+    exported = exports.export_library(request.user, fmt)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
@@ -51,20 +51,20 @@ def webhook_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "delete":
-            services.delete_webhook(request.user)
+            webhooks.delete_webhook(request.user)
             messages.success(request, "Webhook removed: finished photos are no longer posted anywhere.")
             return redirect("integrations:webhook")
         if action == "new-secret" and hook is not None:
-            new_secret = services.regenerate_secret(hook)
+            new_secret = webhooks.regenerate_secret(hook)
         else:
             try:
-                hook, new_secret = services.save_webhook(
+                hook, new_secret = webhooks.save_webhook(
                     request.user,
                     request.POST.get("url", ""),
                     secret=request.POST.get("secret", ""),
                     active=request.POST.get("active") == "on",
                 )
-            except services.WebhookInvalid as exc:
+            except webhooks.WebhookInvalid as exc:
                 error, status = str(exc), 400
             else:
                 messages.success(request, "Webhook saved.")

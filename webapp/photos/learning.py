@@ -28,8 +28,8 @@ from captioning.learning import Sample, agreement, agreement_of, fit, load_sampl
 from captioning.salience import SalienceModel, load_model
 from captioning.text import ALT_MAX_GROUPS
 from captioning.thresholds import default_thresholds
-from segmentation.result import Instances
 from webapp.photos.models import Photo
+from webapp.photos.results import read_result
 
 FOLDS = 5
 
@@ -72,9 +72,12 @@ def reviewed_samples(*, edited_only: bool = False) -> tuple[list[Sample], Counte
     kinds: Counter[str] = Counter()
     skipped = 0
     for photo in photos.iterator(chunk_size=200):
+        result = read_result(photo.result)
         try:
-            instances = Instances.from_dict(photo.result["instances"])
+            instances = result.instances if result is not None else None
         except (KeyError, TypeError, ValueError):
+            instances = None  # masks that do not decode
+        if instances is None:
             skipped += 1
             continue
         thresholds = default_thresholds(instances.model)

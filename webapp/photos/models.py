@@ -7,15 +7,14 @@ later run can refresh the suggestion without ever touching the human's words.
 
 from __future__ import annotations
 
-import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-def _upload_path(prefix: str) -> str:
-    return f"{prefix}/{uuid.uuid4().hex}.jpg"
+if TYPE_CHECKING:
+    from captioning.model import DetectedObject as DescribedObject
 
 
 class Photo(models.Model):
@@ -32,8 +31,11 @@ class Photo(models.Model):
         EDITED = "edited", "Written by a person"
         DECORATIVE = "decorative", "Decorative"
 
+    # A run ended: nothing more happens to the photo unless someone retries it.
+    FINISHED = frozenset({Status.DONE, Status.FAILED, Status.REJECTED})
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos")
-    # Paths relative to MEDIA_ROOT; the files are re-encoded JPEGs, never the uploaded bytes.
+    # Names in the default storage (layout: ``photos.files``); re-encoded JPEGs, never the uploaded bytes.
     image = models.CharField(max_length=200)
     thumbnail = models.CharField(max_length=200)
     original_name = models.CharField(max_length=255)
@@ -87,7 +89,7 @@ class Photo(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.REJECTED}
+        return self.status in self.FINISHED
 
     @property
     def current_alt(self) -> str:
@@ -129,3 +131,22 @@ class DetectedObject(models.Model):
     @property
     def box(self) -> list[float]:
         return [self.x0, self.y0, self.x1, self.y1]
+
+    @classmethod
+    def of(cls, photo: Photo, obj: DescribedObject) -> DetectedObject:
+        """The row of one of the description's objects (``Description.objects``)."""
+        x0, y0, x1, y1 = obj.box
+        return cls(
+            photo=photo,
+            index=obj.index,
+            label=obj.label,
+            score=obj.score,
+            x0=x0,
+            y0=y0,
+            x1=x1,
+            y1=y1,
+            area_fraction=obj.area_fraction,
+            position=obj.position,
+            size=obj.size,
+            certainty=obj.certainty,
+        )

@@ -1,12 +1,13 @@
 """The photo page's picture of what the model found: numbered regions and the words that name them.
 
-``regions(result)`` turns a stored ``photo.result`` into the numbered regions the page lists
-(stated and possible objects only, numbered 1, 2, ... in instance order), each with its colour,
-its sentence ("2: dog, lower left, 12 % of the photo") and the phrases of the description that
-name it. ``linked_text`` splits the alt text or long description into plain and linked pieces.
-``draw_overlay`` paints the regions on the photo with Pillow: filled translucent shapes when the
-model made masks, outlined boxes when it made boxes only; each region carries its number in a
-tag, so the picture, the legend and the list agree. No Django here except through the callers.
+``regions(result)`` turns a photo's typed stored result (``results.StoredResult``) into the
+numbered regions the page lists (stated and possible objects only, numbered 1, 2, ... in
+instance order), each with its colour, its sentence ("2: dog, lower left, 12 % of the photo")
+and the phrases of the description that name it. ``linked_text`` splits the alt text or long
+description into plain and linked pieces. ``draw_overlay`` paints the regions on the photo with
+Pillow: filled translucent shapes when the model made masks, outlined boxes when it made boxes
+only; each region carries its number in a tag, so the picture, the legend and the list agree.
+No Django here except through the callers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from captioning import Description
 from segmentation.result import Instances
+from webapp.photos.results import StoredResult
 
 # Okabe–Ito colours (distinguishable with the common colour-vision deficiencies), then a few more.
 # Each has at least 3:1 contrast with white (the page background in light mode) or is used with
@@ -104,31 +107,29 @@ def colour_for(number: int) -> str:
     return PALETTE[(number - 1) % len(PALETTE)]
 
 
-def regions(result: dict[str, Any] | None) -> list[Region]:
-    """The numbered regions of a stored result (``photo.result``), with the mentions naming them."""
-    if not result or "description" not in result or "instances" not in result:
+def regions(result: StoredResult | None) -> list[Region]:
+    """The numbered regions of a stored result (see ``results.read_result``), with the mentions
+    naming them."""
+    if result is None:
         return []
-    instances = result["instances"]
-    width, height = instances["image_size"]
-    from_masks = instances.get("masks") is not None
-    shown = [o for o in result["description"].get("objects", []) if o.get("certainty") != "dropped"]
-    shown.sort(key=lambda o: o["index"])
+    width, height = result.image_size
+    shown = sorted((o for o in result.description.objects if o.certainty != "dropped"), key=lambda o: o.index)
     out: list[Region] = []
     for number, obj in enumerate(shown, start=1):
-        x0, y0, x1, y1 = (float(v) for v in obj["box"])
+        x0, y0, x1, y1 = obj.box
         x0, x1 = max(0.0, min(x0, width)), max(0.0, min(x1, width))
         y0, y1 = max(0.0, min(y0, height)), max(0.0, min(y1, height))
         colour = colour_for(number)
         out.append(
             Region(
                 number=number,
-                index=int(obj["index"]),
-                label=obj["label"],
-                score=float(obj["score"]),
+                index=obj.index,
+                label=obj.label,
+                score=obj.score,
                 box=(x0, y0, x1, y1),
-                area_fraction=float(obj["area_fraction"]),
-                position=obj["position"],
-                possible=obj.get("certainty") == "possible",
+                area_fraction=obj.area_fraction,
+                position=obj.position,
+                possible=obj.certainty == "possible",
                 colour=colour,
                 text_colour=text_colour_on(colour),
                 box_percent=(
@@ -137,36 +138,35 @@ def regions(result: dict[str, Any] | None) -> list[Region]:
                     round(100 * (x1 - x0) / width, 2),
                     round(100 * (y1 - y0) / height, 2),
                 ),
-                from_masks=from_masks,
+                from_masks=result.has_masks,
             )
         )
     by_index = {r.index: r for r in out}
-    for m in mentions(result, by_index):
+    for m in mentions(result.description, by_index):
         for number in m.numbers:
             out[number - 1].mentions.append(m)
     return out
 
 
-def mentions(result: dict[str, Any], by_index: dict[int, Region]) -> list[Mention]:
+def mentions(description: Description, by_index: dict[int, Region]) -> list[Mention]:
     """The description's mentions that name at least one shown region and match their text."""
-    description = result["description"]
     found: list[Mention] = []
     counters: dict[str, int] = {}
-    for raw in description.get("mentions", []):
-        text = description.get(raw["field"], "")
-        if text[raw["start"] : raw["end"]] != raw["text"]:
+    for raw in description.mentions:
+        text = getattr(description, raw.field)
+        if text[raw.start : raw.end] != raw.text:
             continue  # the text changed since the mention was made: no link rather than a wrong one
-        numbers = tuple(sorted({by_index[i].number for i in raw["instance_ids"] if i in by_index}))
+        numbers = tuple(sorted({by_index[i].number for i in raw.instance_ids if i in by_index}))
         if not numbers:
             continue
-        counters[raw["field"]] = counters.get(raw["field"], 0) + 1
+        counters[raw.field] = counters.get(raw.field, 0) + 1
         found.append(
             Mention(
-                id=f"mention-{raw['field'].replace('_', '-')}-{counters[raw['field']]}",
-                text=raw["text"],
-                field=raw["field"],
-                start=raw["start"],
-                end=raw["end"],
+                id=f"mention-{raw.field.replace('_', '-')}-{counters[raw.field]}",
+                text=raw.text,
+                field=raw.field,
+                start=raw.start,
+                end=raw.end,
                 numbers=numbers,
             )
         )
@@ -287,15 +287,14 @@ def draw_overlay(photo: Image.Image, region_list: list[Region], instances: Insta
     return Image.alpha_composite(base, layer).convert("RGB")
 
 
-def render_overlay(image_path: Any, result: dict[str, Any] | None, *, max_width: int = MAX_WIDTH) -> bytes:
+def render_overlay(image_path: Any, result: StoredResult | None, *, max_width: int = MAX_WIDTH) -> bytes:
     """JPEG bytes of the stored photo at most ``max_width`` wide with its regions drawn."""
     with Image.open(image_path) as opened:
         opened.draft("RGB", (max_width, max_width))
         picture = opened.convert("RGB")
     if picture.width > max_width:
         picture = picture.resize((max_width, round(picture.height * max_width / picture.width)), Image.LANCZOS)
-    instances = Instances.from_dict(result["instances"]) if result and "instances" in result else None
-    drawn = draw_overlay(picture, regions(result), instances)
+    drawn = draw_overlay(picture, regions(result), result.instances if result is not None else None)
     buffer = io.BytesIO()
     drawn.save(buffer, format="JPEG", quality=90, subsampling=0)  # 4:4:4 keeps thin coloured lines true
     return buffer.getvalue()

@@ -17,7 +17,7 @@ from typing import IO, Any
 from django.conf import settings
 
 from captioning import Description, describe
-from captioning.salience import SalienceModel, load_model
+from captioning.salience import SalienceModel, load_model, model_for
 from captioning.thresholds import score_floor
 from segmentation.interface import RunOptions, Segmenter, SegmenterConfig
 from segmentation.registry import WeightsUnavailable, build, problem
@@ -130,16 +130,17 @@ def analyse(source: str | Path | IO[bytes]) -> Analysis:
 
 def caption(instances: Instances) -> Description:
     """The description of a result, with this deployment's salience model."""
-    return describe(instances, salience=salience_model())
+    return describe(instances, salience=salience_model(instances.model))
 
 
-def salience_model() -> SalienceModel:
-    """The model of ``CAPTION_SALIENCE_FILE`` (``manage.py learn_salience``), else the shipped one.
-    A configured file that cannot be read is logged as an error (once per process: the answer is
+def salience_model(model: str = "") -> SalienceModel:
+    """The model of ``CAPTION_SALIENCE_FILE`` (``manage.py learn_salience``), else the shipped one
+    fitted on ``model``'s output (``Instances.model``: backend and weights file), else the general
+    shipped one. A configured file that cannot be read is logged as an error (once per process: the answer is
     cached) and the shipped model used: a photo is still described, and the log says why not as
     configured."""
     path = settings.CAPTION_SALIENCE_FILE
-    return _configured_salience(path) if path else load_model()
+    return _configured_salience(path) if path else model_for(model)
 
 
 @functools.lru_cache(maxsize=4)

@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
@@ -20,8 +20,9 @@ from captioning import Description
 from segmentation.interface import Segmenter
 from segmentation.registry import WeightsUnavailable
 from segmentation.result import Instances
-from webapp.photos import pipeline, signals
+from webapp.photos import files, pipeline, signals
 from webapp.photos.models import DetectedObject, Photo
+from webapp.photos.results import StoredResult
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
 
 log = logging.getLogger(__name__)
@@ -50,48 +51,29 @@ def clean_filename(name: str | None) -> str:
     return base
 
 
-def _write_media(relative: str, data: bytes) -> None:
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+def new_photo(owner: Any, fileobj: IO[bytes], *, name: str | None, size: int, **fields: Any) -> Photo:
+    """Validate and re-encode one image file, store its files and save it as a new photo of
+    ``owner`` (``fields`` set on the row, e.g. its status); not queued.
+
+    Raises:
+        UploadRejected: the file is not an acceptable photo (message for the person).
+    """
+    image = normalise_upload(fileobj, size=size)
+    photo = Photo(owner=owner, original_name=clean_filename(name), width=image.width, height=image.height, **fields)
+    files.save_files(photo, image)
+    photo.save()
+    return photo
 
 
-def media_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
-def create_photo(owner: Any, upload: UploadedFile) -> Photo:
+def create_photo(owner: Any, upload: UploadedFile | File) -> Photo:
     """Validate, re-encode and store one upload, and queue it once the transaction commits.
 
     Raises:
         UploadRejected: the file is not an acceptable photo (message for the person).
     """
-    image = normalise_upload(
-        upload, size=upload.size or 0, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
-    )
-    photo = Photo(
-        owner=owner,
-        original_name=clean_filename(upload.name),
-        width=image.width,
-        height=image.height,
-        enqueued_at=timezone.now(),
-    )
-    stem = f"photos/{owner.pk}/{timezone.now():%Y%m}"
-    photo.image = f"{stem}/{_new_name()}.jpg"
-    photo.thumbnail = f"{stem}/{_new_name()}_thumb.jpg"
-    _write_media(photo.image, image.jpeg)
-    _write_media(photo.thumbnail, image.thumbnail)
-    photo.save()
+    photo = new_photo(owner, upload, name=upload.name, size=upload.size or 0, enqueued_at=timezone.now())
     enqueue(photo)
     return photo
-
-
-def _new_name() -> str:
-    import uuid
-
-    return uuid.uuid4().hex
 
 
 def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome]:
@@ -273,7 +255,7 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
     """
     statuses: dict[int, str] = {}
     try:
-        prepared = segmenter.prepare_many([media_path(p.image) for p in photos])
+        prepared = segmenter.prepare_many([files.media_path(p.image) for p in photos])
         ready: list[tuple[Photo, Any]] = []
         for photo, item in zip(photos, prepared, strict=True):
             count = photo.pk in companions
@@ -362,27 +344,11 @@ def store_result(
         if count_attempt:
             photo.attempts += 1
         DetectedObject.objects.filter(photo=photo).delete()
-        DetectedObject.objects.bulk_create(
-            DetectedObject(
-                photo=photo,
-                index=obj.index,
-                label=obj.label,
-                score=obj.score,
-                x0=obj.box[0],
-                y0=obj.box[1],
-                x1=obj.box[2],
-                y1=obj.box[3],
-                area_fraction=obj.area_fraction,
-                position=obj.position,
-                size=obj.size,
-                certainty=obj.certainty,
-            )
-            for obj in description.objects
-        )
+        DetectedObject.objects.bulk_create(DetectedObject.of(photo, obj) for obj in description.objects)
         photo.model_name = instances.model
         photo.suggested_alt = description.alt_text
         photo.long_description = description.long_description
-        photo.result = {"instances": instances.to_dict(), "description": description.to_dict()}
+        photo.result = StoredResult(description, instances=instances).to_json()
         photo.status = Photo.Status.DONE
         photo.status_message = ""
         photo.last_error = ""
@@ -495,8 +461,7 @@ def review_alt(photo: Photo, *, action: str, text: str = "") -> Photo:
 
 
 def delete_photo(photo: Photo) -> None:
-    for relative in (photo.image, photo.thumbnail):
-        media_path(relative).unlink(missing_ok=True)
+    files.delete_files(photo)
     photo.delete()
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.dispatch import Signal
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import Signal, receiver
 
 # Sent inside the transaction that stores a run's result: ``sender=Photo, photo=<Photo>``. For rows
 # that must commit together with the result or not at all (the webhook outbox); no I/O here.
@@ -14,3 +17,25 @@ photo_described = Signal()
 sweeping = Signal()
 # Sent after a photo's reviewed alt text changed: ``sender=Photo, photo=<Photo>``.
 alt_reviewed = Signal()
+
+
+# --- Files follow their rows ------------------------------------------------------------------
+# Receivers on Django's own delete signals, so every route that deletes rows (a view, the admin, a
+# user's cascade, a shell) deletes the files too; only after commit, so a rollback keeps both.
+# (Receivers also stop Django's fast bulk delete from skipping per-row signals.)
+
+
+@receiver(post_delete, sender="photos.Photo")
+def _delete_photo_files(sender: type, instance: object, using: str, **_: object) -> None:
+    from webapp.photos.files import delete_names
+
+    names = [instance.image, instance.thumbnail]  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: delete_names(names), using=using)
+
+
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
+def _delete_user_folder(sender: type, instance: object, using: str, **_: object) -> None:
+    from webapp.photos.files import delete_owner_folder
+
+    pk = instance.pk  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: delete_owner_folder(pk), using=using)

@@ -74,12 +74,17 @@ def _human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def normalise_upload(fileobj: IO[bytes], *, size: int, max_bytes: int, max_pixels: int) -> NormalisedImage:
-    """Validate one uploaded file and return it re-encoded.
+def normalise_upload(
+    fileobj: IO[bytes], *, size: int, max_bytes: int | None = None, max_pixels: int | None = None
+) -> NormalisedImage:
+    """Validate one uploaded file of ``size`` bytes and return it re-encoded. The limits are
+    ``UPLOAD_MAX_BYTES`` and ``UPLOAD_MAX_PIXELS`` unless given.
 
     Raises:
         UploadRejected: with a message that says what is wrong and what would be accepted.
     """
+    max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
+    max_pixels = settings.UPLOAD_MAX_PIXELS if max_pixels is None else max_pixels
     if size == 0:
         raise UploadRejected("The file is empty (0 bytes).")
     if size > max_bytes:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import IO
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from webapp.photos import overlay, services
+from webapp.photos import files, overlay, services
 from webapp.photos.forms import AltTextForm
 from webapp.photos.models import Photo
+from webapp.photos.results import read_result
 from webapp.photos.uploads import ALLOWED_DESCRIPTION, UploadRejected
 
 
@@ -93,9 +97,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(photo: Photo) -> dict:
-    regions = overlay.regions(photo.result)
-    from_masks = bool(photo.result and photo.result.get("instances", {}).get("masks") is not None)
-    description = (photo.result or {}).get("description", {})
+    result = read_result(photo.result)
+    regions = overlay.regions(result)
+    from_masks = result is not None and result.has_masks
     return {
         "photo": photo,
         "regions": regions,
@@ -103,10 +107,10 @@ def _detail_context(photo: Photo) -> dict:
         "overlay_alt": overlay.overlay_alt(regions, from_masks),
         # The texts with the phrases that name regions as links (only while they are the stored result's).
         "alt_pieces": overlay.linked_text(photo.suggested_alt, "alt_text", regions)
-        if description.get("alt_text") == photo.suggested_alt
+        if result is not None and result.description.alt_text == photo.suggested_alt
         else [overlay.Piece(photo.suggested_alt)],
         "long_pieces": overlay.linked_text(photo.long_description, "long_description", regions)
-        if description.get("long_description") == photo.long_description
+        if result is not None and result.description.long_description == photo.long_description
         else [overlay.Piece(photo.long_description)],
         "snippet": services.html_snippet(photo),
         "max_attempts": settings.PHOTO_MAX_ATTEMPTS,
@@ -153,31 +157,44 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def image(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    photo = _own_photo(request, pk)
-    relative = photo.thumbnail if kind == "thumb" else photo.image
-    try:
-        handle = services.media_path(relative).open("rb")
-    except FileNotFoundError:
-        raise Http404("Image file missing") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+def image(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The stored photo (``kind="thumb"``: its thumbnail), as uploaded and re-encoded."""
+    return _jpeg(
+        request,
+        pk,
+        lambda photo: files.open_file(photo.thumbnail if kind == "thumb" else photo.image),
+        cache_control="private, max-age=3600",
+    )
 
 
 @login_required
 @require_GET
 def overlay_image(request: HttpRequest, pk: int) -> HttpResponse:
     """The photo with its numbered regions drawn on it (see ``overlay``), for sighted reviewers."""
+    return _jpeg(
+        request,
+        pk,
+        lambda photo: overlay.render_overlay(files.media_path(photo.image), read_result(photo.result)),
+        cache_control="private, no-cache",
+    )
+
+
+def _jpeg(
+    request: HttpRequest, pk: int, make: Callable[[Photo], bytes | IO[bytes]], *, cache_control: str
+) -> HttpResponse:
+    """A JPEG made from the requester's own photo by ``make`` (a 404 when its file is missing),
+    never sniffed as anything else."""
     photo = _own_photo(request, pk)
     try:
-        data = overlay.render_overlay(services.media_path(photo.image), photo.result)
+        body = make(photo)
     except FileNotFoundError:
         raise Http404("Image file missing") from None
-    response = HttpResponse(data, content_type="image/jpeg")
+    if isinstance(body, bytes):
+        response: HttpResponse = HttpResponse(body, content_type="image/jpeg")
+    else:
+        response = FileResponse(body, content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = cache_control
     return response
 
 

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 
+from webapp.photos import signals
 from webapp.photos.models import Photo
+from webapp.photos.results import read_description
 from webapp.search.models import SearchKeyCount, SearchTerm
 from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
 from webapp.search.sql import count_matches, key_sizes, matching_ids
@@ -31,7 +35,8 @@ def alt_for_index(photo: Photo) -> str:
 def index_photo(photo: Photo) -> int:
     """Rewrite one photo's index rows from its stored result and alt text, and the owner's key
     totals with them; returns the row count."""
-    terms = photo_terms(photo.result, alt_for_index(photo)) if photo.status == Photo.Status.DONE else {}
+    done = photo.status == Photo.Status.DONE
+    terms = photo_terms(read_description(photo.result), alt_for_index(photo)) if done else {}
     with transaction.atomic():
         # One rewrite of a photo at a time (a new result and a review can arrive together).
         list(Photo.objects.select_for_update().filter(pk=photo.pk).values_list("pk"))
@@ -88,12 +93,17 @@ def rebuild_index(owner: Any = None, batch: int = 500) -> int:
     return done
 
 
+# A deleted photo's rows go by cascade; its keys must leave the owner's totals.
+@receiver(pre_delete, sender=Photo, dispatch_uid="search-photo-deleted")
 def on_photo_deleted(sender: Any, instance: Photo, **kwargs: Any) -> None:
     """Receiver of ``pre_delete`` for photos: its rows go by cascade, its keys leave the totals."""
     keys = set(SearchTerm.objects.filter(photo_id=instance.pk).values_list("key", flat=True))
     adjust_key_counts(instance.owner_id, added=set(), removed=keys)
 
 
+# Keep the index in step: a new result (objects, relations, suggestion) or reviewed alt text.
+@receiver(signals.photo_described, sender=Photo, dispatch_uid="search-described")
+@receiver(signals.alt_reviewed, sender=Photo, dispatch_uid="search-reviewed")
 def on_photo_changed(sender: Any, photo: Photo, **kwargs: Any) -> None:
     """Receiver of ``photo_described`` and ``alt_reviewed``."""
     photo = Photo.objects.filter(pk=photo.pk).first()

@@ -26,10 +26,11 @@ of the alt text. ``dropped`` instances (low score or merged duplicates) are neve
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
+from captioning import Description
 from captioning.geometry import horizontal_part, size_class
+from captioning.model import DetectedObject, Relation
 from webapp.search.vocabulary import SUPERCATEGORY_OF, text_words
 
 INDEXED_CERTAINTY = frozenset({"stated"})
@@ -81,28 +82,24 @@ def _suffixes(size: str, vertical: str, horizontal: str) -> list[str]:
     return out
 
 
-def object_terms(objects: Iterable[Mapping[str, Any]], relations: Iterable[Mapping[str, Any]] = ()) -> Counter:
-    """Terms from the captioner's objects (``Description.to_dict()["objects"]``) and relations
-    (``[{"subject": i, "predicate": p, "object": j}]``, instance indices)."""
+def object_terms(objects: Iterable[DetectedObject], relations: Iterable[Relation] = ()) -> Counter:
+    """Terms from the captioner's objects and relations (``Description.objects``/``.relations``)."""
     terms: Counter = Counter()
     stated: dict[int, tuple[str, str]] = {}  # index -> (label, size)
     for obj in objects:
-        if obj.get("certainty") not in INDEXED_CERTAINTY:
+        if obj.certainty not in INDEXED_CERTAINTY:
             continue
-        label = str(obj["label"])
-        size = SIZE_OF_CLASS[size_class(float(obj.get("area_fraction", 0.0)))]
-        stated[int(obj["index"])] = (label, size)
-        position = str(obj.get("position", ""))
+        label = obj.label
+        size = SIZE_OF_CLASS[size_class(obj.area_fraction)]
+        stated[obj.index] = (label, size)
+        position = obj.position
         horizontal = horizontal_part(position) if position else ""
         for base in _bases(label):
             for suffix in _suffixes(size, vertical_part(position), horizontal):
                 terms[base + suffix] += 1
     subjects: dict[str, set[int]] = {}
     for rel in relations:
-        try:
-            i, j, predicate = int(rel["subject"]), int(rel["object"]), str(rel["predicate"])
-        except (KeyError, TypeError, ValueError):
-            continue
+        i, j, predicate = rel.subject, rel.object, rel.predicate
         if i not in stated or j not in stated or i == j:
             continue  # a relation is only searchable between things the text states
         (subject_label, subject_size), (object_label, object_size) = stated[i], stated[j]
@@ -121,11 +118,11 @@ def word_terms(text: str) -> Counter:
     return Counter(f"w:{word}" for word in text_words(text))
 
 
-def photo_terms(result: Mapping[str, Any] | None, alt_text: str) -> dict[str, int]:
-    """All terms of one described photo from its stored ``result`` JSON and its current alt text
-    (always with ``ALL_KEY``: call it for photos whose status is done)."""
-    description = (result or {}).get("description") or {}
-    terms = object_terms(description.get("objects") or (), description.get("relations") or ())
+def photo_terms(description: Description | None, alt_text: str) -> dict[str, int]:
+    """All terms of one described photo from its stored description (``None`` when it has none
+    or it does not read: words only) and its current alt text (always with ``ALL_KEY``: call it
+    for photos whose status is done)."""
+    terms = object_terms(description.objects, description.relations) if description else Counter()
     terms.update(word_terms(alt_text))
     terms[ALL_KEY] = 1
     return {key[:100]: count for key, count in terms.items() if count > 0}

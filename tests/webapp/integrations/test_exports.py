@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.webapp.integrations.conftest import bearer, stored_photo
-from webapp.integrations import services
+from tests.webapp.stored import bearer, stored_photo
+from webapp.integrations import exports
 from webapp.photos import services as photo_services
 from webapp.photos.models import Photo
 
@@ -43,7 +43,7 @@ def library(user, other_user) -> dict[str, Photo]:  # noqa: ANN001
 
 
 def test_json_round_trips_to_the_database(user, library) -> None:  # noqa: ANN001
-    data = json.loads(services.export_library(user, "json").content)
+    data = json.loads(exports.export_library(user, "json").content)
     assert data["user"] == "alice" and data["count"] == 5
     by_id = {item["id"]: item for item in data["photos"]}
     assert set(by_id) == {p.pk for p in library.values()}
@@ -68,10 +68,10 @@ def test_json_round_trips_to_the_database(user, library) -> None:  # noqa: ANN00
 
 
 def test_csv_parses_with_one_row_per_photo(user, library) -> None:  # noqa: ANN001
-    exported = services.export_library(user, "csv")
+    exported = exports.export_library(user, "csv")
     assert exported.content_type.startswith("text/csv") and exported.filename.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(exported.content)))
-    assert list(rows[0]) == services.CSV_COLUMNS
+    assert list(rows[0]) == exports.CSV_COLUMNS
     by_id = {int(row["id"]): row for row in rows}
     assert set(by_id) == {p.pk for p in library.values()}
     edited = by_id[library["edited"].pk]
@@ -98,7 +98,7 @@ class Images(HTMLParser):
 
 
 def test_html_has_one_img_per_photo_with_the_right_alt(user, library) -> None:  # noqa: ANN001
-    exported = services.export_library(user, "html")
+    exported = exports.export_library(user, "html")
     parser = Images()
     parser.feed(exported.content)
     assert parser.h1 == 1 and exported.content.startswith("<!doctype html>")

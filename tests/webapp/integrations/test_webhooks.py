@@ -13,8 +13,8 @@ import pytest
 
 from captioning import describe
 from segmentation.result import Instances
-from tests.webapp.integrations.conftest import bearer, stored_photo
-from webapp.integrations import services, tasks
+from tests.webapp.stored import bearer, stored_photo
+from webapp.integrations import tasks, webhooks
 from webapp.integrations.models import Delivery, Webhook
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +28,14 @@ def receiver_verifies(secret: str, body: bytes, header: str) -> bool:
 
 
 def test_signed_delivery_to_a_real_server(user, receiver) -> None:  # noqa: ANN001
-    services.save_webhook(user, receiver.url, secret=SECRET)
+    webhooks.save_webhook(user, receiver.url, secret=SECRET)
     photo = stored_photo(user, "dogs.jpg", ("dog", "dog"))
-    assert services.deliver_webhook(photo.pk) == "delivered"
+    assert webhooks.deliver_webhook(photo.pk) == "delivered"
     (request,) = receiver.requests
     assert request["path"] == "/hooks/alt"
     assert request["headers"]["Content-Type"].startswith("application/json")
     assert receiver_verifies(SECRET, request["body"], request["headers"]["X-Signature"])
-    assert services.verify_signature(SECRET, request["body"], request["headers"]["X-Signature"])
+    assert webhooks.verify_signature(SECRET, request["body"], request["headers"]["X-Signature"])
     # A changed body, or another secret, does not verify.
     assert not receiver_verifies(SECRET, request["body"] + b" ", request["headers"]["X-Signature"])
     assert not receiver_verifies("another secret entirely", request["body"], request["headers"]["X-Signature"])
@@ -48,7 +48,7 @@ def test_signed_delivery_to_a_real_server(user, receiver) -> None:  # noqa: ANN0
 
 
 def test_a_500_is_retried_then_succeeds(user, receiver, eager_tasks) -> None:  # noqa: ANN001
-    services.save_webhook(user, receiver.url, secret=SECRET)
+    webhooks.save_webhook(user, receiver.url, secret=SECRET)
     photo = stored_photo(user, "dogs.jpg")
     receiver.statuses = [500, 503]
     result = tasks.send_webhook.apply(args=[photo.pk])
@@ -61,20 +61,20 @@ def test_a_500_is_retried_then_succeeds(user, receiver, eager_tasks) -> None:  #
 
 def test_retries_are_bounded_with_exponential_backoff(user, receiver, eager_tasks) -> None:  # noqa: ANN001
     task = tasks.send_webhook
-    assert task.autoretry_for == (services.WebhookRetry,)
+    assert task.autoretry_for == (webhooks.WebhookRetry,)
     assert task.retry_backoff and task.retry_backoff_max <= 600 and task.retry_jitter
     assert 1 <= task.max_retries <= 10
-    services.save_webhook(user, receiver.url, secret=SECRET)
+    webhooks.save_webhook(user, receiver.url, secret=SECRET)
     photo = stored_photo(user, "dogs.jpg")
     receiver.statuses = [500] * 50
     result = task.apply(args=[photo.pk])
-    assert result.failed() and isinstance(result.result, services.WebhookRetry)
+    assert result.failed() and isinstance(result.result, webhooks.WebhookRetry)
     assert len(receiver.requests) == task.max_retries + 1
     assert Webhook.objects.get(user=user).last_ok is False
 
 
 def test_a_4xx_is_not_retried_and_an_unreachable_address_is(user, receiver, eager_tasks) -> None:  # noqa: ANN001
-    services.save_webhook(user, receiver.url, secret=SECRET)
+    webhooks.save_webhook(user, receiver.url, secret=SECRET)
     photo = stored_photo(user, "dogs.jpg")
     receiver.statuses = [410]
     assert tasks.send_webhook.apply(args=[photo.pk]).get() == "refused"
@@ -82,25 +82,25 @@ def test_a_4xx_is_not_retried_and_an_unreachable_address_is(user, receiver, eage
     assert "HTTP 410" in Webhook.objects.get(user=user).last_result
     assert Delivery.objects.get(photo=photo).state == Delivery.State.REFUSED
     # A duplicate message for that result sends nothing again.
-    assert services.deliver_webhook(photo.pk) == "skipped" and len(receiver.requests) == 1
+    assert webhooks.deliver_webhook(photo.pk) == "skipped" and len(receiver.requests) == 1
     # Nothing listens on port 9 of this machine: a network error is worth retrying.
-    services.save_webhook(user, "http://127.0.0.1:9/hook")
+    webhooks.save_webhook(user, "http://127.0.0.1:9/hook")
     other = stored_photo(user, "cats.jpg")
-    with pytest.raises(services.WebhookRetry):
-        services.deliver_webhook(other.pk)
+    with pytest.raises(webhooks.WebhookRetry):
+        webhooks.deliver_webhook(other.pk)
     assert Delivery.objects.get(photo=other).state == Delivery.State.PENDING  # still owed
 
 
 def test_a_finished_photo_is_posted_through_the_signal(  # noqa: ANN001
     user, other_user, receiver, eager_tasks, django_capture_on_commit_callbacks
 ) -> None:
-    services.save_webhook(user, receiver.url, secret=SECRET)
+    webhooks.save_webhook(user, receiver.url, secret=SECRET)
     photo = stored_photo(user, "dogs.jpg", capture=django_capture_on_commit_callbacks)
     (request,) = receiver.requests
     assert json.loads(request["body"])["photo"]["id"] == photo.pk
     # No webhook (another user) or a paused one: nothing is sent.
     stored_photo(other_user, "theirs.jpg", capture=django_capture_on_commit_callbacks)
-    services.save_webhook(user, receiver.url, active=False)
+    webhooks.save_webhook(user, receiver.url, active=False)
     stored_photo(user, "paused.jpg", capture=django_capture_on_commit_callbacks)
     assert len(receiver.requests) == 1
 
@@ -115,8 +115,8 @@ def test_a_finished_photo_is_posted_through_the_signal(  # noqa: ANN001
     ],
 )
 def test_bad_settings_are_refused(user, url: str, secret: str | None, message: str) -> None:  # noqa: ANN001
-    with pytest.raises(services.WebhookInvalid, match=message):
-        services.save_webhook(user, url, secret=secret)
+    with pytest.raises(webhooks.WebhookInvalid, match=message):
+        webhooks.save_webhook(user, url, secret=secret)
     assert not Webhook.objects.filter(user=user).exists()
 
 
@@ -173,12 +173,12 @@ def test_webhook_api(client, user, token) -> None:  # noqa: ANN001
     ],
 )
 def test_local_and_private_addresses_are_refused_in_the_form(user, url) -> None:  # noqa: ANN001
-    with pytest.raises(services.WebhookInvalid, match="public internet"):
-        services.save_webhook(user, url)
+    with pytest.raises(webhooks.WebhookInvalid, match="public internet"):
+        webhooks.save_webhook(user, url)
 
 
 def test_a_public_address_is_accepted(user) -> None:  # noqa: ANN001
-    hook, _ = services.save_webhook(user, "https://cms.example.org/hooks/alt")
+    hook, _ = webhooks.save_webhook(user, "https://cms.example.org/hooks/alt")
     assert hook.url == "https://cms.example.org/hooks/alt"
 
 
@@ -190,7 +190,7 @@ def test_a_name_that_resolves_to_a_private_address_is_never_posted_to(
     import socket
 
     port = int(receiver.url.split(":")[2].split("/")[0])
-    services.save_webhook(user, f"http://hooks.example.org:{port}/hooks/alt", secret=SECRET)
+    webhooks.save_webhook(user, f"http://hooks.example.org:{port}/hooks/alt", secret=SECRET)
     settings.WEBHOOK_ALLOW_PRIVATE = False
     real = socket.getaddrinfo
 
@@ -199,7 +199,7 @@ def test_a_name_that_resolves_to_a_private_address_is_never_posted_to(
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     photo = stored_photo(user, "dog.jpg")
-    assert services.deliver_webhook(photo.pk) == "refused"
+    assert webhooks.deliver_webhook(photo.pk) == "refused"
     assert receiver.requests == []
     hook = Webhook.objects.get(user=user)
     assert not hook.last_ok and "not a public address" in hook.last_result
@@ -213,7 +213,7 @@ def test_a_delivery_lost_with_the_broker_is_sent_by_the_sweeper_once(  # noqa: A
     from django.core.management import call_command
     from django.utils import timezone
 
-    services.save_webhook(user, receiver.url, secret=SECRET)
+    webhooks.save_webhook(user, receiver.url, secret=SECRET)
 
     def broker_down(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise ConnectionError("redis is down")
@@ -224,10 +224,10 @@ def test_a_delivery_lost_with_the_broker_is_sent_by_the_sweeper_once(  # noqa: A
     assert owed.state == Delivery.State.PENDING and owed.enqueued_at is None and receiver.requests == []
     monkeypatch.undo()
     # Within the grace period the commit hook may still be queueing it: the sweeper waits.
-    assert services.resend_lost_deliveries(now=timezone.now()) == []
+    assert webhooks.resend_lost_deliveries(now=timezone.now()) == []
     later = timezone.now() + timedelta(minutes=2)
-    assert services.resend_lost_deliveries(now=later) == [photo.pk]
-    assert services.resend_lost_deliveries(now=later) == []  # claimed: never sent twice
+    assert webhooks.resend_lost_deliveries(now=later) == [photo.pk]
+    assert webhooks.resend_lost_deliveries(now=later) == []  # claimed: never sent twice
     call_command("sweep")  # the command sends ``sweeping`` too
     (request,) = receiver.requests
     assert json.loads(request["body"])["delivery"] == owed.key
@@ -239,11 +239,11 @@ def test_deliveries_that_keep_failing_are_given_up_after_max_sends(user, setting
     from django.utils import timezone
 
     settings.WEBHOOK_MAX_SENDS = 2
-    services.save_webhook(user, "https://hooks.example.org/alt")
+    webhooks.save_webhook(user, "https://hooks.example.org/alt")
     photo = stored_photo(user, "dogs.jpg")
     owed = Delivery.objects.get(photo=photo)
     Delivery.objects.filter(pk=owed.pk).update(sends=2, enqueued_at=timezone.now() - timedelta(hours=1))
-    assert services.resend_lost_deliveries() == []
+    assert webhooks.resend_lost_deliveries() == []
     owed.refresh_from_db()
     assert owed.state == Delivery.State.GIVEN_UP
 
@@ -251,7 +251,7 @@ def test_deliveries_that_keep_failing_are_given_up_after_max_sends(user, setting
 def test_no_webhook_no_delivery_and_a_newer_result_replaces_an_owed_one(user) -> None:  # noqa: ANN001
     photo = stored_photo(user, "dogs.jpg")
     assert not Delivery.objects.filter(photo=photo).exists()
-    services.save_webhook(user, "https://hooks.example.org/alt")
+    webhooks.save_webhook(user, "https://hooks.example.org/alt")
     first = stored_photo(user, "cats.jpg")
     from webapp.photos import services as photo_services
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, ROOT, SSDLITE_WEIGHTS
 from tests.webapp.conftest import upload_file
-from webapp.photos import pipeline, services
+from webapp.photos import files, pipeline, services
 from webapp.photos.models import DetectedObject, Photo
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_one_delivery_processes_a_batch_and_the_others_find_them_done(queued, se
         assert photo.attempts == 1 and photo.suggested_alt
         assert DetectedObject.objects.filter(photo=photo).count() == len(photo.result["description"]["objects"])
     # Batched results equal the ones a photo gets alone.
-    alone = real_segmenter.segment_file(services.media_path(queued[1].image))
+    alone = real_segmenter.segment_file(files.media_path(queued[1].image))
     assert queued[1].result["instances"]["labels"] == list(alone.labels)
 
 
@@ -57,8 +57,8 @@ def test_batch_size_auto_is_one_on_the_cpu(queued, settings, real_segmenter):
 
 def test_a_bad_photo_fails_alone_and_a_model_error_falls_back_one_by_one(queued, settings, real_segmenter, monkeypatch):
     settings.SEGMENTER_BATCH_SIZE, settings.SEGMENTER_BATCH_WAIT_MS = 4, 0
-    services.media_path(queued[1].image).write_bytes(b"\xff\xd8\xff not a jpeg")
-    poison = services.media_path(queued[2].image)
+    files.media_path(queued[1].image).write_bytes(b"\xff\xd8\xff not a jpeg")
+    poison = files.media_path(queued[2].image)
     infer = real_segmenter.infer
 
     def flaky(items):

@@ -12,6 +12,7 @@ from PIL import Image
 from captioning import describe
 from segmentation.result import Instances
 from webapp.photos import overlay
+from webapp.photos.results import read_result
 
 GREY = (128, 128, 128)
 
@@ -56,7 +57,7 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 def test_regions_are_numbered_with_sentences_and_colours():
-    regions = overlay.regions(result_dict(boxes_only()))
+    regions = overlay.regions(read_result(result_dict(boxes_only())))
     assert [r.number for r in regions] == [1, 2]
     assert [r.label for r in regions] == ["dog", "person"]
     dog = regions[0]
@@ -66,7 +67,7 @@ def test_regions_are_numbered_with_sentences_and_colours():
     assert dog.sentence.endswith(f"its box covers {round(120 * 90 / (400 * 200) * 100)} % of the photo")
     assert dog.box_percent == (5.0, 50.0, 30.0, 45.0)
     assert dog.colour != regions[1].colour
-    with_mask = overlay.regions(result_dict(with_masks()))[0]
+    with_mask = overlay.regions(read_result(result_dict(with_masks())))[0]
     assert with_mask.from_masks and with_mask.sentence.endswith(" % of the photo")
     assert "its box" not in with_mask.sentence
 
@@ -74,19 +75,19 @@ def test_regions_are_numbered_with_sentences_and_colours():
 def test_dropped_objects_are_not_regions_and_numbers_stay_consecutive():
     data = result_dict(boxes_only())
     data["description"]["objects"][0]["certainty"] = "dropped"
-    regions = overlay.regions(data)
+    regions = overlay.regions(read_result(data))
     assert [(r.number, r.index, r.label) for r in regions] == [(1, 1, "person")]
 
 
 def test_no_result_means_no_regions():
-    assert overlay.regions(None) == []
-    assert overlay.regions({}) == []
+    assert overlay.regions(read_result(None)) == []
+    assert overlay.regions(read_result({})) == []
     assert "found nothing" in overlay.overlay_alt([], False)
 
 
 def test_mentions_link_phrases_to_regions_and_back():
     data = result_dict(boxes_only())
-    regions = overlay.regions(data)
+    regions = overlay.regions(read_result(data))
     text = data["description"]["long_description"]
     pieces = overlay.linked_text(text, "long_description", regions)
     assert "".join(p.text for p in pieces) == text
@@ -104,7 +105,7 @@ def test_a_mention_whose_words_changed_is_not_linked():
     data = result_dict(boxes_only())
     for m in data["description"]["mentions"]:
         m["text"] = "something else"
-    regions = overlay.regions(data)
+    regions = overlay.regions(read_result(data))
     assert all(not r.mentions for r in regions)
     text = data["description"]["alt_text"]
     assert overlay.linked_text(text, "alt_text", regions) == [overlay.Piece(text)]
@@ -113,7 +114,7 @@ def test_a_mention_whose_words_changed_is_not_linked():
 def test_numbers_phrase_and_overlay_alt():
     assert overlay.numbers_phrase((2,)) == "region 2"
     assert overlay.numbers_phrase((1, 2, 3)) == "regions 1, 2 and 3"
-    regions = overlay.regions(result_dict(boxes_only()))
+    regions = overlay.regions(read_result(result_dict(boxes_only())))
     assert overlay.overlay_alt(regions, False) == (
         "The photo with 2 numbered regions outlined with coloured boxes: 1 dog; 2 person."
     )
@@ -131,7 +132,7 @@ def test_number_tags_are_readable_on_every_colour(colour):
 
 def test_boxes_only_results_are_drawn_as_outlines():
     instances = boxes_only()
-    regions = overlay.regions(result_dict(instances))
+    regions = overlay.regions(read_result(result_dict(instances)))
     # The photo at half size: boxes are scaled from original pixels.
     drawn = np.asarray(overlay.draw_overlay(grey_photo((200, 100)), regions, instances))
     dog, person = rgb(regions[0].colour), rgb(regions[1].colour)
@@ -151,7 +152,7 @@ def test_boxes_only_results_are_drawn_as_outlines():
 
 def test_mask_results_are_drawn_as_translucent_fills():
     instances = with_masks()
-    regions = overlay.regions(result_dict(instances))
+    regions = overlay.regions(read_result(result_dict(instances)))
     drawn = np.asarray(overlay.draw_overlay(grey_photo(), regions, instances)).astype(int)
     dog = np.array(rgb(regions[0].colour))
     alpha = overlay.MASK_ALPHA / 255
@@ -179,7 +180,7 @@ def test_render_overlay_reads_the_stored_photo_and_scales_it(tmp_path):
         boxes=np.array([[100, 500, 700, 950]]),
         model="test-boxes",
     )
-    data = overlay.render_overlay(path, result_dict(instances), max_width=800)
+    data = overlay.render_overlay(path, read_result(result_dict(instances)), max_width=800)
     picture = Image.open(io.BytesIO(data))
     assert picture.format == "JPEG"
     assert picture.size == (800, 400)

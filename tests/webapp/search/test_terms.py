@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from captioning import Description
+from webapp.photos.results import read_description
 from webapp.search.terms import photo_terms
 
 
 def obj(index: int, label: str, certainty: str = "stated", area: float = 0.05, position: str = "centre") -> dict:
-    return {"index": index, "label": label, "certainty": certainty, "area_fraction": area, "position": position}
+    return {
+        "index": index,
+        "label": label,
+        "certainty": certainty,
+        "area_fraction": area,
+        "position": position,
+        # Stored with every object; not indexed.
+        "score": 0.9,
+        "box": [0, 0, 1, 1],
+        "centre": [0.5, 0.5],
+        "size": "",
+    }
+
+
+def description(objects: list[dict], relations: list[dict] = ()) -> dict:
+    return {"alt_text": "", "long_description": "", "objects": objects, "mentions": [], "relations": list(relations)}
 
 
 def test_counts_sizes_places_supercategories_relations_and_words() -> None:
     result = {
-        "description": {
-            "objects": [
+        "instances": {"image_size": [400, 200], "labels": [], "scores": [], "boxes": [], "masks": None},
+        "description": description(
+            [
                 obj(0, "dog", area=0.3, position="upper left"),
                 obj(1, "dog", area=0.001, position="lower right"),
                 obj(2, "dog", certainty="possible"),
@@ -20,16 +38,15 @@ def test_counts_sizes_places_supercategories_relations_and_words() -> None:
                 obj(4, "person", position="centre"),
                 obj(5, "horse", certainty="possible"),
             ],
-            "relations": [
+            [
                 {"subject": 4, "predicate": "holding", "object": 0},
                 {"subject": 4, "predicate": "next to", "object": 1},
                 {"subject": 4, "predicate": "riding", "object": 5},  # not stated: not indexed
                 {"subject": 9, "predicate": "on", "object": 0},  # no such instance
-                {"subject": "x", "predicate": "on"},  # malformed
             ],
-        }
+        ),
     }
-    terms = photo_terms(result, "Two dogs chasing balls on the beach")
+    terms = photo_terms(read_description(result), "Two dogs chasing balls on the beach")
     assert terms["o:dog"] == 2 and terms["s:animal"] == 2 and terms["o:person"] == 1
     assert "s:person" not in terms
     assert terms["o:dog@large"] == 1 and terms["o:dog@small"] == 1
@@ -53,8 +70,8 @@ def test_counts_sizes_places_supercategories_relations_and_words() -> None:
 
 
 def test_a_photo_without_result_has_only_words() -> None:
-    assert photo_terms(None, "") == {"*": 1}
-    assert photo_terms({"instances": {}}, "Sunset") == {"w:sunset": 1, "*": 1}
+    assert photo_terms(read_description(None), "") == {"*": 1}
+    assert photo_terms(read_description({"instances": {}}), "Sunset") == {"w:sunset": 1, "*": 1}
 
 
 def test_exact_counts_of_combined_keys() -> None:
@@ -64,6 +81,6 @@ def test_exact_counts_of_combined_keys() -> None:
         obj(2, "dog", area=0.3, position="right"),
         obj(3, "dog", area=0.001, position="left"),
     ]
-    terms = photo_terms({"description": {"objects": objects}}, "")
+    terms = photo_terms(Description.from_dict(description(objects)), "")
     assert terms["o:dog"] == 4 and terms["o:dog@large"] == 3 and terms["o:dog@left"] == 3
     assert terms["o:dog@large@left"] == 2 and terms["o:dog@large@top@left"] == 1 and terms["o:dog@small@left"] == 1

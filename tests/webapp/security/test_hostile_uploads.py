@@ -17,7 +17,7 @@ from PIL import Image
 from tests.conftest import ROOT, jpeg_bytes
 from tests.webapp.security.corpus import ACCEPT, KINDS, Kind, bus, save
 from webapp.accounts.models import ApiToken
-from webapp.photos import pipeline, services
+from webapp.photos import files, pipeline
 from webapp.photos.models import Photo
 from webapp.photos.uploads import normalise_upload
 
@@ -81,8 +81,8 @@ def test_hostile_file(kind: Kind, client, user, token, processing, request) -> N
     stated = [o for o in photo.result["description"]["objects"]]
     assert photo.detections.count() == len(stated)
     # Stored and served: a fresh JPEG without metadata or payload, never the uploaded bytes.
-    stored = services.media_path(photo.image).read_bytes()
-    thumb = services.media_path(photo.thumbnail).read_bytes()
+    stored = files.media_path(photo.image).read_bytes()
+    thumb = files.media_path(photo.thumbnail).read_bytes()
     assert stored.startswith(b"\xff\xd8\xff") and thumb.startswith(b"\xff\xd8\xff")
     for payload in kind.forbidden:
         assert payload not in stored and payload not in thumb
@@ -97,8 +97,8 @@ def test_hostile_file(kind: Kind, client, user, token, processing, request) -> N
     # The display name has no folders or control characters and fits the column.
     assert "/" not in photo.original_name and "\\" not in photo.original_name
     assert all(ch.isprintable() for ch in photo.original_name) and len(photo.original_name) <= 255
-    stored_path = services.media_path(photo.image).resolve()
-    assert stored_path.is_relative_to(Path(services.media_path("")).resolve() / "photos")
+    stored_path = files.media_path(photo.image).resolve()
+    assert stored_path.is_relative_to(Path(files.media_path("")).resolve() / "photos")
 
     if kind.orientation:
         # Positioned as the person sees the photo: the stored image is upright and the bus

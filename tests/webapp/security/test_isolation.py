@@ -101,7 +101,7 @@ def test_url_patterns_with_ids_are_found() -> None:
     # The ones we know of must be there (the walk itself must work).
     for name, kwargs in [
         ("photos:detail", {"pk": 1}),
-        ("integrations:api:get_photo", {"photo_id": 1}),
+        ("api:get_photo", {"photo_id": 1}),
         ("accounts:revoke", {"pk": 1}),
     ]:
         path = reverse(name, kwargs=kwargs)

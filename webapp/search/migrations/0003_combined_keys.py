@@ -9,6 +9,7 @@ from django.db import migrations, models
 
 
 def reindex(apps, schema_editor):
+    from webapp.photos.results import read_description
     from webapp.search.terms import photo_terms
 
     Photo = apps.get_model("photos", "Photo")
@@ -18,7 +19,7 @@ def reindex(apps, schema_editor):
     rows = []
     for photo in Photo.objects.filter(status="done").iterator(chunk_size=500):
         alt = photo.accepted_alt if photo.alt_source else photo.suggested_alt
-        for key, count in photo_terms(photo.result, alt).items():
+        for key, count in photo_terms(read_description(photo.result), alt).items():
             rows.append(SearchTerm(photo_id=photo.pk, owner_id=photo.owner_id, key=key, count=count))
         if len(rows) > 5000:
             SearchTerm.objects.bulk_create(rows)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from webapp.accounts.models import ApiToken
+from webapp.accounts.tokens import issue_token
 
 
 class Command(BaseCommand):
@@ -17,5 +17,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user called {username!r}.")
-        _, raw = ApiToken.issue(user, name)
+        _, raw = issue_token(user, name)
         self.stdout.write(raw)

@@ -9,16 +9,15 @@ process; ``--via-queue`` / ``--in-process`` force one or the other.
 same command again skips the files whose record is already there (resume after Ctrl-C or a crash;
 files whose record is an error are tried again and get a new record: the last one wins).
 
-``--skip-existing`` (with ``--user``): a file already in the library is not uploaded again; its
-record is the library's, including the alt text you reviewed, which a run never changes. "Already
-in the library" means: a photo of that person with the same file name whose stored image is
-byte-identical to what uploading this file would store (the same re-encoded pixels).
+``--skip-existing`` (with ``--user``): a file already in the library (see ``photos.bulk``) is not
+uploaded again; its record is the library's, including the alt text you reviewed, which a run
+never changes. Adding files, finding them in the library and following the queue are
+``photos.bulk``; this module is arguments and output.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import sys
@@ -27,16 +26,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from segmentation.registry import WeightsUnavailable
-from webapp.photos import pipeline, services
+from webapp.photos import bulk, pipeline
 from webapp.photos.models import Photo
-from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
+from webapp.photos.records import for_records, photo_record
+from webapp.photos.uploads import DECODE_ERRORS, UploadRejected
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 CSV_COLUMNS = [
@@ -172,8 +169,6 @@ def worker_available(timeout: float = 1.5) -> bool:
 
 def library_record(name: str, photo: Photo, *, existing: bool = False) -> dict[str, Any]:
     """A library photo's result as a describe record (the API's fields plus ``file`` as given)."""
-    from webapp.integrations.services import photo_record
-
     data = photo_record(photo)
     record: dict[str, Any] = {
         "file": name,
@@ -191,37 +186,6 @@ def library_record(name: str, photo: Photo, *, existing: bool = False) -> dict[s
     if photo.status in {Photo.Status.FAILED, Photo.Status.REJECTED}:
         record["error"] = photo.status_message or f"The photo was {photo.status}."
     return record
-
-
-def stored_match(owner: Any, path: Path) -> Photo | None:
-    """The owner's photo that is this file, as defined in the module docstring, if any; a photo
-    the person reviewed is preferred, then the newest."""
-    candidates = list(
-        Photo.objects.filter(owner=owner, original_name=services.clean_filename(path.name))
-        .defer("result")
-        .order_by("-accepted_at", "-created_at")
-    )
-    if not candidates:
-        return None
-    try:
-        with path.open("rb") as handle:
-            image = normalise_upload(
-                handle,
-                size=path.stat().st_size,
-                max_bytes=settings.UPLOAD_MAX_BYTES,
-                max_pixels=settings.UPLOAD_MAX_PIXELS,
-            )
-    except (UploadRejected, OSError):
-        return None
-    digest = hashlib.sha256(image.jpeg).digest()
-    candidates.sort(key=lambda p: not p.is_reviewed)
-    for photo in candidates:
-        try:
-            if hashlib.sha256(services.media_path(photo.image).read_bytes()).digest() == digest:
-                return photo
-        except OSError:
-            continue
-    return None
 
 
 class Command(BaseCommand):
@@ -337,24 +301,15 @@ class Command(BaseCommand):
         return {"file": name, **analysis.to_json()}
 
     # -- a library: the same photo rows and task as uploads ---------------------------------------
-    def add_photo(self, owner: Any, name: str, *, skip_existing: bool) -> tuple[Photo | None, dict[str, Any] | None]:
-        """The photo for this file and whether it was already in the library (with
-        ``skip_existing``; else it is uploaded and queued: the message is sent when the row is
-        committed), or ``None`` and an error record."""
-        path = Path(name)
-        if not path.is_file():
-            return None, {"file": name, "error": "No such file."}
-        if skip_existing:
-            found = stored_match(owner, path)
-            if found is not None:
-                found.found_in_library = True  # type: ignore[attr-defined]
-                return found, None
+    def add_photo(self, owner: Any, name: str, *, skip_existing: bool) -> tuple[Photo, bool] | dict[str, Any]:
+        """``bulk.add_file`` for one file as given: the photo and whether it was in the library
+        already, or an error record."""
         try:
-            with path.open("rb") as handle, transaction.atomic():
-                photo = services.create_photo(owner, File(handle, name=path.name))
+            return bulk.add_file(owner, Path(name), skip_existing=skip_existing)
+        except FileNotFoundError:
+            return {"file": name, "error": "No such file."}
         except UploadRejected as exc:
-            return None, {"file": name, "error": str(exc)}
-        return photo, None
+            return {"file": name, "error": str(exc)}
 
     def run_in_process(self, owner: Any, todo: list[str], *, skip_existing: bool) -> None:
         from webapp.celery import app
@@ -363,47 +318,41 @@ class Command(BaseCommand):
         app.conf.task_always_eager = True  # the queued task runs right here when the row commits
         try:
             for name in todo:
-                photo, error = self.add_photo(owner, name, skip_existing=skip_existing)
-                if error is not None:
-                    self.emit(error)
+                added = self.add_photo(owner, name, skip_existing=skip_existing)
+                if isinstance(added, dict):
+                    self.emit(added)
                     continue
-                existing = getattr(photo, "found_in_library", False)
+                photo, existing = added
                 self.emit(library_record(name, reload(photo.pk), existing=existing))
         finally:
             app.conf.task_always_eager = eager
 
     def run_queue(self, owner: Any, todo: list[str], options: dict[str, Any]) -> None:
-        pending: dict[int, tuple[str, float, bool]] = {}  # photo id → (file, deadline, existing)
+        watch = bulk.QueueWatch(wait_s=options["wait"])
         queue = list(reversed(todo))
         batch = max(1, options["batch"])
-        while queue or pending:
-            while queue and len(pending) < batch:
+        while queue or watch:
+            while queue and len(watch) < batch:
                 name = queue.pop()
-                photo, error = self.add_photo(owner, name, skip_existing=options["skip_existing"])
-                if error is not None:
-                    self.emit(error)
+                added = self.add_photo(owner, name, skip_existing=options["skip_existing"])
+                if isinstance(added, dict):
+                    self.emit(added)
                     continue
-                existing = getattr(photo, "found_in_library", False)
-                pending[photo.pk] = (name, time.monotonic() + options["wait"], existing)
-            finished = Photo.objects.filter(
-                pk__in=list(pending), status__in=[Photo.Status.DONE, Photo.Status.FAILED, Photo.Status.REJECTED]
-            )
-            for photo in finished.defer("result").prefetch_related("detections"):
-                name, _, existing = pending.pop(photo.pk)
-                self.emit(library_record(name, photo, existing=existing))
-            now = time.monotonic()
-            for pk, (name, deadline, _) in list(pending.items()):
-                if now > deadline:
-                    del pending[pk]
-                    self.emit(
-                        {
-                            "file": name,
-                            "photo_id": pk,
-                            "error": f"Not finished after {options['wait']:.0f} s; it stays in the library and "
-                            "finishes later (run again with --skip-existing to pick up its result).",
-                        }
-                    )
-            if pending:
+                photo, existing = added
+                watch.add(photo, name, existing=existing)
+            finished, overdue = watch.poll()
+            for waiting, photo in finished:
+                self.emit(library_record(waiting.name, photo, existing=waiting.existing))
+            for waiting in overdue:
+                self.emit(
+                    {
+                        "file": waiting.name,
+                        "photo_id": waiting.photo_id,
+                        "error": f"Not finished after {options['wait']:.0f} s; it stays in the library and "
+                        "finishes later (run again with --skip-existing to pick up its result).",
+                    }
+                )
+            if watch:
                 time.sleep(0.5)
 
     # -- output ------------------------------------------------------------------------------------
@@ -423,4 +372,4 @@ class Command(BaseCommand):
 
 
 def reload(photo_id: int) -> Photo:
-    return Photo.objects.defer("result").prefetch_related("detections").get(pk=photo_id)
+    return for_records(Photo.objects.filter(pk=photo_id)).get()

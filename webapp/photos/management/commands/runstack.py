@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, port: int, **options: object) -> None:
         call_command("migrate", "--noinput", verbosity=0)
         password = self.demo_password(Path(settings.DATA_DIR))
-        stack = Stack(data_dir=Path(settings.DATA_DIR), web_port=port, echo=True)
+        stack = Stack(data_dir=Path(settings.DATA_DIR), web_port=port, redis_port=settings.DEV_REDIS_PORT, echo=True)
         stack.start()
         problem = model_problem()
         segmenter = segmenter_config()
@@ -33,8 +33,8 @@ class Command(BaseCommand):
                     "",
                     f"Alt Text Studio is running at {stack.url}/",
                     f"  Log in as 'demo' with password '{password}', or sign up for your own account.",
-                    f"  Broker: {stack.broker}   Model: {segmenter.backend}"
-                    + (f" ({segmenter.weights})" if segmenter.weights else ""),
+                    f"  Broker: {stack.broker}: {stack.broker_note}",
+                    f"  Model: {segmenter.backend}" + (f" ({segmenter.weights})" if segmenter.weights else ""),
                     f"  Sweeper: every {settings.SWEEP_INTERVAL} s re-sends photos stuck in the queue; "
                     f"dead-letters after {settings.PHOTO_MAX_ATTEMPTS} attempts.",
                     f"  WARNING: {problem}" if problem else "",

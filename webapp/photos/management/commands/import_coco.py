@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from webapp.search.coco_import import ImportFailed, import_coco
+from webapp.photos.coco_import import ImportFailed, import_coco
 
 
 class Command(BaseCommand):

@@ -1,31 +1,14 @@
-"""bench/caption_calibrate.py: the shrinkage chain and the prior photos' score shift."""
+"""captioning.calibration: the shrinkage chain and the prior photos' score shift."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import random
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from captioning import calibration as cc
 from captioning.thresholds import thresholds_from_table
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("caption_calibrate", ROOT / "bench" / "caption_calibrate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("caption_calibrate", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-cc = _load()
 
 
 def _sigmoid(z: float) -> float:

@@ -12,20 +12,17 @@ objects, so counting it as one would make "exactly N" answers wrong.
 from __future__ import annotations
 
 import json
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from captioning.coco import MODEL_NAME, instances_from_coco
 from webapp.photos import pipeline, services
 from webapp.photos.models import Photo
-from webapp.photos.uploads import UploadRejected, normalise_upload
+from webapp.photos.uploads import UploadRejected
 
 
 class ImportFailed(ValueError):
@@ -53,28 +50,12 @@ def load_dataset(annotations_file: Path) -> dict[str, Any]:
     return data
 
 
-def create_photo_row(owner: Any, path: Path) -> Photo:
-    """Re-encode and store one image file like ``services.create_photo``, without queueing it."""
+def _new_photo(owner: Any, path: Path) -> Photo:
+    """Stored like an upload, but not queued: the annotations describe it."""
     with path.open("rb") as handle:
-        image = normalise_upload(
-            handle, size=path.stat().st_size, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
+        return services.new_photo(
+            owner, handle, name=path.name, size=path.stat().st_size, status=Photo.Status.PROCESSING
         )
-    photo = Photo(
-        owner=owner,
-        original_name=services.clean_filename(path.name),
-        width=image.width,
-        height=image.height,
-        status=Photo.Status.PROCESSING,
-    )
-    stem = f"photos/{owner.pk}/{timezone.now():%Y%m}"
-    photo.image = f"{stem}/{uuid.uuid4().hex}.jpg"
-    photo.thumbnail = f"{stem}/{uuid.uuid4().hex}_thumb.jpg"
-    for relative, data in ((photo.image, image.jpeg), (photo.thumbnail, image.thumbnail)):
-        target = services.media_path(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    photo.save()
-    return photo
 
 
 def import_coco(annotations_file: Path, images_dir: Path, owner: Any) -> ImportReport:
@@ -101,7 +82,7 @@ def import_coco(annotations_file: Path, images_dir: Path, owner: Any) -> ImportR
         existing = Photo.objects.filter(owner=owner, original_name=name, model_name=MODEL_NAME).first()
         try:
             with transaction.atomic():
-                photo = existing or create_photo_row(owner, path)
+                photo = existing or _new_photo(owner, path)
                 services.store_result(photo.pk, instances, description)
         except UploadRejected as exc:
             report.rejected.append((name, str(exc)))

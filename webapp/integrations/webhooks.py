@@ -1,236 +1,35 @@
-"""What the API, the export page, the webhook task and the bulk command share: a photo as a
-record, a library as CSV / JSON / HTML, tokens, and signed webhook deliveries.
+"""Webhooks: the user's settings, the signed client that posts a finished photo (only ever to a
+public address) and the outbox that owes each result a delivery until it is settled.
 
 Views and tasks only call these."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import http.client
-import io
 import ipaddress
-import json
 import logging
 import secrets
 import socket
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.html import escape
 
-from webapp.accounts.models import ApiToken
 from webapp.integrations.models import Delivery, Webhook
+from webapp.photos import signals
 from webapp.photos.models import Photo
+from webapp.photos.records import for_records, photo_record, to_json
 
 log = logging.getLogger(__name__)
-
-
-# -- a photo as a record (the API's photo, the JSON export's items, the webhook's payload) ---------
-def photo_record(photo: Photo) -> dict[str, Any]:
-    """Everything a client needs about one photo. ``alt_text`` is the model's suggestion,
-    ``accepted_alt_text`` the person's decision (``""`` when decorative, ``None`` when not reviewed).
-    Uses prefetched ``detections`` when the queryset has them."""
-    return {
-        "id": photo.pk,
-        "file": photo.original_name,
-        "status": photo.status,
-        "message": photo.status_message,
-        "width": photo.width,
-        "height": photo.height,
-        "model": photo.model_name,
-        "alt_text": photo.suggested_alt,
-        "long_description": photo.long_description,
-        "accepted_alt_text": photo.accepted_alt if photo.is_reviewed else None,
-        "alt_source": photo.alt_source or None,
-        "decorative": photo.is_decorative,
-        "objects": [
-            {
-                "label": o.label,
-                "score": round(o.score, 4),
-                "box": [round(v, 1) for v in o.box],
-                "area_fraction": round(o.area_fraction, 4),
-                "position": o.position,
-                "certainty": o.certainty,
-            }
-            # .all() (not .exclude) so a prefetch is used: one query for a whole page of photos.
-            for o in photo.detections.all()
-            if o.certainty != "dropped"
-        ],
-        "created_at": photo.created_at,
-        "finished_at": photo.finished_at,
-    }
-
-
-def library(owner: Any) -> QuerySet[Photo]:
-    """The owner's photos, newest first, with their objects and without the stored masks."""
-    return Photo.objects.filter(owner=owner).defer("result").prefetch_related("detections")
-
-
-class JSONEncoder(DjangoJSONEncoder):
-    """Django's encoder, but times keep their microseconds (``isoformat()``), so an export or a
-    webhook parses back to exactly the stored value."""
-
-    def default(self, o: Any) -> Any:
-        if isinstance(o, datetime):
-            return o.isoformat()
-        return super().default(o)
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, cls=JSONEncoder, ensure_ascii=False)
-
-
-# -- exports ---------------------------------------------------------------------------------------
-EXPORT_FORMATS = ("csv", "json", "html")
-CSV_COLUMNS = [
-    "id",
-    "file",
-    "status",
-    "alt",
-    "alt_source",
-    "decorative",
-    "accepted_alt_text",
-    "alt_text",
-    "long_description",
-    "labels",
-    "model",
-    "width",
-    "height",
-    "created_at",
-    "finished_at",
-]
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    content: str
-    content_type: str
-    filename: str
-
-
-def publishable_alt(photo: Photo) -> tuple[str, str] | None:
-    """The alt text to publish and where it came from: the person's text (``""`` when decorative)
-    when reviewed, else the model's suggestion (``"suggested"``); ``None`` when there is neither."""
-    if photo.is_reviewed:
-        return photo.accepted_alt, photo.alt_source
-    if photo.suggested_alt:
-        return photo.suggested_alt, "suggested"
-    return None
-
-
-def _iter_library(owner: Any) -> Iterator[Photo]:
-    # chunk_size keeps the prefetch working while never holding a 10,000-photo library in memory.
-    return library(owner).iterator(chunk_size=500)
-
-
-def export_json(owner: Any) -> str:
-    """``{"user", "exported_at", "count", "photos": [photo_record, ...]}`` (newest first)."""
-    photos = [photo_record(p) for p in _iter_library(owner)]
-    return to_json(
-        {"user": owner.get_username(), "exported_at": timezone.now(), "count": len(photos), "photos": photos}
-    )
-
-
-def export_csv(owner: Any) -> str:
-    """One row per photo; ``alt`` is what to publish (see ``publishable_alt``), ``labels`` the
-    stated objects as ``label;label``."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for photo in _iter_library(owner):
-        record = photo_record(photo)
-        alt = publishable_alt(photo)
-        writer.writerow(
-            {
-                **{key: record[key] for key in CSV_COLUMNS if key in record},
-                "alt": alt[0] if alt else "",
-                "alt_source": alt[1] if alt else "",
-                "decorative": "yes" if photo.is_decorative else "no",
-                "accepted_alt_text": "" if record["accepted_alt_text"] is None else record["accepted_alt_text"],
-                "labels": ";".join(o["label"] for o in record["objects"] if o["certainty"] != "possible"),
-                "created_at": photo.created_at.isoformat(),
-                "finished_at": photo.finished_at.isoformat() if photo.finished_at else "",
-            }
-        )
-    return buffer.getvalue()
-
-
-def export_html(owner: Any) -> str:
-    """A standalone page with one ``<img src="FILE" alt="...">`` per photo that has alt text to
-    publish: the person's text (``alt=""`` for decorative photos), else the model's suggestion,
-    marked ``data-alt-source="suggested"`` so it can be found and checked. Photos with neither
-    (still queued, failed) are left out and counted in the page's introduction."""
-    items, left_out = [], 0
-    for photo in _iter_library(owner):
-        alt = publishable_alt(photo)
-        if alt is None:
-            left_out += 1
-            continue
-        text, source = alt
-        items.append(
-            f'  <li><img src="{escape(photo.original_name)}" alt="{escape(text)}" '
-            f'data-photo-id="{photo.pk}" data-alt-source="{escape(source)}"></li>'
-        )
-    reviewed_note = (
-        "Alt text marked data-alt-source=&quot;suggested&quot; was written by the model and not reviewed yet."
-        if any('data-alt-source="suggested"' in item for item in items)
-        else "Every alt text here was reviewed by a person."
-    )
-    missing = ""
-    if left_out:
-        missing = f" {left_out} photo{'s' if left_out != 1 else ''} without alt text yet are not listed."
-    return "\n".join(
-        [
-            "<!doctype html>",
-            '<html lang="en">',
-            f'<head><meta charset="utf-8"><title>Alt text for {escape(owner.get_username())}’s photos</title></head>',
-            "<body>",
-            f"<h1>Alt text for {escape(owner.get_username())}’s photos</h1>",
-            f"<p>{len(items)} photo{'s' if len(items) != 1 else ''}, exported {timezone.now():%Y-%m-%d %H:%M} UTC. "
-            f"{reviewed_note}{missing}</p>",
-            "<ul>",
-            *items,
-            "</ul>",
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
-
-
-def export_library(owner: Any, fmt: str) -> ExportFile:
-    """The owner's library as a download.
-
-    Raises:
-        ValueError: ``fmt`` is not one of ``EXPORT_FORMATS``.
-    """
-    stamp = f"{timezone.now():%Y%m%d-%H%M}"
-    name = f"alt-text-{owner.get_username()}-{stamp}"
-    if fmt == "csv":
-        return ExportFile(export_csv(owner), "text/csv; charset=utf-8", f"{name}.csv")
-    if fmt == "json":
-        return ExportFile(export_json(owner), "application/json; charset=utf-8", f"{name}.json")
-    if fmt == "html":
-        return ExportFile(export_html(owner), "text/html; charset=utf-8", f"{name}.html")
-    raise ValueError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
-
-
-# -- tokens ----------------------------------------------------------------------------------------
-def issue_token(user: Any, name: str) -> tuple[ApiToken, str]:
-    """A new token named ``name`` (whitespace collapsed; "API token" when empty) and its raw key."""
-    return ApiToken.issue(user, " ".join((name or "").split())[:100] or "API token")
 
 
 # -- webhooks --------------------------------------------------------------------------------------
@@ -453,7 +252,7 @@ def deliver_webhook(photo_id: int) -> str:
     Raises:
         WebhookRetry: a failure that may pass; the task retries with exponential backoff.
     """
-    photo = Photo.objects.filter(pk=photo_id).defer("result").prefetch_related("detections").first()
+    photo = for_records(Photo.objects.filter(pk=photo_id)).first()
     if photo is None or photo.status != Photo.Status.DONE:
         return "skipped"
     owed = Delivery.objects.filter(photo=photo, key=delivery_key(photo))
@@ -493,6 +292,10 @@ def _settle(owed: QuerySet[Delivery], state: str) -> None:
 
 
 # -- the outbox: deliveries recorded with the result, sent after commit, re-sent by the sweeper ----
+# A finished photo is posted to its owner's webhook (when one is set) through the queue: the delivery
+# is recorded with the result (outbox), queued after the commit, and re-sent by the sweeper when its
+# queue message was lost. (Connected when the app is ready: ``IntegrationsConfig.ready``.)
+@receiver(signals.result_stored, sender=Photo, dispatch_uid="integrations-outbox")
 def record_delivery(sender: Any, photo: Photo, **kwargs: Any) -> None:
     """Receiver of ``result_stored`` (inside the result's transaction): owe this result to the
     owner's webhook, if one is active; a delivery still owed for an older result of the photo is
@@ -526,6 +329,7 @@ def _send(delivery_id: int, photo_id: int, seen_enqueued_at: datetime | None) ->
     return True
 
 
+@receiver(signals.sweeping, dispatch_uid="integrations-resend")
 def resend_lost_deliveries(sender: Any = None, now: datetime | None = None, **kwargs: Any) -> list[int]:
     """Receiver of ``sweeping``: send again the deliveries whose queue message was lost (never
     queued for ``WEBHOOK_QUEUE_GRACE`` seconds, or queued longer ago than ``WEBHOOK_RESEND_AFTER``,
@@ -551,6 +355,7 @@ def resend_lost_deliveries(sender: Any = None, now: datetime | None = None, **kw
     return sent
 
 
+@receiver(signals.photo_described, sender=Photo, dispatch_uid="integrations-webhook")
 def on_photo_described(sender: Any, photo: Photo, **kwargs: Any) -> None:
     """Receiver of ``photo_described`` (after the result is committed): queue the delivery the
     result owes. A broker failure is logged, never raised into the worker; the delivery stays owed

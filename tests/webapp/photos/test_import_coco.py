@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from tests.conftest import PHOTOS
 from tests.webapp.search.conftest import ANNOTATIONS
-from webapp.photos import services as photo_services
+from webapp.photos import files
 from webapp.photos.models import DetectedObject, Photo
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_imports_each_image_with_its_annotations_and_no_duplicates(user, django_
     assert photos.count() == len(data["images"])
     assert {p.status for p in photos} == {Photo.Status.DONE}
     assert {p.model_name for p in photos} == {"coco-annotations"}
-    assert all(photo_services.media_path(p.thumbnail).is_file() for p in photos)
+    assert all(files.media_path(p.thumbnail).is_file() for p in photos)
     names = {c["id"]: c["name"] for c in data["categories"]}
     for image in data["images"]:
         photo = photos.get(original_name=image["file_name"])

@@ -1,0 +1,135 @@
+"""Issue 17 item 8: deleting an account deletes every file of it, by every route (the page, the
+admin, an ORM cascade, deleting photos in bulk), and only once the deletion commits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+
+from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO
+from tests.webapp.conftest import upload_file
+from webapp.accounts.models import ApiToken
+from webapp.photos import files as photo_files
+from webapp.photos import services
+from webapp.photos.models import Photo
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def uploads(user, other_user, settings, django_capture_on_commit_callbacks):  # noqa: ANN001
+    """Two photos of alice and one of mallory, their files on disk (the queue message is not sent)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        mine = [o.photo for o in services.create_photos(user, [upload_file(BUS_PHOTO), upload_file(ELEPHANT_PHOTO)])]
+        theirs = services.create_photos(other_user, [upload_file(BUS_PHOTO)])[0].photo
+    return mine, theirs
+
+
+def files(photo: Photo) -> list[Path]:
+    return [photo_files.media_path(photo.image), photo_files.media_path(photo.thumbnail)]
+
+
+def user_folder(settings, user) -> Path:  # noqa: ANN001
+    return Path(settings.MEDIA_ROOT) / "photos" / str(user.pk)
+
+
+def assert_only_others_left(settings, user, mine: list[Photo], theirs: Photo) -> None:  # noqa: ANN001
+    assert not any(path.exists() for photo in mine for path in files(photo))
+    assert not user_folder(settings, user).exists()
+    assert all(path.exists() for path in files(theirs))
+    assert Photo.objects.filter(pk=theirs.pk).exists()
+
+
+def test_files_exist_before(uploads, settings, user):
+    mine, theirs = uploads
+    assert all(path.exists() for photo in [*mine, theirs] for path in files(photo))
+    assert user_folder(settings, user).is_dir()
+
+
+def test_orm_cascade_deletes_files(uploads, settings, user, django_capture_on_commit_callbacks):
+    mine, theirs = uploads
+    with django_capture_on_commit_callbacks(execute=True):
+        get_user_model().objects.filter(username="alice").delete()
+    assert not Photo.objects.filter(pk__in=[p.pk for p in mine]).exists()
+    assert_only_others_left(settings, user, mine, theirs)
+
+
+def test_bulk_photo_delete_deletes_files(uploads, user, django_capture_on_commit_callbacks):
+    mine, theirs = uploads
+    with django_capture_on_commit_callbacks(execute=True):
+        Photo.objects.filter(owner=user).delete()
+    assert not any(path.exists() for photo in mine for path in files(photo))
+    assert all(path.exists() for path in files(theirs))
+
+
+def test_rolled_back_delete_keeps_files(uploads, settings, user, django_capture_on_commit_callbacks):
+    mine, _ = uploads
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            get_user_model().objects.filter(pk=user.pk).delete()
+            raise RuntimeError("rolled back")
+    assert all(path.exists() for photo in mine for path in files(photo))
+    assert Photo.objects.filter(owner=user).count() == 2
+
+
+def test_admin_delete_deletes_files(
+    uploads, settings, user, client, django_user_model, django_capture_on_commit_callbacks
+):
+    mine, theirs = uploads
+    admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+    assert_only_others_left(settings, user, mine, theirs)
+
+
+def test_delete_page_warns_and_is_an_accessible_form(uploads, logged_in):
+    html = logged_in.get(reverse("accounts:delete")).content.decode()
+    assert "<h1>Delete your account</h1>" in html
+    assert "cannot be undone" in html and "all your photos (2)" in html
+    assert '<label for="id_password">' in html and 'id="id_password"' in html
+    assert 'autocomplete="current-password"' in html and "csrfmiddlewaretoken" in html
+    assert reverse("accounts:delete") in logged_in.get(reverse("accounts:account")).content.decode()
+
+
+def test_delete_page_wrong_password_deletes_nothing(uploads, logged_in, user, settings):
+    mine, _ = uploads
+    response = logged_in.post(reverse("accounts:delete"), {"password": "wrong"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html and "password is not right" in html and 'aria-invalid="true"' in html
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+    assert all(path.exists() for photo in mine for path in files(photo))
+
+
+def test_delete_page_deletes_everything_and_logs_out(
+    uploads, logged_in, user, settings, django_capture_on_commit_callbacks
+):
+    mine, theirs = uploads
+    ApiToken.issue(user, "cms")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(reverse("accounts:delete"), {"password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "“alice” and its 2 photos were deleted" in response.content.decode()
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+    assert not ApiToken.objects.filter(user_id=user.pk).exists()
+    assert_only_others_left(settings, user, mine, theirs)
+    # logged out: the account page asks for a login
+    assert logged_in.get(reverse("accounts:account")).status_code == 302
+
+
+def test_delete_page_needs_login_and_csrf(client, user):
+    assert client.get(reverse("accounts:delete")).status_code == 302
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user)
+    assert strict.post(reverse("accounts:delete"), {"password": PASSWORD}).status_code == 403
+    assert get_user_model().objects.filter(pk=user.pk).exists()

@@ -1,0 +1,196 @@
+"""The photos part of the JSON API (``/api/photos/…``): upload, list, read, review, delete.
+Mounted by ``webapp.api.urls``; thin: the endpoints call ``photos.services``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import pydantic
+from django.http import HttpRequest, JsonResponse
+from ninja import Field, File, Path, Query, Router, Schema, Status
+from ninja.errors import ValidationError
+from ninja.files import UploadedFile
+from pydantic import StrictBool
+
+from webapp.api.shapes import MAX_ID, ErrorOut, errors, fail
+from webapp.photos import services
+from webapp.photos.models import Photo
+from webapp.photos.records import library, photo_record
+from webapp.photos.uploads import UploadRejected
+
+router = Router()
+PhotoId = Path(..., ge=1, le=MAX_ID, description="A photo id from the upload answer or the list")
+NO_PHOTO = "No such photo."
+
+
+class ObjectOut(Schema):
+    label: str
+    score: float
+    box: list[float] = Field(..., description="x0, y0, x1, y1 in pixels of the stored (upright) image")
+    area_fraction: float
+    position: str
+    certainty: str
+
+
+class PhotoOut(Schema):
+    id: int
+    file: str
+    status: Literal["queued", "processing", "done", "failed", "rejected"]
+    message: str
+    width: int
+    height: int
+    model: str
+    alt_text: str = Field(..., description="The model's suggestion")
+    long_description: str
+    accepted_alt_text: str | None = Field(
+        ..., description='The reviewed alt text ("" when decorative); null when not reviewed'
+    )
+    alt_source: Literal["accepted", "edited", "decorative"] | None
+    decorative: bool
+    objects: list[ObjectOut]
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class PhotoListOut(Schema):
+    photos: list[PhotoOut]
+
+
+class QueuedOut(Schema):
+    id: int
+    file: str
+    status: str
+
+
+class RejectedOut(Schema):
+    file: str
+    error: str
+
+
+class UploadOut(Schema):
+    photos: list[QueuedOut]
+    rejected: list[RejectedOut]
+
+
+class UploadErrorOut(ErrorOut):
+    photos: list[QueuedOut] = Field([], description="Always empty: nothing was accepted")
+    rejected: list[RejectedOut] = Field([], description="Each file that was refused, with the reason")
+
+
+class ReviewIn(Schema):
+    """Exactly one of: ``{"alt_text": "..."}``, ``{"accept": true}``, ``{"decorative": true}``."""
+
+    alt_text: str | None = Field(None, max_length=5000, description="Your own alt text")
+    accept: StrictBool | None = Field(None, description="true: accept the model's suggestion")
+    decorative: StrictBool | None = Field(None, description='true: the photo is decorative (alt="")')
+
+
+# -- photos ----------------------------------------------------------------------------------------
+IMAGES = File(None, description="One or more image files (repeat the field)")
+
+
+@router.post(
+    "/photos/",
+    response={202: UploadOut, 400: UploadErrorOut, 401: ErrorOut, 413: ErrorOut},
+    summary="Upload photos",
+    tags=["photos"],
+)
+def upload_photos(request: HttpRequest, image: list[UploadedFile] | None = IMAGES) -> Any:
+    """Send one or more images in the repeatable multipart field `image` (JPEG, PNG, WebP, GIF,
+    HEIC, TIFF, BMP). Each accepted photo is queued for description; a file that is not a photo
+    we accept is listed under `rejected` with the reason. 400 when none was accepted."""
+    files = request.FILES.getlist("image")
+    if not files:
+        return fail(400, "Send one or more files in the multipart field 'image'.", "no_files")
+    try:
+        outcomes = services.create_photos(request.user, files)
+    except UploadRejected as exc:
+        return fail(400, str(exc), "upload_rejected")
+    accepted = [{"id": o.photo.pk, "file": o.name, "status": o.photo.status} for o in outcomes if o.photo]
+    rejected = [{"file": o.name, "error": o.error} for o in outcomes if o.error]
+    if not accepted:
+        body = {"error": "No file was accepted.", "code": "upload_rejected", "photos": [], "rejected": rejected}
+        return JsonResponse(body, status=400)
+    return Status(202, {"photos": accepted, "rejected": rejected})
+
+
+@router.get("/photos/", response={200: PhotoListOut, **errors(400)}, summary="List your photos", tags=["photos"])
+def list_photos(
+    request: HttpRequest,
+    limit: int = Query(100, ge=1, le=100, description="At most this many photos (newest first)"),
+    offset: int = Query(0, ge=0, le=MAX_ID, description="Skip this many photos"),
+    status: Literal["queued", "processing", "done", "failed", "rejected"] | None = Query(None),
+) -> Any:
+    photos = library(request.user)
+    if status:
+        photos = photos.filter(status=status)
+    return {"photos": [photo_record(p) for p in photos[offset : offset + limit]]}
+
+
+def _own_photo(request: HttpRequest, photo_id: int) -> Photo | None:
+    return library(request.user).filter(pk=photo_id).first()
+
+
+@router.get(
+    "/photos/{int:photo_id}/",
+    response={200: PhotoOut, **errors(400, 404)},
+    summary="A photo: status, alt text, objects",
+    tags=["photos"],
+)
+def get_photo(request: HttpRequest, photo_id: int = PhotoId) -> Any:
+    """Poll this until `status` is `done`, `failed` or `rejected` (`message` says why)."""
+    photo = _own_photo(request, photo_id)
+    if photo is None:
+        return fail(404, NO_PHOTO, "not_found")
+    return photo_record(photo)
+
+
+# The body is read after the photo is found, so another user's photo is a 404 whatever is sent.
+REVIEW_BODY = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": ReviewIn.model_json_schema()}}}
+}
+
+
+@router.patch(
+    "/photos/{int:photo_id}/",
+    response={200: PhotoOut, **errors(400, 404)},
+    summary="Accept, edit or mark decorative",
+    tags=["photos"],
+    openapi_extra=REVIEW_BODY,
+)
+def review_photo(request: HttpRequest, photo_id: int = PhotoId) -> Any:
+    """`{"alt_text": "..."}` saves your text, `{"accept": true}` accepts the suggestion,
+    `{"decorative": true}` marks the photo decorative (`alt=""`). A model run never overwrites it."""
+    photo = _own_photo(request, photo_id)
+    if photo is None:
+        return fail(404, NO_PHOTO, "not_found")
+    try:
+        body = ReviewIn.model_validate_json(request.body or b"{}")
+    except pydantic.ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            return fail(400, "The body must be JSON.", "bad_request")
+        raise ValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+    try:
+        if body.decorative is True:
+            services.review_alt(photo, action="decorative")
+        elif body.accept is True:
+            services.review_alt(photo, action="accept")
+        elif body.alt_text is not None:
+            services.review_alt(photo, action="edit", text=body.alt_text)
+        else:
+            return fail(400, 'Send {"alt_text": "..."}, {"accept": true} or {"decorative": true}.', "invalid")
+    except ValueError as exc:
+        return fail(400, str(exc), "invalid")
+    return photo_record(_own_photo(request, photo_id))
+
+
+@router.delete(
+    "/photos/{int:photo_id}/", response={204: None, **errors(400, 404)}, summary="Delete a photo", tags=["photos"]
+)
+def delete_photo(request: HttpRequest, photo_id: int = PhotoId) -> Any:
+    photo = _own_photo(request, photo_id)
+    if photo is None:
+        return fail(404, NO_PHOTO, "not_found")
+    services.delete_photo(photo)
+    return Status(204, None)

@@ -1,0 +1,74 @@
+"""The search part of the JSON API (``/api/search/``). Mounted by ``webapp.api.urls``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from webapp.api.shapes import MAX_ID, errors, fail
+from webapp.search import services
+
+router = Router()
+
+
+class SearchHitOut(Schema):
+    id: int
+    score: float
+    file: str
+    alt_text: str
+    alt_source: str | None
+
+
+class SearchOut(Schema):
+    query: str
+    explanation: str
+    total: int
+    page: int
+    pages: int
+    results: list[SearchHitOut]
+    notes: list[str]
+    did_you_mean: list[str]
+
+
+# -- search ----------------------------------------------------------------------------------------
+@router.get("/search/", response={200: SearchOut, **errors(400)}, summary="Search your photos", tags=["search"])
+def search(
+    request: HttpRequest,
+    q: str = Query("", max_length=1000, description="For example `two dogs`, `bus or truck`, `person not car`"),
+    page: int = Query(1, ge=1, le=MAX_ID),
+    per_page: int = Query(services.PER_PAGE, ge=1, le=100),
+) -> Any:
+    """The search page's answer as JSON, newest first; `did_you_mean` suggests a spelling when
+    nothing matched."""
+    if not q.strip():
+        return fail(400, "Send a search in the 'q' parameter, for example ?q=two+dogs.", "invalid")
+    result = services.search(request.user, q, page=min(page, services.MAX_PAGE), per_page=per_page)
+    if result.error:
+        return fail(400, result.error, "bad_search")
+    return {
+        "query": result.query,
+        "explanation": result.explanation,
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "results": [
+            {
+                "id": hit.photo.pk,
+                "score": hit.score,
+                "file": hit.photo.original_name,
+                "alt_text": hit.photo.current_alt,
+                "alt_source": hit.photo.alt_source or None,
+            }
+            for hit in result.hits
+        ],
+        "notes": result.notes,
+        "did_you_mean": result.suggestions,
+    }
+
+
+# Without the trailing slash too: a redirect would drop the Authorization header in some clients.
+router.get("/search", response={200: SearchOut, **errors(400)}, include_in_schema=False, url_name="search_no_slash")(
+    search
+)
