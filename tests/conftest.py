@@ -29,6 +29,11 @@ def pytest_configure(config: pytest.Config) -> None:
     missing = [p for p in (SSDLITE_WEIGHTS, BUS_PHOTO, ELEPHANT_PHOTO) if not p.exists()]
     if missing:
         raise pytest.UsageError(f"Test assets missing (set SHARED_DIR): {', '.join(map(str, missing))}")
+    # TEST_DATABASE=postgres: the run's database (and every stack's) on a throwaway PostgreSQL.
+    from tests.pg import use_postgres_for_tests, wants_postgres
+
+    if wants_postgres():
+        config.add_cleanup(use_postgres_for_tests())
 
 
 def jpeg_bytes(size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 30, 30)) -> bytes:

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "webapp.photos",
     "webapp.search",
     "webapp.integrations",
+    # /healthz, /readyz, /metrics (no models).
+    "webapp.ops",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +294,14 @@ PHOTO_DB_RETRY_BACKOFF_MAX = envint("PHOTO_DB_RETRY_BACKOFF_MAX", 60)
 WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", False)
 
+# --- Probes and metrics (webapp/ops) ----------------------------------------------------------
+# /readyz: each check (database, broker, storage) must answer within this, or the answer is 503.
+READY_TIMEOUT_MS = envint("READY_TIMEOUT_MS", 2000)
+# /metrics is never public: a scraper sends "Authorization: Bearer METRICS_TOKEN", or connects
+# directly (not through a proxy) from one of these networks (CIDRs). Neither set: 404.
+METRICS_TOKEN = envstr("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = envlist("METRICS_ALLOWED_NETWORKS", "")
+
 # --- HTTPS and cookies (production: DEBUG=0 HTTPS=1; `manage.py check --deploy` gives 0 warnings) --
 HTTPS = envbool("HTTPS", False) and not DEBUG
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (only when the proxy strips it from clients).
@@ -303,6 +313,8 @@ if envbool("BEHIND_PROXY", False):
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 SECURE_SSL_REDIRECT = HTTPS
+# Probes and scrapes come over plain HTTP from inside the network: answer them, don't redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if HTTPS else 0

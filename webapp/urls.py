@@ -14,6 +14,8 @@ urlpatterns = [
     path("account/", include("webapp.accounts.urls")),
     path("accounts/", include(auth_urlpatterns)),
     path("admin/", admin.site.urls),
+    # Probes and metrics for load balancers, orchestrators and Prometheus (/healthz, /readyz, /metrics).
+    path("", include("webapp.ops.urls")),
 ]
 
 handler404 = "webapp.errors.not_found"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -10,10 +11,14 @@ from pathlib import Path
 
 import requests
 
+from tests.pg import fresh_database_url, wants_postgres
 from webapp.devstack import Stack, free_port
 
 
 def start_stack(tmp: Path, **env: str) -> Stack:
+    if wants_postgres() and "DATABASE_URL" not in env:
+        # Under TEST_DATABASE=postgres each stack gets its own empty database, as SQLite gives it a file.
+        env["DATABASE_URL"] = fresh_database_url(os.environ["DATABASE_URL"])
     stack = Stack(data_dir=tmp, web_port=free_port(), redis_port=free_port(), env={"DEBUG": "0", **env})
     try:
         return stack.start()
