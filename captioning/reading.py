@@ -54,7 +54,7 @@ PHRASES = {
     "unclear_on": "{thing} has text that could not be read clearly.",
     "unclear_alone": "There is text that could not be read clearly.",
     "plate": "{thing}'s number plate is visible (not transcribed).",
-    "mostly": "The image is mostly text. It reads: {text}",
+    "mostly": "The image is mostly text. It reads: '{text}'.",
     "row": " / ",
     "no_objects": "No recognisable objects.",
 }

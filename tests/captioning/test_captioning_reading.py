@@ -98,7 +98,7 @@ def test_mostly_text_image_has_its_text_as_alt_within_the_bound(make: MakeInstan
     assert d.alt_text.startswith("Line 0 of the quarterly campaign report")
     assert not d.alt_text[: -len(ELLIPSIS)].endswith(" ")
     # The long description has all of it, in reading order, then the objects.
-    assert d.long_description.startswith("The image is mostly text. It reads: Line 0 of")
+    assert d.long_description.startswith("The image is mostly text. It reads: 'Line 0 of")
     assert d.long_description.index("Line 9 of") > d.long_description.index("Line 8 of")
     assert "laptop" in d.long_description
     check_mentions(d)

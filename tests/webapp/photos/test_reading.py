@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from PIL import Image, ImageDraw
 
 from segmentation.preprocessing import load_image
 from tests.conftest import BUS_PHOTO, PHOTOS
-from tests.segmentation.text.synth import Case, draw_case
+from tests.segmentation.text.synth import Case, draw_case, font_for_height
 from tests.webapp.conftest import upload_file
 from webapp.photos import pipeline, reading
 from webapp.photos.models import Photo
@@ -87,3 +88,15 @@ def test_reading_off_or_unusable_still_describes(settings, real_segmenter, sign_
     unusable = pipeline.analyse(sign_photo)
     assert unusable.instances.text is None and "bus" in unusable.description.alt_text
     assert "No text reader (no-such-reader)" in caplog.text
+
+
+def test_a_screenshot_gets_its_text_as_the_alt(real_segmenter, tmp_path) -> None:  # noqa: ANN001
+    lines = ["Quarterly campaign report", "Volunteers joined in every city", "Meetings are held on Tuesdays"]
+    image = Image.new("RGB", (800, 360), "white")
+    draw = ImageDraw.Draw(image)
+    for k, text in enumerate(lines):
+        draw.text((40, 40 + 100 * k), text, font=font_for_height(30, text), fill="black")
+    image.save(tmp_path / "shot.png")
+    description = pipeline.analyse(tmp_path / "shot.png").description
+    assert description.alt_text == " ".join(lines)
+    assert description.long_description.startswith(f"The image is mostly text. It reads: '{' / '.join(lines)}'.")
