@@ -13,8 +13,9 @@ Rules, each for a reason:
   :data:`EDGE_MARGIN` of it): phase 1 found cut-off words were the main wrong quotes.
 * **Number plates** (``segmentation.text.plates``) are never transcribed: the long description
   says the vehicle's number plate is visible, without its characters.
-* A line is **on** the smallest stated or possible object whose mask (its box for boxes-only
-  results) holds at least :data:`HELD_SHARE` of the line's box; else it stands alone.
+* A line is **on** the smallest stated object whose mask (its box for boxes-only results) holds
+  at least :data:`HELD_SHARE` of the line's box; else it stands alone (text is never put on a
+  "possibly" object: "text on the bus" would state the bus).
 * Nothing is said that the object's name already says (a stop sign's "STOP"): status ``said``.
 * A photo that is **mostly text** (screenshot, slide, document, meme: its lines' boxes cover at
   least :data:`MOSTLY_TEXT_SHARE` of the frame and it has at least :data:`MOSTLY_TEXT_WORDS`
@@ -70,7 +71,7 @@ def plan_text(instances: Instances, objects: Sequence[DetectedObject]) -> tuple[
         return ()
     plates = set(number_plate_lines(lines, instances.labels, instances.boxes))
     index_of = {id(line): i for i, line in enumerate(lines.lines)}
-    candidates = [obj for obj in objects if obj.certainty != "dropped"]
+    candidates = [obj for obj in objects if obj.certainty == "stated"]
     out: list[ReadText] = []
     for row in lines.rows(confident_only=False):
         for line in row:
