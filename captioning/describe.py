@@ -8,6 +8,7 @@ from dataclasses import replace
 from captioning.analyse import Group, detect_objects, group_objects, linked_labels, rank_groups
 from captioning.layout import compute_layout
 from captioning.model import Description
+from captioning.reading import add_text, plan_text
 from captioning.relations import find_relations
 from captioning.salience import SalienceModel, model_for
 from captioning.text import write_alt, write_long
@@ -68,7 +69,12 @@ def describe(
         relations=tuple(r for r in relations if r.predicate in thresholds.alt_relation_kinds),
     )
     long, long_mentions = write_long(groups, by_index, from_masks=layout.from_masks, relations=relations)
-    return Description(alt, long, objects, tuple(alt_mentions + long_mentions), relations)
+    # The text read in the photo (``instances.text``), said after the objects (see captioning.reading).
+    text = plan_text(instances, objects)
+    alt, long, mentions = add_text(
+        alt, long, alt_mentions + long_mentions, text, objects, instances.image_size, no_objects=not groups
+    )
+    return Description(alt, long, objects, mentions, relations, text)
 
 
 def _rank(groups: tuple[Group, ...]) -> dict[int, int]:

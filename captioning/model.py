@@ -155,6 +155,41 @@ class Relation:
         )
 
 
+TextStatus = Literal["quoted", "unclear", "plate", "said"]
+TEXT_STATUSES: tuple[TextStatus, ...] = get_args(TextStatus)
+
+
+@dataclass(frozen=True)
+class ReadText:
+    """Text read in the photo as the captioner treats it (planned in :mod:`captioning.reading`).
+
+    Attributes:
+        text: exactly as read (the lines of one row on one object, joined by spaces).
+        box: ``(x0, y0, x1, y1)`` around it in original-image pixels.
+        status: ``"quoted"`` (said word for word), ``"unclear"`` (said as text that could not be
+            read clearly), ``"plate"`` (a number plate: never transcribed) or ``"said"`` (the
+            object's name already says it: the "STOP" of a stop sign).
+        on: index of the object it is written on, or ``None`` when it stands alone.
+    """
+
+    text: str
+    box: tuple[float, float, float, float]
+    status: TextStatus
+    on: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "box": [round(v, 1) for v in self.box], "status": self.status, "on": self.on}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReadText:
+        """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not stored text."""
+        box = tuple(float(v) for v in data["box"])
+        if len(box) != 4:
+            raise ValueError(f"a text box has 4 numbers, got {len(box)}")
+        on = data.get("on")
+        return cls(str(data["text"]), box, _one_of(data["status"], TEXT_STATUSES), None if on is None else int(on))
+
+
 @dataclass(frozen=True)
 class Description:
     """Alt text for one photo.
@@ -166,6 +201,8 @@ class Description:
         mentions: phrases of both texts linked to instance ids.
         relations: what the geometry clearly shows between stated objects, in the kinds checked
             for the model (``Thresholds.relation_kinds``), each said in the long description.
+        text: the text read in the photo and how each piece was treated (empty when no reader
+            ran or it found nothing).
     """
 
     alt_text: str
@@ -173,15 +210,24 @@ class Description:
     objects: tuple[DetectedObject, ...]
     mentions: tuple[Mention, ...]
     relations: tuple[Relation, ...] = ()
+    text: tuple[ReadText, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "alt_text": self.alt_text,
             "long_description": self.long_description,
             "objects": [obj.to_dict() for obj in self.objects],
             "mentions": [m.to_dict() for m in self.mentions],
             "relations": [r.to_dict() for r in self.relations],
         }
+        if self.text:
+            data["text"] = [t.to_dict() for t in self.text]
+        return data
+
+    @property
+    def quoted_text(self) -> tuple[str, ...]:
+        """The strings said word for word (confident, legible, not a number plate)."""
+        return tuple(t.text for t in self.text if t.status == "quoted")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Description:
@@ -192,6 +238,7 @@ class Description:
             objects=tuple(DetectedObject.from_dict(o) for o in data["objects"]),
             mentions=tuple(Mention.from_dict(m) for m in data.get("mentions") or ()),
             relations=tuple(Relation.from_dict(r) for r in data.get("relations") or ()),
+            text=tuple(ReadText.from_dict(t) for t in data.get("text") or ()),
         )
 
 

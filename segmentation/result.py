@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from segmentation.text.result import TextLines
+
 
 @dataclass(frozen=True, eq=False)
 class Instances:
@@ -37,6 +39,8 @@ class Instances:
             name, or for backends whose weights file *is* the model ``"<backend>:<file stem>"``
             (``"yolo_seg:yolo11n-seg_int8"``), so results of two exports stay apart (per-model
             caption thresholds are keyed on it).
+        text: the lines of text read in the same photo (:mod:`segmentation.text`), same pixels;
+            ``None`` when no reader ran (off, unavailable, or an older stored result).
     """
 
     image_size: tuple[int, int]
@@ -45,6 +49,7 @@ class Instances:
     boxes: np.ndarray
     masks: np.ndarray | None = None
     model: str = ""
+    text: TextLines | None = None
 
     def __post_init__(self) -> None:
         n = len(self.labels)
@@ -125,6 +130,7 @@ class Instances:
             boxes=self.boxes[idx],
             masks=None if self.masks is None else self.masks[idx],
             model=self.model,
+            text=self.text,
         )
 
     # -- serialisation -----------------------------------------------------------------------
@@ -145,6 +151,8 @@ class Instances:
             data["mask_size"] = list(self.masks.shape[1:])
             rles = mask_utils.encode(np.asfortranarray(self.masks.transpose(1, 2, 0).astype(np.uint8)))
             data["masks"] = [rle["counts"].decode("ascii") for rle in rles]
+        if self.text is not None:
+            data["text"] = self.text.to_dict()
         return data
 
     @classmethod
@@ -167,6 +175,7 @@ class Instances:
             boxes=np.asarray(data["boxes"], dtype=np.float32).reshape(-1, 4),
             masks=masks,
             model=data.get("model", ""),
+            text=TextLines.from_dict(data["text"]) if data.get("text") is not None else None,
         )
 
     @classmethod

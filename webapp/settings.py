@@ -223,6 +223,13 @@ SEGMENTER_BATCH_WAIT_MS = envint("SEGMENTER_BATCH_WAIT_MS", 10)
 _SEGMENTER_RUN = {f"SEGMENTER{s}" for s in ("", "_WEIGHTS", "_DEVICE", "_THREADS", "_BATCH_SIZE", "_BATCH_WAIT_MS")}
 SEGMENTER_OPTIONS: dict[str, str] = envprefixed("SEGMENTER_", exclude=_SEGMENTER_RUN)
 
+# --- Text in the photo (issue 19) ------------------------------------------------------------
+# Read by webapp.photos.reading (the only reader). "ppocr" (PP-OCRv5 on onnxruntime), "tesseract"
+# (apt-get install tesseract-ocr), or "off": photos are described without reading their text.
+TEXT_READER = envstr("TEXT_READER", "ppocr")
+# onnxruntime threads of the reader; 0 = the segmenter's SEGMENTER_THREADS (they run one after the other).
+TEXT_READER_THREADS = envint("TEXT_READER_THREADS", 0)
+
 # --- Captioning ------------------------------------------------------------------------------
 # What the alt text names first (captioning.salience): "" = the shipped model, fitted on COCO's
 # human captions; a file written by `manage.py learn_salience` adds what this deployment's people

@@ -69,6 +69,9 @@ class Region:
     box_percent: tuple[float, float, float, float]  # left, top, width, height in % of the photo
     from_masks: bool
     mentions: list[Mention] = field(default_factory=list)
+    # Text read in the photo (``Description.text``): the string when quoted, "" when it could not
+    # be read clearly; ``None`` for an object. Text regions are outlined boxes, never masks.
+    text: str | None = None
 
     @property
     def percent(self) -> str:
@@ -79,11 +82,16 @@ class Region:
 
     @property
     def name(self) -> str:
+        if self.text is not None:
+            return f"Text: '{self.text}'" if self.text else "Text that could not be read clearly"
         return f"{self.label} (possibly)" if self.possible else self.label
 
     @property
     def sentence(self) -> str:
-        """``"2: dog, lower left, 12 % of the photo"``; boxes-only results say it is the box."""
+        """``"2: dog, lower left, 12 % of the photo"``; boxes-only results say it is the box;
+        ``"3: Text: 'GLADYS'"`` for text read in the photo."""
+        if self.text is not None:
+            return f"{self.number}: {self.name}"
         share = f"{self.percent} of the photo" if self.from_masks else f"its box covers {self.percent} of the photo"
         return f"{self.number}: {self.name}, {self.position}, {share}"
 
@@ -145,6 +153,37 @@ def regions(result: StoredResult | None) -> list[Region]:
     for m in mentions(result.description, by_index):
         for number in m.numbers:
             out[number - 1].mentions.append(m)
+    # Text read in the photo: quoted or unclear (never a number plate, nor what its object's name says).
+    for piece in result.description.text:
+        if piece.status not in ("quoted", "unclear"):
+            continue
+        number = len(out) + 1
+        colour = colour_for(number)
+        x0, y0, x1, y1 = piece.box
+        x0, x1 = max(0.0, min(x0, width)), max(0.0, min(x1, width))
+        y0, y1 = max(0.0, min(y0, height)), max(0.0, min(y1, height))
+        out.append(
+            Region(
+                number=number,
+                index=-1,
+                label="text",
+                score=1.0,
+                box=(x0, y0, x1, y1),
+                area_fraction=(x1 - x0) * (y1 - y0) / float(width * height),
+                position="",
+                possible=False,
+                colour=colour,
+                text_colour=text_colour_on(colour),
+                box_percent=(
+                    round(100 * x0 / width, 2),
+                    round(100 * y0 / height, 2),
+                    round(100 * (x1 - x0) / width, 2),
+                    round(100 * (y1 - y0) / height, 2),
+                ),
+                from_masks=False,
+                text=piece.text if piece.status == "quoted" else "",
+            )
+        )
     return out
 
 
@@ -255,7 +294,7 @@ def draw_overlay(photo: Image.Image, region_list: list[Region], instances: Insta
 
     for region in region_list:
         colour = _rgb(region.colour)
-        if masks is not None and region.index < len(masks):
+        if masks is not None and region.text is None and region.index < len(masks):
             mask = Image.fromarray(masks[region.index].astype(np.uint8) * 255).resize((width, height), Image.NEAREST)
             fill = Image.new("RGBA", base.size, (*colour, MASK_ALPHA))
             layer.paste(fill, (0, 0), mask)

@@ -22,6 +22,7 @@ from captioning.thresholds import score_floor
 from segmentation.interface import RunOptions, Segmenter, SegmenterConfig
 from segmentation.registry import WeightsUnavailable, build, problem
 from segmentation.result import Instances
+from webapp.photos import reading
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ def analyse(source: str | Path | IO[bytes]) -> Analysis:
     """Segment and describe one image file (any format Pillow reads, EXIF-rotated), decoded the
     fast way (JPEG at reduced scale, or on the GPU). The worker batches through
     ``services.process_claimed`` instead."""
-    instances = get_segmenter().segment_file(source)
+    instances = reading.with_text(get_segmenter().segment_file(source), source)
     return Analysis(instances=instances, description=caption(instances))
 
 

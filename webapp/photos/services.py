@@ -20,7 +20,7 @@ from captioning import Description
 from segmentation.interface import Segmenter
 from segmentation.registry import WeightsUnavailable
 from segmentation.result import Instances
-from webapp.photos import files, pipeline, signals
+from webapp.photos import files, pipeline, reading, signals
 from webapp.photos.models import DetectedObject, Photo
 from webapp.photos.results import StoredResult
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected, normalise_upload
@@ -290,6 +290,7 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
             else:
                 ready.append((photo, item))
         for photo, instances in _infer_isolated(segmenter, ready, statuses, companions):
+            instances = reading.with_text(instances, files.media_path(photo.image))
             try:
                 description = pipeline.caption(instances)
             except Exception as exc:  # noqa: BLE001 - one photo's caption must not fail the batch

@@ -16,7 +16,11 @@ Keys (all counts are of *stated* instances; see below):
 ``r:<subject>|<predicate>|<object>``  distinct subjects in a relation stored by the captioner;
                                    subject/object are a label or ``s:<super>``, each optionally
                                    with its own instance's size (``r:person@large|riding|horse@small``)
-``w:<word>``                       a word of the photo's current alt text (normalised), occurrences
+``w:<word>``                       a word of the photo's current alt text (normalised), occurrences;
+                                   also each word of the text quoted from the photo itself
+                                   (``Description.quoted_text``: confident, never a number plate),
+                                   so "Gladys" finds the photo of the street sign even when the
+                                   user's own alt text does not say it
 
 Certainty: only ``stated`` instances are indexed. ``possible`` ones ("possibly a dog") are left out,
 so a count never includes a guess the text itself hedges; they remain findable through the words
@@ -124,5 +128,9 @@ def photo_terms(description: Description | None, alt_text: str) -> dict[str, int
     for photos whose status is done)."""
     terms = object_terms(description.objects, description.relations) if description else Counter()
     terms.update(word_terms(alt_text))
+    if description is not None:
+        # Words read in the photo, counted as often as read unless the alt text says them more.
+        for key, count in word_terms(" ".join(description.quoted_text)).items():
+            terms[key] = max(terms[key], count)
     terms[ALL_KEY] = 1
     return {key[:100]: count for key, count in terms.items() if count > 0}
