@@ -62,8 +62,10 @@ def test_browser_upload_gets_alt_text_naming_what_is_there(stack: Stack) -> None
     assert re.search(rf"Segmentation model {re.escape(DEV_MODEL)} on cpu, min score 0\.\d+", stack.log("worker"))
     if DEV_WEIGHTS != YOLO_TFLITE:
         return
-    # Real masks: the words come from them (the annotations: 4 elephants; 3 buses and 10 cars).
-    assert "four elephants" in elephant_alt.lower(), elephant_alt
+    # Real masks: the words come from them (the annotations: 4 elephants; 3 buses and 10 cars). The
+    # number is stated only as far as this model's counts of groups that size hold out of sample
+    # (issue 16): "four elephants", or the true floor "four or more elephants", never another number.
+    assert re.search(r"\bfour (or more )?elephants\b", elephant_alt.lower()), elephant_alt
     assert "car" in bus_alt.lower(), bus_alt
     # The regions are the masks' shapes, not boxes: the page says so, each region's share is
     # its mask's (not "its box covers"), and the overlay shades the mask inside each box.
