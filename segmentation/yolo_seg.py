@@ -487,7 +487,7 @@ def _one_blas_thread() -> Any:
     Mask decoding is a few small matrix products per detection; OpenBLAS splits products that
     size over every core and its threads then spin-wait, taking the cores the runtime needs for
     the next forward pass (measured: outputs -> ``Instances`` 10x slower and the forward pass
-    1.8x slower with the default; bench/README.md, issue 14). Scoped to :meth:`decode`, in
+    1.8x slower with the default; bench/README.md, issue 14). Scoped to :meth:`decode_outputs`, in
     whatever process runs it (a Celery prefork child, ``manage.py describe``), so nothing else
     is changed: torch's intra-op threads (OpenMP, ``SEGMENTER_THREADS``) are not BLAS and are
     left alone, and no environment variable has to be set before numpy loads. The controller
@@ -635,8 +635,8 @@ class YoloSegSegmenter:
     # -- inference -------------------------------------------------------------------------------
     def infer(self, prepared: Sequence[YoloPrepared]) -> list[Instances]:
         """Run prepared photos through the model (one at a time: exports have batch 1):
-        :meth:`decode` of :meth:`forward`."""
-        return self.decode(self.forward(prepared), prepared)
+        :meth:`decode_outputs` of :meth:`forward`."""
+        return self.decode_outputs(self.forward(prepared), prepared)
 
     def forward(self, prepared: Sequence[YoloPrepared]) -> list[list[np.ndarray]]:
         """The runtime's forward pass alone: per photo, the model's output tensors as it returns
@@ -649,7 +649,7 @@ class YoloSegSegmenter:
             raw.append(self._runner.run(np.ascontiguousarray(x)))
         return raw
 
-    def decode(self, raw: Sequence[Sequence[np.ndarray]], prepared: Sequence[YoloPrepared]) -> list[Instances]:
+    def decode_outputs(self, raw: Sequence[Sequence[np.ndarray]], prepared: Sequence[YoloPrepared]) -> list[Instances]:
         """:meth:`forward`'s outputs -> :class:`Instances` (score floor, NMS for raw-candidate
         exports, boxes to original pixels, masks at working size), numpy's BLAS on one thread
         meanwhile (:func:`_one_blas_thread`)."""

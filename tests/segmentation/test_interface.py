@@ -8,6 +8,7 @@ import inspect
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from segmentation.interface import BackendOptions, RunOptions, Segmenter, SegmenterConfig
@@ -70,3 +71,28 @@ def test_problems_are_answered_without_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:3] == ["None", "True", "False False False"], out.stderr
     assert problem(SegmenterConfig(backend="nope")).startswith("unknown segmentation backend 'nope'")
+
+
+@pytest.mark.parametrize("name", REGISTERED_BACKENDS)
+def test_infer_is_decode_of_forward(name: str) -> None:
+    """Every backend's forward pass and output decoding are public halves of ``infer``."""
+    from tests.segmentation.conftest import BUS_PHOTO, ELEPHANT_PHOTO
+
+    if name == YOLO:
+        segmenter = build(SegmenterConfig(weights=YOLO_TFLITE, run=RunOptions(device="cpu", threads=1)))
+    else:
+        segmenter = random_segmenter(name)
+    prepared = segmenter.prepare_many([BUS_PHOTO, ELEPHANT_PHOTO])
+    raw = segmenter.forward(prepared)
+    assert len(raw) == 2
+    split = segmenter.decode_outputs(raw, prepared)
+    whole = segmenter.infer(prepared)
+    assert [r.labels for r in split] == [r.labels for r in whole]
+    for a, b in zip(split, whole, strict=True):
+        assert a.image_size == b.image_size and a.model == b.model
+        np.testing.assert_allclose(a.boxes, b.boxes, atol=1e-4)
+        if b.masks is not None:
+            assert np.array_equal(a.masks, b.masks)
+    assert segmenter.forward([]) == [] and segmenter.decode_outputs([], []) == [] and segmenter.infer([]) == []
+    if name == YOLO:
+        assert sum(len(r) for r in whole) > 5  # real weights: real detections, not an empty pass

@@ -264,7 +264,7 @@ def test_masks_computed_inside_their_boxes_equal_whole_frame_masks(kind: str, mo
 
     monkeypatch.setattr(YoloSegSegmenter, "_masks", both)
     paths = sorted(PHOTOS.glob("*.jpg"))
-    got = seg.decode(seg.forward([seg.prepare(p) for p in paths]), [seg.prepare(p) for p in paths])
+    got = seg.decode_outputs(seg.forward([seg.prepare(p) for p in paths]), [seg.prepare(p) for p in paths])
     assert len(calls) == len(paths) and sum(len(r) for r in got) > 20
     differing, total, on = np.sum(calls, axis=0)
     assert on > 0.01 * total  # real masks, not empty frames
