@@ -96,3 +96,24 @@ def test_infer_is_decode_of_forward(name: str) -> None:
     assert segmenter.forward([]) == [] and segmenter.decode_outputs([], []) == [] and segmenter.infer([]) == []
     if name == YOLO:
         assert sum(len(r) for r in whole) > 5  # real weights: real detections, not an empty pass
+
+
+def test_auto_ranks_backends_by_their_published_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One home for the published COCO figures: the spec; ``auto``'s order is read from them."""
+    import dataclasses as dc
+
+    from segmentation import registry
+
+    specs = [get_backend(n) for n in backend_names()]
+    assert [s.rank for s in specs] == sorted((s.rank for s in specs), reverse=True)
+    for spec in specs:
+        assert (spec.published_box_ap is None) == (not spec.published_source)
+        assert spec.published_mask_ap is None or spec.has_masks
+    assert get_backend("maskrcnn_resnet50_fpn_v2").published_mask_ap == pytest.approx(0.418)
+    # A mask backend with better published masks goes first; a boxes-only one never beats masks.
+    better = dc.replace(get_backend(YOLO), name="better_yolo", published_box_ap=0.5, published_mask_ap=0.45)
+    boxes = dc.replace(get_backend("ssdlite320_mobilenet_v3_large"), name="big_boxes", published_box_ap=0.6)
+    monkeypatch.setattr(registry, "_REGISTRY", {**registry._REGISTRY, better.name: better, boxes.name: boxes})
+    names = backend_names()
+    assert names[0] == "better_yolo" and names.index("big_boxes") > names.index(YOLO)
+    assert names[-1] == "sharpmask_multipathnet"  # no published figures: last
