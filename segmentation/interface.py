@@ -225,9 +225,7 @@ class SegmenterConfig:
             object.__setattr__(self, "weights", Path(os.path.expanduser(os.fspath(self.weights))))
         object.__setattr__(self, "options", types.MappingProxyType(dict(self.options)))
 
-    def with_model(
-        self, backend: str | None = None, weights: str | os.PathLike[str] | None = None
-    ) -> SegmenterConfig:
+    def with_model(self, backend: str | None = None, weights: str | os.PathLike[str] | None = None) -> SegmenterConfig:
         """This config with another backend and/or weights file (``None`` keeps the current one)."""
         return dataclasses.replace(
             self,
