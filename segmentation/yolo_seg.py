@@ -491,7 +491,9 @@ def _one_blas_thread() -> Any:
     whatever process runs it (a Celery prefork child, ``manage.py describe``), so nothing else
     is changed: torch's intra-op threads (OpenMP, ``SEGMENTER_THREADS``) are not BLAS and are
     left alone, and no environment variable has to be set before numpy loads. The controller
-    (the list of loaded BLAS libraries) is made once; entering the limit costs ~10 µs."""
+    (the list of loaded BLAS libraries) is made once; entering the limit costs ~10 µs. The limit
+    is process-wide while it lasts (OpenBLAS has one setting): two decodes overlapping in two
+    threads may leave BLAS at one thread afterwards, which is what this process wants anyway."""
     global _blas_controller
     if _blas_controller is None:
         with _blas_controller_lock:
