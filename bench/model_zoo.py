@@ -13,7 +13,8 @@ Rows:
   the registry from the file itself (:func:`segmentation.registry.resolve_backend` with
   ``auto``, as the app does), plus backends whose official weights are in torchvision's cache;
 * every registered backend with no weights here gets a row that says so, with its published
-  COCO figures (full val2017, marked *published*; not comparable with the 79-photo figures).
+  COCO figures (full val2017, marked *published*; not comparable with the 79-photo figures):
+  the registry's (``BackendSpec.published_*``), the same figures that rank ``auto``.
 
 Each measured row is what ``python -m segmentation.evaluate`` reports (the same functions:
 :func:`segmentation.predict.predict`, then pycocotools AP at the app's score floor 0.25, at most
@@ -47,20 +48,12 @@ from segmentation.registry import (  # noqa: E402
     available_backends,
     backend_names,
     build_segmenter,
+    get_backend,
     resolve_backend,
 )
 
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 VAL = SHARED / "coco-val-calib"
-
-#: Published COCO val2017 figures (box AP, mask AP) of the official weights, for backends whose
-#: weights are not on this machine (torchvision's weights tables; Ultralytics' model pages,
-#: fp32 at 640 px). FAIR's rebuild has none: it is trained by this project's own command.
-PUBLISHED: dict[str, tuple[float, float | None, str]] = {
-    "maskrcnn_resnet50_fpn_v2": (0.474, 0.418, "torchvision MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1"),
-    "maskrcnn_resnet50_fpn": (0.379, 0.346, "torchvision MaskRCNN_ResNet50_FPN_Weights.COCO_V1"),
-    "ssdlite320_mobilenet_v3_large": (0.213, None, "torchvision SSDLite320_MobileNet_V3_Large_Weights.COCO_V1"),
-}
 
 #: Reference (box AP, mask AP) on coco-val-calib of an independent decoder, per weights file
 #: (../shared/models/README.md: pycocotools, score floor 0.25, at most 100 detections). ``--check``
@@ -195,8 +188,9 @@ def main() -> int:
     for name in backend_names():
         if name in measured:
             continue
-        box, mask, source = PUBLISHED.get(name, (None, None, ""))
-        note = "no weights on this machine" + (f"; figures: {source}, COCO val2017" if source else "")
+        spec = get_backend(name)
+        box, mask, source = spec.published_box_ap, spec.published_mask_ap, spec.published_source
+        note = "no weights on this machine" + (f"; figures: {source}" if source else "")
         if name == "sharpmask_multipathnet":
             note += " (train: `python -m segmentation.fair.train`; measured figures in its own section)"
         rows.append({"backend": name, "note": note, "published_box_ap": box, "published_mask_ap": mask})

@@ -4,7 +4,7 @@ model loop on the same photos, in the same run; saving to the database timed sep
 Usage::
 
     .venv/bin/python bench/pipeline_overhead.py [--backend NAME --weights FILE] [--limit 40] \\
-        [--threads 1 2] [--repeat 3] [--json OUT]
+        [--threads 1 2] [--repeat 3] [--json OUT] [--blas-threads N] [--no-blas-limit]
 
 Default model: the YOLO11n-seg TFLite file of ``../shared/models`` when a backend recognises
 it, else the SSDLite state dict there. Photos: ``../shared/coco-val-calib/images`` (JPEGs of
@@ -17,10 +17,10 @@ Per thread count, one segmenter, ``--repeat`` rounds; each round times, one afte
 * ``sequential``: what ``manage.py describe`` and a one-photo worker task do per photo:
   ``prepare`` (decode + resize/letterbox), ``infer`` (forward + boxes/masks to ``Instances``),
   ``webapp.photos.pipeline.caption`` (the captioner with this deployment's salience model);
-  each stage's time is kept too. For yolo_seg ``infer`` is run as its two halves, forward pass
-  and outputs -> ``Instances``, timed apart: "in the same loop" compares everything else with
-  the forward pass of the same photos at the same moments (robust to the load of a shared
-  machine changing between rounds); for torch backends mask decoding = ``infer`` - ``bare``;
+  each stage's time is kept too. ``infer`` is run as its two public halves (the segmenter
+  protocol's ``forward`` and ``decode_outputs``), timed apart: "in the same loop" compares
+  everything else with the forward pass of the same photos at the same moments (robust to the
+  load of a shared machine changing between rounds);
 * ``overlapped``: the same work, with the next photos decoded by one thread and each result
   described by another while the model runs (the overlap the issue allows).
 
@@ -84,33 +84,15 @@ def choose_model(backend: str, weights: str | None) -> tuple[str, str | None]:
 
 
 def bare_model(segmenter: Any) -> Callable[[Any], Any]:
-    """The forward pass alone on one prepared photo (what every other stage is compared with).
+    """The forward pass alone on one prepared photo (what every other stage is compared with):
+    the segmenter's public ``forward`` (yolo_seg: the runtime's ``run`` on the letterboxed
+    frame; torch backends: the ``nn.Module`` with torchvision's own box post-processing, the
+    masks not pasted), nothing decoded into ``Instances``."""
 
-    yolo_seg: the runtime's ``run`` on the letterboxed frame as ``infer`` feeds it (float 0-1,
-    NHWC or NCHW), nothing decoded. torch backends: the ``nn.Module`` on the working-size tensor
-    (torchvision's own box post-processing included, the masks not pasted). The segmenter
-    interface has no public "forward only" step yet, hence the backend-specific reach-ins.
-    """
-    runner = getattr(segmenter, "_runner", None)
-    if runner is not None:
-        import numpy as np
+    def run(prepared: Any) -> Any:
+        return segmenter.forward([prepared])
 
-        def run(prepared: Any) -> Any:
-            x = prepared.canvas.astype(np.float32) / 255.0
-            x = x.transpose(2, 0, 1)[None] if segmenter.channels_first else x[None]
-            return runner.run(np.ascontiguousarray(x))
-
-        return run
-
-    import torch
-
-    model = segmenter.model
-
-    def forward(prepared: Any) -> Any:
-        with torch.inference_mode():
-            return model([prepared.pixels.to(torch.float32).div_(255.0)])
-
-    return forward
+    return run
 
 
 def run_bare(forward: Callable[[Any], Any], prepared: Sequence[Any]) -> float:
@@ -123,31 +105,26 @@ def run_bare(forward: Callable[[Any], Any], prepared: Sequence[Any]) -> float:
 def run_sequential(
     segmenter: Any, paths: Sequence[Path], caption: Callable[[Any], Any], forward: Callable[[Any], Any]
 ) -> dict[str, float]:
-    """``prepare`` -> ``infer`` -> ``caption`` per photo, each stage timed. For yolo_seg ``infer``
-    is timed as its two halves (the forward pass, then outputs -> ``Instances``: boxes, NMS,
-    masks), so the model's share is measured on the same photo at the same moment as the rest."""
-    decode_outputs = getattr(segmenter, "_decode", None)
+    """``prepare`` -> ``infer`` -> ``caption`` per photo, each stage timed; ``infer`` is run as its
+    two public halves, ``forward`` then ``decode_outputs`` (boxes, NMS, masks -> ``Instances``),
+    so the model's share is measured on the same photo at the same moment as the rest."""
     stages = {"decode": 0.0, "forward": 0.0, "outputs": 0.0, "infer": 0.0, "caption": 0.0}
     start = time.perf_counter()
     for path in paths:
         t0 = time.perf_counter()
         item = segmenter.prepare(path)
         t1 = time.perf_counter()
-        if decode_outputs is not None:
-            raw = forward(item)
-            tf = time.perf_counter()
-            instances = decode_outputs(raw, item)
-            stages["forward"] += tf - t1
-        else:
-            instances = segmenter.infer([item])[0]
+        raw = forward(item)
+        tf = time.perf_counter()
+        instances = segmenter.decode_outputs(raw, [item])[0]
         t2 = time.perf_counter()
         caption(instances)
         t3 = time.perf_counter()
         stages["decode"] += t1 - t0
+        stages["forward"] += tf - t1
+        stages["outputs"] += t2 - tf
         stages["infer"] += t2 - t1
         stages["caption"] += t3 - t2
-        if decode_outputs is not None:
-            stages["outputs"] += t2 - tf
     total = time.perf_counter() - start
     return {"total": total / len(paths), **{k: v / len(paths) for k, v in stages.items()}}
 
@@ -212,6 +189,11 @@ def main() -> int:
         help="OPENBLAS_NUM_THREADS for numpy's matrix products (mask decoding), set "
         "before numpy loads (0: leave the environment as it is)",
     )
+    parser.add_argument(
+        "--no-blas-limit",
+        action="store_true",
+        help="measure without yolo_seg's one-BLAS-thread limit while decoding (the state before issue 14's fix)",
+    )
     args = parser.parse_args()
     if "numpy" in sys.modules and args.blas_threads:
         raise RuntimeError("numpy was imported before the BLAS thread count could be set")
@@ -223,13 +205,24 @@ def main() -> int:
     from segmentation.registry import build_segmenter
     from webapp.photos.pipeline import caption
 
+    if args.no_blas_limit:
+        import contextlib
+
+        from segmentation import yolo_seg
+
+        yolo_seg._one_blas_thread = contextlib.nullcontext  # bench-only: the "before" state
     name, weights = choose_model(args.backend, args.weights)
     paths = sorted(args.images.glob("*.jpg"))
     paths = paths[: args.limit] if args.limit else paths
     load_before = os.getloadavg()
     report: dict[str, Any] = {"backend": name, "weights": weights, "photos": len(paths), "by_threads": {}}
     report["blas_threads"] = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    print(f"{len(paths)} photos, OPENBLAS_NUM_THREADS={report['blas_threads']}", flush=True)
+    report["blas_limit_while_decoding"] = not args.no_blas_limit
+    print(
+        f"{len(paths)} photos, OPENBLAS_NUM_THREADS={report['blas_threads']}, "
+        f"one BLAS thread while decoding: {not args.no_blas_limit}",
+        flush=True,
+    )
     results: list[Any] = []
     for threads in args.threads:
         segmenter = build_segmenter(name, weights_path=weights, device="cpu", torch_threads=threads)
@@ -265,11 +258,7 @@ def main() -> int:
             f"sequential {seq['total'] * 1000:.1f} ms (+{row['overhead_sequential']:.0%}: decode "
             f"{seq['decode'] * 1000:.1f}, infer {seq['infer'] * 1000:.1f} of which outputs->Instances "
             f"{row['mask_decoding_s'] * 1000:.1f}, caption {seq['caption'] * 1000:.1f}); "
-            + (
-                f"in the same loop: forward {seq['forward'] * 1000:.1f} ms, rest +{row['overhead_in_loop']:.0%} of it; "
-                if seq["forward"]
-                else ""
-            )
+            + f"in the same loop: forward {seq['forward'] * 1000:.1f} ms, rest +{row['overhead_in_loop']:.0%} of it; "
             + f"overlapped {over * 1000:.1f} ms (+{row['overhead_overlapped']:.0%}, {1 / over:.2f} photos/s)",
             flush=True,
         )

@@ -314,10 +314,21 @@ class TorchSegmenter:
         return out  # type: ignore[return-value]
 
     def infer(self, prepared: Sequence[WorkingTensor]) -> list[Instances]:
-        """Run prepared photos through the model in one forward pass."""
-        if not prepared:
-            return []
-        return self._run([p.pixels for p in prepared], prepared)
+        """Run prepared photos through the model in one forward pass: :meth:`decode_outputs` of
+        :meth:`forward`."""
+        return self.decode_outputs(self.forward(prepared), prepared)
+
+    def forward(self, prepared: Sequence[WorkingTensor]) -> list[Mapping[str, torch.Tensor]]:
+        """The model alone: per photo, in order, its output dict (``boxes`` ``float (N, 4)`` xyxy
+        in working pixels, ``labels``, ``scores``, ``masks`` ``float (N, 1, h, w)`` when it has
+        masks), on :attr:`device`; photos sharing a :meth:`batch_key` share a forward pass."""
+        return self._forward([p.pixels for p in prepared])
+
+    def decode_outputs(
+        self, raw: Sequence[Mapping[str, torch.Tensor]], prepared: Sequence[WorkingTensor | WorkingImage]
+    ) -> list[Instances]:
+        """:meth:`forward`'s outputs -> :class:`Instances` (:meth:`to_instances` per photo)."""
+        return [self.to_instances(out, item) for out, item in zip(raw, prepared, strict=True)]
 
     def batch_key(self, size: tuple[int, int]) -> Hashable:
         """Photos whose working ``size = (w, h)`` give equal keys share a forward pass; others run
@@ -327,18 +338,20 @@ class TorchSegmenter:
         return None
 
     def _run(self, tensors: Sequence[torch.Tensor], working: Sequence[WorkingImage | WorkingTensor]) -> list[Instances]:
+        return self.decode_outputs(self._forward(tensors), working)
+
+    def _forward(self, tensors: Sequence[torch.Tensor]) -> list[Mapping[str, torch.Tensor]]:
         groups: dict[Hashable, list[int]] = {}
         for i, t in enumerate(tensors):
             groups.setdefault(self.batch_key((int(t.shape[-1]), int(t.shape[-2]))), []).append(i)
-        results: list[Instances | None] = [None] * len(tensors)
+        outputs: list[Mapping[str, torch.Tensor] | None] = [None] * len(tensors)
         for index in groups.values():
             group = [tensors[i] for i in index]
             batch = [t.to(torch.float32).div_(255.0) if t.dtype == torch.uint8 else t for t in group]
             with torch.inference_mode():
-                outputs = self.model(batch)
-            for i, out in zip(index, outputs, strict=True):
-                results[i] = self.to_instances(out, working[i])
-        return results  # type: ignore[return-value]
+                for i, out in zip(index, self.model(batch), strict=True):
+                    outputs[i] = out
+        return outputs  # type: ignore[return-value]
 
     def _decode_on_device(
         self, sources: Sequence[ImageSource], out: list[WorkingTensor | BaseException | None]

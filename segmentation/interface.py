@@ -60,7 +60,10 @@ class Segmenter(Protocol):
         min_score: instances scoring below it are dropped (settable).
 
     The worker's two steps are :meth:`prepare_many` (decode, per-photo errors) and
-    :meth:`infer` (the model); the others are conveniences built on them.
+    :meth:`infer` (the model); the others are conveniences built on them. :meth:`infer` is
+    ``decode_outputs(forward(prepared), prepared)`` in every backend: :meth:`forward` is the model alone
+    (what a benchmark compares the rest of the pipeline with), :meth:`decode_outputs` turns its raw
+    outputs (backend-specific) into :class:`Instances`.
     """
 
     name: str
@@ -81,7 +84,18 @@ class Segmenter(Protocol):
         ...
 
     def infer(self, prepared: Sequence[Any]) -> list[Instances]:
-        """Results of prepared photos, in order."""
+        """Results of prepared photos, in order: ``decode_outputs(forward(prepared), prepared)``."""
+        ...
+
+    def forward(self, prepared: Sequence[Any]) -> list[Any]:
+        """The model's forward pass alone: per prepared photo, in order, its raw outputs
+        (backend-specific: a torchvision output dict, a runtime's output tensors), nothing
+        decoded."""
+        ...
+
+    def decode_outputs(self, raw: Sequence[Any], prepared: Sequence[Any]) -> list[Instances]:
+        """:meth:`forward`'s outputs of ``prepared`` -> their :class:`Instances` (score floor,
+        boxes in original pixels, masks at working size), in order."""
         ...
 
     def segment(self, image: Image.Image) -> Instances: ...
@@ -211,9 +225,7 @@ class SegmenterConfig:
             object.__setattr__(self, "weights", Path(os.path.expanduser(os.fspath(self.weights))))
         object.__setattr__(self, "options", types.MappingProxyType(dict(self.options)))
 
-    def with_model(
-        self, backend: str | None = None, weights: str | os.PathLike[str] | None = None
-    ) -> SegmenterConfig:
+    def with_model(self, backend: str | None = None, weights: str | os.PathLike[str] | None = None) -> SegmenterConfig:
         """This config with another backend and/or weights file (``None`` keeps the current one)."""
         return dataclasses.replace(
             self,

@@ -76,7 +76,6 @@ class BackendSpec:
     Attributes:
         name: registry name, also ``Instances.model`` of its results.
         has_masks: whether results carry instance masks (else boxes only).
-        quality: rank for ``auto``; higher is better.
         weights_enum: torchvision weights enum member, as accepted by
             ``torchvision.models.get_weight`` (``"MaskRCNN_ResNet50_FPN_Weights.COCO_V1"``).
         weights_url: that member's download URL; its basename is :attr:`weights_file`.
@@ -93,11 +92,17 @@ class BackendSpec:
         problem: ``"module:function"`` of a cheap, torch-free ``(ResolvedBackend) -> str | None``:
             what is wrong with running the backend with these weights and how to fix it
             (``None``: nothing); the default is :func:`torchvision_weights_problem`.
+        published_box_ap: the box AP (COCO val2017, IoU 0.50:0.95, as a fraction) its authors
+            publish for the official weights, or ``None``; with :attr:`published_mask_ap` it ranks
+            the backend for ``auto`` (:func:`backend_names`) and fills the model-zoo table's rows
+            of backends with no weights on hand (``bench/model_zoo.py``). Figures measured here
+            live in ``bench/README.md``.
+        published_mask_ap: the same for masks (``None`` for a boxes-only backend).
+        published_source: where those figures come from.
     """
 
     name: str
     has_masks: bool
-    quality: int
     weights_enum: str
     weights_url: str
     builder: str
@@ -106,6 +111,21 @@ class BackendSpec:
     options: str
     recognises: str = ""
     problem: str = "segmentation.registry:torchvision_weights_problem"
+    published_box_ap: float | None = None
+    published_mask_ap: float | None = None
+    published_source: str = ""
+
+    @property
+    def rank(self) -> tuple[int, int, float, float]:
+        """``auto``'s order, best first when sorted descending: backends with published figures
+        before those without (FAIR's rebuild, trained here: no figures to stand on), masks before
+        boxes only (masks are what the captioner's words need), then published mask AP, box AP."""
+        return (
+            int(self.published_box_ap is not None),
+            int(self.has_masks),
+            self.published_mask_ap or 0.0,
+            self.published_box_ap or 0.0,
+        )
 
     @property
     def weights_file(self) -> str:
@@ -138,12 +158,14 @@ register_backend(
     BackendSpec(
         name="maskrcnn_resnet50_fpn_v2",
         has_masks=True,
-        quality=30,
+        published_box_ap=0.474,
+        published_mask_ap=0.418,
+        published_source="torchvision MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1, COCO val2017",
         weights_enum="MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1",
         weights_url="https://download.pytorch.org/models/maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth",
         builder="segmentation.maskrcnn:build_maskrcnn_resnet50_fpn_v2",
         options="segmentation.maskrcnn:MaskRCNNOptions",
-        description="Mask R-CNN ResNet-50 FPN v2 (torchvision, COCO mask AP 41.8): best masks, slowest",
+        description="Mask R-CNN ResNet-50 FPN v2 (torchvision): best masks, slowest",
         signature_keys=("roi_heads.box_head.0.0.weight", "roi_heads.mask_predictor.mask_fcn_logits.weight"),
     )
 )
@@ -151,12 +173,14 @@ register_backend(
     BackendSpec(
         name="maskrcnn_resnet50_fpn",
         has_masks=True,
-        quality=20,
+        published_box_ap=0.379,
+        published_mask_ap=0.346,
+        published_source="torchvision MaskRCNN_ResNet50_FPN_Weights.COCO_V1, COCO val2017",
         weights_enum="MaskRCNN_ResNet50_FPN_Weights.COCO_V1",
         weights_url="https://download.pytorch.org/models/maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth",
         builder="segmentation.maskrcnn:build_maskrcnn_resnet50_fpn",
         options="segmentation.maskrcnn:MaskRCNNOptions",
-        description="Mask R-CNN ResNet-50 FPN (torchvision, COCO mask AP 34.6)",
+        description="Mask R-CNN ResNet-50 FPN (torchvision)",
         signature_keys=("roi_heads.box_head.fc6.weight", "roi_heads.mask_predictor.mask_fcn_logits.weight"),
     )
 )
@@ -164,20 +188,21 @@ register_backend(
     BackendSpec(
         name="ssdlite320_mobilenet_v3_large",
         has_masks=False,
-        quality=10,
+        published_box_ap=0.213,
+        published_source="torchvision SSDLite320_MobileNet_V3_Large_Weights.COCO_V1, COCO val2017",
         weights_enum="SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
         weights_url="https://download.pytorch.org/models/ssdlite320_mobilenet_v3_large_coco-a79551df.pth",
         builder="segmentation.ssdlite:build_ssdlite320_mobilenet_v3_large",
         options="segmentation.ssdlite:SSDLiteOptions",
-        description="SSDLite320 MobileNetV3-Large (torchvision, COCO box AP 21.3): boxes only, light CPU backend",
+        description="SSDLite320 MobileNetV3-Large (torchvision): boxes only, light CPU backend",
         signature_keys=("head.classification_head.module_list.0.0.0.weight", "backbone.features.0.0.0.weight"),
     )
 )
 
 
 def backend_names() -> tuple[str, ...]:
-    """Registered backend names, best first."""
-    return tuple(s.name for s in sorted(_REGISTRY.values(), key=lambda s: -s.quality))
+    """Registered backend names, best first (:attr:`BackendSpec.rank`; ties keep registration order)."""
+    return tuple(s.name for s in sorted(_REGISTRY.values(), key=lambda s: s.rank, reverse=True))
 
 
 def get_backend(name: str) -> BackendSpec:
@@ -523,15 +548,17 @@ def download_weights(name: str, *, progress: bool = False) -> Path:
 
 
 # Ultralytics YOLO-seg exports (TFLite or ONNX, any size): real COCO masks without torch. Ranked
-# by quality between the Mask R-CNNs (published COCO mask AP 34.6 / 41.8) and SSDLite (boxes
-# only): yolo11n-seg int8 TFLite mask AP 0.326 on coco-val-calib (the reference figure of
-# ../shared/models/README.md; this project's measurements: bench/README.md).
-# Its weights are the exported file itself (SEGMENTER_WEIGHTS), recognised by its bytes.
+# by the published figures of the smallest model, YOLO11n-seg (box 38.9, mask 32.0): between the
+# Mask R-CNNs (mask 34.6 / 41.8) and SSDLite (boxes only). Measured here (int8 TFLite, 79 val
+# photos): bench/README.md. Its weights are the exported file itself (SEGMENTER_WEIGHTS),
+# recognised by its bytes.
 register_backend(
     BackendSpec(
         name="yolo_seg",
         has_masks=True,
-        quality=15,
+        published_box_ap=0.389,
+        published_mask_ap=0.320,
+        published_source="Ultralytics YOLO11n-seg (fp32, 640 px; docs.ultralytics.com/tasks/segment), COCO val2017",
         weights_enum="",
         weights_url="",
         builder="segmentation.yolo_seg:build_yolo_seg",
@@ -545,14 +572,14 @@ register_backend(
 
 # The FAIR 2016 pipeline (segmentation/fair/): trained by this project's own command, so there is
 # no torchvision enum or download; ``weights_url`` names where ``python -m segmentation.fair.train``
-# writes the file (its basename is also looked for in $TORCH_HOME/hub/checkpoints). Ranked lowest:
-# trained here on 343 COCO images it is far weaker than the COCO-trained torchvision models, so
-# ``auto`` only picks it when its file is the one given (SEGMENTER_WEIGHTS) or the only one cached.
+# writes the file (its basename is also looked for in $TORCH_HOME/hub/checkpoints). Ranked lowest
+# (no published figures): trained here on 343 COCO images it is far weaker than the COCO-trained
+# models, so ``auto`` only picks it when its file is the one given (SEGMENTER_WEIGHTS) or the only
+# one cached.
 register_backend(
     BackendSpec(
         name="sharpmask_multipathnet",
         has_masks=True,
-        quality=5,
         weights_enum="",
         weights_url="var/fair/coco/sharpmask_multipathnet_coco.pth",
         builder="segmentation.fair.backend:build_sharpmask_multipathnet",

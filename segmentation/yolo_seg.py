@@ -35,8 +35,9 @@ Pipeline for one photo
 3. The model; detections below ``min_score`` dropped, at most ``max_detections`` kept.
 4. Masks the YOLO-seg way: ``coeffs @ protos`` (logits on the prototype grid), bilinearly
    resampled (``align_corners=False``) at the pixel centres of the letterbox's inner region,
-   i.e. directly at the working size ``(w, h)`` (the grey border is never computed), zeroed
-   outside the box, ``> 0`` (``sigmoid > 0.5``): ``bool (N, h, w)`` covering the whole photo.
+   i.e. directly at the working size ``(w, h)`` (the grey border is never computed), only
+   inside the box (``x0 <= c < x1``, as Ultralytics' ``crop_mask``), ``> 0`` (``sigmoid > 0.5``):
+   ``bool (N, h, w)`` covering the whole photo.
 5. Boxes: minus ``(left, top)``, times ``(W / w, H / h)``, clipped: xyxy in original pixels.
 
 ``Instances.model`` is ``"yolo_seg:<file stem>"`` (e.g. ``yolo_seg:yolo11n-seg_int8``): the
@@ -92,8 +93,6 @@ PAD_VALUE = 114
 #: Ultralytics' defaults for class-aware NMS of raw candidates.
 NMS_IOU = 0.7
 MAX_CANDIDATES = 30000
-#: Detections decoded into masks at once (bounds the float frame memory: 16 x 640 x 640 x 4 B).
-_MASK_CHUNK = 16
 
 EXPORT_HELP = (
     "Make one with Ultralytics (pip install ultralytics): `yolo export model=yolo11n-seg.pt format=tflite "
@@ -478,6 +477,33 @@ def _bilinear_matrix(out_len: int, offset: int, in_len: int, frame_len: int) -> 
     return weights
 
 
+_blas_controller: Any = None
+_blas_controller_lock = threading.Lock()
+
+
+def _one_blas_thread() -> Any:
+    """A context in which numpy's BLAS (OpenBLAS) runs on one thread, via ``threadpoolctl``.
+
+    Mask decoding is a few small matrix products per detection; OpenBLAS splits products that
+    size over every core and its threads then spin-wait, taking the cores the runtime needs for
+    the next forward pass (measured: outputs -> ``Instances`` 10x slower and the forward pass
+    1.8x slower with the default; bench/README.md, issue 14). Scoped to :meth:`decode_outputs`, in
+    whatever process runs it (a Celery prefork child, ``manage.py describe``), so nothing else
+    is changed: torch's intra-op threads (OpenMP, ``SEGMENTER_THREADS``) are not BLAS and are
+    left alone, and no environment variable has to be set before numpy loads. The controller
+    (the list of loaded BLAS libraries) is made once; entering the limit costs ~10 µs. The limit
+    is process-wide while it lasts (OpenBLAS has one setting): two decodes overlapping in two
+    threads may leave BLAS at one thread afterwards, which is what this process wants anyway."""
+    global _blas_controller
+    if _blas_controller is None:
+        with _blas_controller_lock:
+            if _blas_controller is None:
+                from threadpoolctl import ThreadpoolController
+
+                _blas_controller = ThreadpoolController()
+    return _blas_controller.limit(limits=1, user_api="blas")
+
+
 def nms(boxes: np.ndarray, scores: np.ndarray, classes: np.ndarray, iou: float) -> np.ndarray:
     """Class-aware non-maximum suppression (as ``torchvision.ops.batched_nms``): indices of the
     kept ``xyxy`` boxes, highest score first. Boxes of different classes never suppress each other
@@ -610,13 +636,27 @@ class YoloSegSegmenter:
 
     # -- inference -------------------------------------------------------------------------------
     def infer(self, prepared: Sequence[YoloPrepared]) -> list[Instances]:
-        """Run prepared photos through the model (one at a time: exports have batch 1)."""
-        results = []
+        """Run prepared photos through the model (one at a time: exports have batch 1):
+        :meth:`decode_outputs` of :meth:`forward`."""
+        return self.decode_outputs(self.forward(prepared), prepared)
+
+    def forward(self, prepared: Sequence[YoloPrepared]) -> list[list[np.ndarray]]:
+        """The runtime's forward pass alone: per photo, the model's output tensors as it returns
+        them (detections ``[1, N, 6+nm]`` or ``[1, 4+C+nm, A]``, prototypes ``[1, nm, mh, mw]`` or
+        ``[1, mh, mw, nm]``), nothing decoded."""
+        raw = []
         for item in prepared:
             x = item.canvas.astype(np.float32) / 255.0
             x = x.transpose(2, 0, 1)[None] if self.channels_first else x[None]
-            results.append(self._decode(self._runner.run(np.ascontiguousarray(x)), item))
-        return results
+            raw.append(self._runner.run(np.ascontiguousarray(x)))
+        return raw
+
+    def decode_outputs(self, raw: Sequence[Sequence[np.ndarray]], prepared: Sequence[YoloPrepared]) -> list[Instances]:
+        """:meth:`forward`'s outputs -> :class:`Instances` (score floor, NMS for raw-candidate
+        exports, boxes to original pixels, masks at working size), numpy's BLAS on one thread
+        meanwhile (:func:`_one_blas_thread`)."""
+        with _one_blas_thread():
+            return [self._decode(outputs, item) for outputs, item in zip(raw, prepared, strict=True)]
 
     def segment(self, image: Image.Image) -> Instances:
         """Objects in one photo (EXIF orientation applied, converted to RGB)."""
@@ -713,7 +753,12 @@ class YoloSegSegmenter:
 
     def _masks(self, coeffs: np.ndarray, protos: np.ndarray, boxes: np.ndarray, item: YoloPrepared) -> np.ndarray:
         """``bool (N, h, w)`` masks at the working size: prototype logits resampled at the inner
-        region's pixel centres, zeroed outside each (working-pixel) box."""
+        region's pixel centres, computed only inside each (working-pixel) box.
+
+        Pixel ``c`` is inside when ``x0 <= c < x1`` (Ultralytics' ``crop_mask``), i.e.
+        ``ceil(x0) <= c < ceil(x1)``. Resampling is separable (``rows @ logits @ cols.T``), so each
+        mask costs its box's area, not the whole frame's (about 60 MFLOP a mask at 640x480 when
+        computed everywhere and cropped after)."""
         w, h = item.size
         n = len(coeffs)
         out = np.zeros((n, h, w), dtype=bool)
@@ -724,16 +769,12 @@ class YoloSegSegmenter:
         left, top = item.offset
         rows = _bilinear_matrix(h, top, mh, frame_h)  # (h, mh)
         cols = _bilinear_matrix(w, left, mw, frame_w)  # (w, mw)
-        flat = protos.reshape(nm, mh * mw)
-        ys, xs = np.arange(h)[:, None], np.arange(w)[None, :]
-        for start in range(0, n, _MASK_CHUNK):
-            part = slice(start, start + _MASK_CHUNK)
-            logits = (coeffs[part] @ flat).reshape(-1, mh, mw)
-            frame = np.einsum("ym,kmn->kyn", rows, logits, optimize=True) @ cols.T  # (k, h, w)
-            for k, (x0, y0, x1, y1) in enumerate(boxes[part]):
-                # Pixel c is inside when x0 <= c < x1 (Ultralytics' crop_mask).
-                inside = (ys >= math.floor(y0)) & (ys < math.ceil(y1)) & (xs >= math.floor(x0)) & (xs < math.ceil(x1))
-                out[start + k] = (frame[k] > 0.0) & inside
+        logits = (coeffs @ protos.reshape(nm, mh * mw)).reshape(n, mh, mw)  # on the prototype grid
+        for k, (x0, y0, x1, y1) in enumerate(boxes):
+            r0, r1 = max(0, math.ceil(y0)), min(h, math.ceil(y1))
+            c0, c1 = max(0, math.ceil(x0)), min(w, math.ceil(x1))
+            if r0 < r1 and c0 < c1:
+                out[k, r0:r1, c0:c1] = (rows[r0:r1] @ logits[k]) @ cols[c0:c1].T > 0.0
         return out
 
 
@@ -797,4 +838,3 @@ def problem(resolved: ResolvedBackend) -> str | None:
     except WeightsUnavailable as exc:
         return str(exc)
     return None
-

@@ -8,6 +8,7 @@ import inspect
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from segmentation.interface import BackendOptions, RunOptions, Segmenter, SegmenterConfig
@@ -70,3 +71,49 @@ def test_problems_are_answered_without_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:3] == ["None", "True", "False False False"], out.stderr
     assert problem(SegmenterConfig(backend="nope")).startswith("unknown segmentation backend 'nope'")
+
+
+@pytest.mark.parametrize("name", REGISTERED_BACKENDS)
+def test_infer_is_decode_of_forward(name: str) -> None:
+    """Every backend's forward pass and output decoding are public halves of ``infer``."""
+    from tests.segmentation.conftest import BUS_PHOTO, ELEPHANT_PHOTO
+
+    if name == YOLO:
+        segmenter = build(SegmenterConfig(weights=YOLO_TFLITE, run=RunOptions(device="cpu", threads=1)))
+    else:
+        segmenter = random_segmenter(name)
+    prepared = segmenter.prepare_many([BUS_PHOTO, ELEPHANT_PHOTO])
+    raw = segmenter.forward(prepared)
+    assert len(raw) == 2
+    split = segmenter.decode_outputs(raw, prepared)
+    whole = segmenter.infer(prepared)
+    assert [r.labels for r in split] == [r.labels for r in whole]
+    for a, b in zip(split, whole, strict=True):
+        assert a.image_size == b.image_size and a.model == b.model
+        np.testing.assert_allclose(a.boxes, b.boxes, atol=1e-4)
+        if b.masks is not None:
+            assert np.array_equal(a.masks, b.masks)
+    assert segmenter.forward([]) == [] and segmenter.decode_outputs([], []) == [] and segmenter.infer([]) == []
+    if name == YOLO:
+        assert sum(len(r) for r in whole) > 5  # real weights: real detections, not an empty pass
+
+
+def test_auto_ranks_backends_by_their_published_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One home for the published COCO figures: the spec; ``auto``'s order is read from them."""
+    import dataclasses as dc
+
+    from segmentation import registry
+
+    specs = [get_backend(n) for n in backend_names()]
+    assert [s.rank for s in specs] == sorted((s.rank for s in specs), reverse=True)
+    for spec in specs:
+        assert (spec.published_box_ap is None) == (not spec.published_source)
+        assert spec.published_mask_ap is None or spec.has_masks
+    assert get_backend("maskrcnn_resnet50_fpn_v2").published_mask_ap == pytest.approx(0.418)
+    # A mask backend with better published masks goes first; a boxes-only one never beats masks.
+    better = dc.replace(get_backend(YOLO), name="better_yolo", published_box_ap=0.5, published_mask_ap=0.45)
+    boxes = dc.replace(get_backend("ssdlite320_mobilenet_v3_large"), name="big_boxes", published_box_ap=0.6)
+    monkeypatch.setattr(registry, "_REGISTRY", {**registry._REGISTRY, better.name: better, boxes.name: boxes})
+    names = backend_names()
+    assert names[0] == "better_yolo" and names.index("big_boxes") > names.index(YOLO)
+    assert names[-1] == "sharpmask_multipathnet"  # no published figures: last

@@ -25,7 +25,7 @@ from pycocotools import mask as mask_utils
 from segmentation.coco import category_names
 from segmentation.registry import IncompatibleWeights, WeightsUnavailable, build_segmenter, resolve_backend
 from segmentation.result import Instances
-from segmentation.yolo_seg import YoloSegSegmenter
+from segmentation.yolo_seg import YoloPrepared, YoloSegSegmenter
 from tests.segmentation.conftest import (
     ANNOTATIONS,
     BUS_PHOTO,
@@ -227,3 +227,45 @@ def test_other_files_are_refused_with_a_clear_message(tmp_path: Path) -> None:
         build_segmenter(YOLO, device="cpu")
     with pytest.raises(ValueError, match="no random-init"):
         build_segmenter(YOLO, random_init=True, device="cpu")
+
+
+def _whole_frame_masks(
+    seg: YoloSegSegmenter, coeffs: np.ndarray, protos: np.ndarray, boxes: np.ndarray, item: YoloPrepared
+) -> np.ndarray:
+    """The straightforward decoding the backend's per-box products must equal: every mask
+    resampled over the whole working frame, then cropped to ``x0 <= c < x1`` (Ultralytics'
+    ``crop_mask``), pixel by pixel."""
+    from segmentation.yolo_seg import _bilinear_matrix
+
+    w, h = item.size
+    nm, mh, mw = protos.shape
+    frame_w, frame_h = seg.input_size
+    left, top = item.offset
+    rows = _bilinear_matrix(h, top, mh, frame_h)
+    cols = _bilinear_matrix(w, left, mw, frame_w)
+    logits = (coeffs @ protos.reshape(nm, mh * mw)).reshape(-1, mh, mw)
+    frame = np.einsum("ym,kmn->kyn", rows, logits) @ cols.T
+    ys, xs = np.arange(h)[None, :, None], np.arange(w)[None, None, :]
+    x0, y0, x1, y1 = (boxes[:, i, None, None] for i in range(4))
+    return (frame > 0.0) & (ys >= y0) & (ys < y1) & (xs >= x0) & (xs < x1)
+
+
+@pytest.mark.parametrize("kind", FILES)
+def test_masks_computed_inside_their_boxes_equal_whole_frame_masks(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    seg = segmenter(kind)
+    calls: list[np.ndarray] = []
+    fast = YoloSegSegmenter._masks
+
+    def both(self, coeffs, protos, boxes, item):  # noqa: ANN001, ANN202 - wraps the method under test
+        out = fast(self, coeffs, protos, boxes, item)
+        expected = _whole_frame_masks(self, coeffs, protos, boxes, item)
+        calls.append(np.array([int((out != expected).sum()), out.size, int(out.sum())]))
+        return out
+
+    monkeypatch.setattr(YoloSegSegmenter, "_masks", both)
+    paths = sorted(PHOTOS.glob("*.jpg"))
+    got = seg.decode_outputs(seg.forward([seg.prepare(p) for p in paths]), [seg.prepare(p) for p in paths])
+    assert len(calls) == len(paths) and sum(len(r) for r in got) > 20
+    differing, total, on = np.sum(calls, axis=0)
+    assert on > 0.01 * total  # real masks, not empty frames
+    assert differing == 0
