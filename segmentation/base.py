@@ -56,7 +56,7 @@ from torch import nn
 
 from segmentation.checkpoints import CheckpointError, load_state_dict_file
 from segmentation.coco import COCO_CATEGORIES, NOT_A_CATEGORY
-from segmentation.interface import BackendOptions
+from segmentation.interface import BackendOptions, checked_min_score
 from segmentation.preprocessing import ImageSource, WorkingImage, load_image, open_working
 from segmentation.registry import BackendSpec, IncompatibleWeights, WeightsUnavailable, get_backend
 from segmentation.result import Instances
@@ -231,9 +231,7 @@ class TorchSegmenter:
 
     @min_score.setter
     def min_score(self, value: float) -> None:
-        value = float(value)
-        if not value >= 0.0:
-            raise ValueError(f"min_score must be >= 0, got {value}")
+        value = checked_min_score(value)
         self._min_score = value
         self._set_model_score_threshold(value)
 

@@ -33,7 +33,7 @@ from PIL import Image
 from segmentation.preprocessing import ImageSource
 from segmentation.result import Instances
 
-__all__ = ["BackendOptions", "Prepared", "RunOptions", "Segmenter", "SegmenterConfig"]
+__all__ = ["BackendOptions", "Prepared", "RunOptions", "Segmenter", "SegmenterConfig", "checked_min_score"]
 
 _O = TypeVar("_O", bound="BackendOptions")
 
@@ -105,6 +105,18 @@ class Segmenter(Protocol):
     def segment_file(self, src: ImageSource) -> Instances: ...
 
     def segment_files(self, sources: Sequence[ImageSource]) -> list[Instances]: ...
+
+
+def checked_min_score(value: float) -> float:
+    """``value`` as the float a :attr:`Segmenter.min_score` setter stores.
+
+    Raises:
+        ValueError: ``value`` is negative (or NaN).
+    """
+    value = float(value)
+    if not value >= 0.0:
+        raise ValueError(f"min_score must be >= 0, got {value}")
+    return value
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ import numpy as np
 from PIL import Image
 
 from segmentation.coco import category_names
-from segmentation.interface import BackendOptions
+from segmentation.interface import BackendOptions, checked_min_score
 from segmentation.preprocessing import ImageSource, WorkingImage, open_working
 from segmentation.registry import IncompatibleWeights, RuntimeUnavailable, WeightsUnavailable
 from segmentation.result import Instances
@@ -591,10 +591,7 @@ class YoloSegSegmenter:
 
     @min_score.setter
     def min_score(self, value: float) -> None:
-        value = float(value)
-        if not value >= 0.0:
-            raise ValueError(f"min_score must be >= 0, got {value}")
-        self._min_score = value
+        self._min_score = checked_min_score(value)
 
     # -- preparing -------------------------------------------------------------------------------
     def working_size(self, size: tuple[int, int]) -> tuple[int, int]:

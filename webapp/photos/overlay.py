@@ -115,6 +115,25 @@ def colour_for(number: int) -> str:
     return PALETTE[(number - 1) % len(PALETTE)]
 
 
+def _clamped(box: tuple[float, float, float, float], width: int, height: int) -> tuple[float, float, float, float]:
+    """``box`` (x0, y0, x1, y1 in pixels) clipped to the photo."""
+    x0, y0, x1, y1 = box
+    x0, x1 = max(0.0, min(x0, width)), max(0.0, min(x1, width))
+    y0, y1 = max(0.0, min(y0, height)), max(0.0, min(y1, height))
+    return x0, y0, x1, y1
+
+
+def _box_percent(box: tuple[float, float, float, float], width: int, height: int) -> tuple[float, float, float, float]:
+    """``box`` (x0, y0, x1, y1 in pixels) as left, top, width, height in % of the photo."""
+    x0, y0, x1, y1 = box
+    return (
+        round(100 * x0 / width, 2),
+        round(100 * y0 / height, 2),
+        round(100 * (x1 - x0) / width, 2),
+        round(100 * (y1 - y0) / height, 2),
+    )
+
+
 def regions(result: StoredResult | None) -> list[Region]:
     """The numbered regions of a stored result (see ``results.read_result``), with the mentions
     naming them."""
@@ -124,9 +143,7 @@ def regions(result: StoredResult | None) -> list[Region]:
     shown = sorted((o for o in result.description.objects if o.certainty != "dropped"), key=lambda o: o.index)
     out: list[Region] = []
     for number, obj in enumerate(shown, start=1):
-        x0, y0, x1, y1 = obj.box
-        x0, x1 = max(0.0, min(x0, width)), max(0.0, min(x1, width))
-        y0, y1 = max(0.0, min(y0, height)), max(0.0, min(y1, height))
+        x0, y0, x1, y1 = _clamped(obj.box, width, height)
         colour = colour_for(number)
         out.append(
             Region(
@@ -140,12 +157,7 @@ def regions(result: StoredResult | None) -> list[Region]:
                 possible=obj.certainty == "possible",
                 colour=colour,
                 text_colour=text_colour_on(colour),
-                box_percent=(
-                    round(100 * x0 / width, 2),
-                    round(100 * y0 / height, 2),
-                    round(100 * (x1 - x0) / width, 2),
-                    round(100 * (y1 - y0) / height, 2),
-                ),
+                box_percent=_box_percent((x0, y0, x1, y1), width, height),
                 from_masks=result.has_masks,
             )
         )
@@ -159,9 +171,7 @@ def regions(result: StoredResult | None) -> list[Region]:
             continue
         number = len(out) + 1
         colour = colour_for(number)
-        x0, y0, x1, y1 = piece.box
-        x0, x1 = max(0.0, min(x0, width)), max(0.0, min(x1, width))
-        y0, y1 = max(0.0, min(y0, height)), max(0.0, min(y1, height))
+        x0, y0, x1, y1 = _clamped(piece.box, width, height)
         out.append(
             Region(
                 number=number,
@@ -174,12 +184,7 @@ def regions(result: StoredResult | None) -> list[Region]:
                 possible=False,
                 colour=colour,
                 text_colour=text_colour_on(colour),
-                box_percent=(
-                    round(100 * x0 / width, 2),
-                    round(100 * y0 / height, 2),
-                    round(100 * (x1 - x0) / width, 2),
-                    round(100 * (y1 - y0) / height, 2),
-                ),
+                box_percent=_box_percent((x0, y0, x1, y1), width, height),
                 from_masks=False,
                 text=piece.text if piece.status == "quoted" else "",
             )
