@@ -31,6 +31,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -207,16 +208,127 @@ def synthetic(args: argparse.Namespace) -> None:
         Path(args.out).write_text(json.dumps(records, indent=1, ensure_ascii=False))
 
 
+def cache_path(name: str) -> Path:
+    return ROOT / "var" / "cache" / f"text_{name}.json"
+
+
+def read_set(name: str, threads: int) -> dict[str, dict]:
+    """Every photo's :class:`TextLines` (``to_dict``) of the shared set ``name``, by file name; read
+    once and kept in ``var/cache/text_<set>.json`` (delete it after changing the reader)."""
+    path = cache_path(name)
+    if path.exists():
+        return json.loads(path.read_text())
+    reader = build_text_reader("ppocr", threads=threads)
+    out = {p.name: reader.read(load_image(p)).to_dict() for p in photos(SHARED / name)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out))
+    return out
+
+
+#: The shipped segmenter's detections of the two held-out sets (``segmentation.predict``, as in
+#: bench/README "Trust out of sample (issue 16)"), and the captions-only set's images file.
+YOLO = "yolo_seg:yolo11n-seg_int8"
+JUDGED = Path(__file__).with_name("text_quotes_judged.json")
+
+
+def quote_rows(name: str, results_dir: Path, threads: int, quote_at: float | None = None) -> list[dict]:
+    """Per photo of set ``name``: what the captioner quotes (with the shipped rules and the
+    YOLO11n-seg detections), and which of its 5 captions contain a quoted word."""
+    from dataclasses import replace
+
+    from captioning import describe
+    from captioning.evaluate import images_from, load_captions
+    from captioning.thresholds import score_floor
+    from segmentation.text import TextLines
+
+    folder = SHARED / name
+    if (folder / "instances.json").exists():
+        coco = json.loads((folder / "instances.json").read_text())
+    else:
+        coco = json.loads((results_dir / "val-captions-images.json").read_text())
+    stem = "val-calib" if name == "coco-val-calib" else "val-captions"
+    results = json.loads((results_dir / f"yolo11_{stem}.json").read_text())
+    images = images_from(coco, results, min_score=score_floor(YOLO) or 0.25, model=YOLO)
+    captions = load_captions(folder / "captions.json")
+    lines = read_set(name, threads)
+    rows = []
+    for image, inst, crowd, _ in images:
+        text = TextLines.from_dict(lines[image["file_name"]])
+        if quote_at is not None:
+            text = replace(text, confident_at=quote_at)
+        plain = describe(inst, crowd=crowd)
+        said = describe(replace(inst, text=text), crowd=crowd)
+        quoted = [t.text for t in said.text if t.status == "quoted"]
+        caps = captions.get(int(image["id"]), [])
+        words = {w.lower() for q in quoted for w in re.findall(r"[A-Za-z0-9]{3,}", q)}
+        quoting = [c for c in caps if words & {w.lower() for w in re.findall(r"[A-Za-z0-9]+", c)}]
+        rows.append({
+            "photo": f"{name}/{image['file_name']}",
+            "found": len(text),
+            "confident": len(text.confident()),
+            "quoted": quoted,
+            "in_alt": [q for q in quoted if f"'{q}" in said.alt_text or q in said.alt_text],
+            "unclear": sum(t.status == "unclear" for t in said.text),
+            "captions_quoting": len(quoting),
+            "alt_plain": plain.alt_text,
+            "alt": said.alt_text,
+            "long": said.long_description,
+        })  # fmt: skip
+    return rows
+
+
+def quotes(args: argparse.Namespace) -> None:
+    from captioning import reading
+
+    if args.edge_characters is not None:  # the rules before this one: --edge-characters 0
+        reading.EDGE_CHARACTERS = args.edge_characters
+    if args.edge_side_share is not None:
+        reading.EDGE_SIDE_SHARE = args.edge_side_share
+    at = args.quote_at or "confident_at of the reader"
+    print(f"rules: quote at >= {at}, side room {reading.EDGE_CHARACTERS} line heights up to {reading.EDGE_SIDE_SHARE}")
+    judged = json.loads(JUDGED.read_text()) if JUDGED.exists() else {}
+    for name in args.sets:
+        rows = quote_rows(name, Path(args.results_dir), args.threads, args.quote_at)
+        with_quote = [r for r in rows if r["quoted"]]
+        for r in with_quote:
+            marks = [judged.get(r["photo"], {}).get(q, "?") for q in r["quoted"]]
+            said = ", ".join(f"{q!r} [{m}]" for q, m in zip(r["quoted"], marks, strict=True))
+            print(f"  {r['photo']}: {said}; in alt {len(r['in_alt'])}; captions quoting {r['captions_quoting']}/5")
+        strings = [(r["photo"], q) for r in with_quote for q in r["quoted"]]
+        tally = {k: 0 for k in ("right", "partly", "wrong", "?")}
+        for photo, q in strings:
+            tally[judged.get(photo, {}).get(q, "?")] += 1
+        print(
+            f"{name}: {len(rows)} photos; {sum(r['found'] > 0 for r in rows)} with text found, "
+            f"{sum(r['confident'] > 0 for r in rows)} with a confident line; {len(with_quote)} with a quote "
+            f"({len(strings)} strings; {sum(bool(r['in_alt']) for r in with_quote)} quoted in the alt text); "
+            f"{sum(r['unclear'] > 0 for r in rows)} with unclear text said; photos whose captions quote a "
+            f"quoted word: {sum(r['captions_quoting'] > 0 for r in with_quote)} "
+            f"(>= 2 captions: {sum(r['captions_quoting'] >= 2 for r in with_quote)}); "
+            f"by eye: {tally['right']} right, {tally['partly']} partly, {tally['wrong']} wrong, {tally['?']} not judged"
+        )
+        if args.out:
+            Path(args.out).with_suffix(f".{name}.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("speed", "survey", "synthetic"))
+    parser.add_argument("mode", choices=("speed", "survey", "synthetic", "quotes"))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--reader", default="ppocr", help="synthetic: which registered reader")
     parser.add_argument("--out", default="")
+    parser.add_argument(
+        "--results-dir", default=str(ROOT / "var" / "cache"), help="quotes: yolo11_val-*.json, val-captions-images.json"
+    )
+    parser.add_argument(
+        "--quote-at", type=float, default=None, help="quotes: confidence to quote at (else the reader's)"
+    )
+    parser.add_argument("--edge-side-share", type=float, default=None, help="quotes: override reading.EDGE_SIDE_SHARE")
+    parser.add_argument("--edge-characters", type=float, default=None, help="quotes: override reading.EDGE_CHARACTERS")
     parser.add_argument("--sets", nargs="+", default=["coco-val-calib", "coco-val-captions"], help="survey: which sets")
     args = parser.parse_args()
-    {"speed": speed, "survey": survey, "synthetic": synthetic}[args.mode](args)
+    {"speed": speed, "survey": survey, "synthetic": synthetic, "quotes": quotes}[args.mode](args)
 
 
 if __name__ == "__main__":
