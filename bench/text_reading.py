@@ -6,6 +6,9 @@ Usage::
     .venv/bin/python bench/text_reading.py speed     [--repeat 1]         # p50/p95 ms, 1 and 2 threads
     .venv/bin/python bench/text_reading.py survey    [--out survey.json]  # photos with text, strings read
     .venv/bin/python bench/text_reading.py synthetic [--out synth.json]   # confidence of right/wrong readings
+    .venv/bin/python bench/text_reading.py quotes    [--edge-characters 0] [--quote-at 0.95]  # what is quoted
+    .venv/bin/python bench/text_reading.py pipeline  [--sets coco-val-calib]  # CPU per photo, text on/off
+    .venv/bin/python bench/text_reading.py trust     # the trust issue's figures, text on/off
 
 ``speed`` times ``reader.read(image)`` on already decoded, EXIF-upright images (decoding is the
 pipeline's, shared with the segmenter) over ``../shared/photos`` and ``../shared/coco-val-calib``,
@@ -23,6 +26,21 @@ the confidently read ones (``>= CONFIDENT_READING``).
 ``tests/segmentation/text/synth.py``) and classifies every line found over the drawn text as
 right (its words are a run of the drawn string's words, exact case) or wrong, and every line
 elsewhere as a stray; then prints how many of each pass each confidence threshold.
+
+``quotes`` describes every photo of both held-out sets with the shipped segmenter's detections
+(``var/cache/yolo11_val-*.json`` and ``val-captions-images.json``, written by
+``segmentation.predict`` as in "Trust out of sample (issue 16)") and the lines read (cached in
+``var/cache/text_<set>.json``), and prints per set: photos with text found, with a confident line,
+with a quote (and in the alt text), how many photos' human captions contain a quoted word, and
+the by-eye judgment of each quoted string (``text_quotes_judged.json``: right, partly or wrong,
+from looking at the photo; "?" when not judged). ``--edge-characters 0`` gives the rules before
+the side-room rule; ``--quote-at`` tries another confidence threshold.
+
+``pipeline`` times decode + YOLO11n-seg ``segment`` + ``describe`` per photo with and without
+the text stage (read + its sentences), alternating per photo in one run, 1 thread each.
+
+``trust`` scores the alt text and long description with ``captioning.evaluate.score`` (shipped
+tables, YOLO11n-seg detections) with and without the text read, on both sets.
 """
 
 from __future__ import annotations
@@ -311,9 +329,86 @@ def quotes(args: argparse.Namespace) -> None:
             Path(args.out).with_suffix(f".{name}.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
 
 
+def pipeline(args: argparse.Namespace) -> None:
+    """CPU per photo through the worker's steps (decode, segment with YOLO11n-seg, describe), with
+    and without the text stage, alternating per photo in one run (1 thread each)."""
+    from dataclasses import replace
+
+    from captioning import describe
+    from segmentation.registry import build_segmenter
+
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    segmenter = build_segmenter(
+        "yolo_seg", weights_path=SHARED / "models" / "yolo11n-seg_int8.tflite", device="cpu", torch_threads=1
+    )
+    reader = build_text_reader("ppocr", threads=1)
+
+    def without(path: Path) -> None:
+        describe(segmenter.segment(load_image(path)))
+
+    def with_text(path: Path) -> None:
+        image = load_image(path)
+        instances = segmenter.segment(image)
+        describe(replace(instances, text=reader.read(image)))
+
+    for name in args.sets:
+        files = photos(SHARED / name)[: args.limit or None]
+        with_text(files[0])  # warm-up
+        cpu: dict[str, list[float]] = {"without": [], "with": []}
+        wall: dict[str, list[float]] = {"without": [], "with": []}
+        for path in files:
+            for key, run in (("without", without), ("with", with_text)):
+                t0, c0 = time.perf_counter(), time.process_time()
+                run(path)
+                wall[key].append(1000 * (time.perf_counter() - t0))
+                cpu[key].append(1000 * (time.process_time() - c0))
+        base = percentile(cpu["without"], 50)
+        for key in ("without", "with"):
+            print(
+                f"{name:17s} {len(files):3d} photos, pipeline {key:7s} text: CPU p50 {percentile(cpu[key], 50):.0f} "
+                f"p95 {percentile(cpu[key], 95):.0f} mean {np.mean(cpu[key]):.0f} ms "
+                f"({percentile(cpu[key], 50) / base:.2f}x p50 without); wall p50 {percentile(wall[key], 50):.0f} ms"
+            )
+
+
+def trust(args: argparse.Namespace) -> None:
+    """The trust issue's alt-text and description figures (``captioning.evaluate.score``, the
+    shipped tables, YOLO11n-seg detections) on each set with and without the text read in it."""
+    from dataclasses import replace
+
+    from captioning import describe
+    from captioning.coco import category_names
+    from captioning.evaluate import images_from, load_captions, score
+    from captioning.thresholds import score_floor
+    from segmentation.text import TextLines
+
+    results_dir = Path(args.results_dir)
+    for name in args.sets:
+        folder = SHARED / name
+        calib = (folder / "instances.json").exists()
+        coco = json.loads(
+            (folder / "instances.json" if calib else results_dir / "val-captions-images.json").read_text()
+        )
+        stem = "val-calib" if calib else "val-captions"
+        results = json.loads((results_dir / f"yolo11_{stem}.json").read_text())
+        images = images_from(coco, results, min_score=score_floor(YOLO) or 0.25, model=YOLO)
+        captions = load_captions(folder / "captions.json")
+        lines = read_set(name, args.threads)
+        for text_on in (False, True):
+
+            def alt_for(image: dict, inst, crowd, text_on: bool = text_on, read: dict = lines):  # noqa: ANN001, ANN202
+                if text_on:
+                    inst = replace(inst, text=TextLines.from_dict(read[image["file_name"]]))
+                return describe(inst, crowd=crowd)
+
+            report = score(images, captions, category_names(coco["categories"]), alt_for, exact=calib)
+            report.pop("per_image", None)
+            print(f"{name} text {'on ' if text_on else 'off'}: {json.dumps(report)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("speed", "survey", "synthetic", "quotes"))
+    parser.add_argument("mode", choices=("speed", "survey", "synthetic", "quotes", "pipeline", "trust"))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--reader", default="ppocr", help="synthetic: which registered reader")
@@ -326,9 +421,12 @@ def main() -> None:
     )
     parser.add_argument("--edge-side-share", type=float, default=None, help="quotes: override reading.EDGE_SIDE_SHARE")
     parser.add_argument("--edge-characters", type=float, default=None, help="quotes: override reading.EDGE_CHARACTERS")
+    parser.add_argument("--limit", type=int, default=0, help="pipeline: first N photos of each set")
     parser.add_argument("--sets", nargs="+", default=["coco-val-calib", "coco-val-captions"], help="survey: which sets")
     args = parser.parse_args()
-    {"speed": speed, "survey": survey, "synthetic": synthetic, "quotes": quotes}[args.mode](args)
+    modes = {"speed": speed, "survey": survey, "synthetic": synthetic, "quotes": quotes}
+    modes.update(pipeline=pipeline, trust=trust)
+    modes[args.mode](args)
 
 
 if __name__ == "__main__":
