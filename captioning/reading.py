@@ -10,7 +10,12 @@ Rules, each for a reason:
   never guessed.
 * Not quoted either (said as unclear): lines of fewer than :data:`MIN_CHARACTERS` letters or
   digits (mostly stray strokes read as "A" or "11") and lines touching the frame's edge (within
-  :data:`EDGE_MARGIN` of it): phase 1 found cut-off words were the main wrong quotes.
+  :data:`EDGE_MARGIN` of it), or whose left or right end is closer to the frame's side than
+  :data:`EDGE_CHARACTERS` line heights (about a character's width), at most
+  :data:`EDGE_SIDE_SHARE` of the frame's width (so a page's or screenshot's large lines a small
+  margin from the side still count as whole): the word may go on beyond the frame. Cut-off
+  words were the main wrong quotes ("STOR" of "STORE", "being refun", "ULIA" of "ZULIA" on
+  ``coco-val-calib``; bench/README.md "Text in the photo", ``text_reading.py quotes``).
 * **Number plates** (``segmentation.text.plates``) are never transcribed: the long description
   says the vehicle's number plate is visible, without its characters.
 * A line is **on** the smallest stated object whose mask (its box for boxes-only results) holds
@@ -40,6 +45,8 @@ from segmentation.text import TextLine, number_plate_lines
 ALT_LIMIT = 125
 MIN_CHARACTERS = 3
 EDGE_MARGIN = 0.005
+EDGE_CHARACTERS = 1.0
+EDGE_SIDE_SHARE = 0.02
 HELD_SHARE = 0.8
 MOSTLY_TEXT_SHARE = 0.15
 MOSTLY_TEXT_WORDS = 4
@@ -111,7 +118,7 @@ def _status(
         return None  # a stroke or two: not worth a word, quoted or not
     if on is not None and _already_said(line.text, _object(objects, on).label):
         return "said"
-    if line.confidence < confident_at or _touches_edge(line.box, image_size):
+    if line.confidence < confident_at or _touches_edge(line, image_size):
         return "unclear"
     return "quoted"
 
@@ -122,11 +129,15 @@ def _already_said(text: str, label: str) -> bool:
     return bool(words) and all(w in label.split() for w in words if w)
 
 
-def _touches_edge(box: tuple[float, float, float, float], image_size: tuple[int, int]) -> bool:
+def _touches_edge(line: TextLine, image_size: tuple[int, int]) -> bool:
+    """Whether the line may be cut by the frame: within :data:`EDGE_MARGIN` of any edge, or its
+    left or right end within :data:`EDGE_CHARACTERS` line heights (at most :data:`EDGE_SIDE_SHARE`
+    of the width) of the frame's side."""
     width, height = image_size
     mx, my = EDGE_MARGIN * width, EDGE_MARGIN * height
-    x0, y0, x1, y1 = box
-    return x0 <= mx or y0 <= my or x1 >= width - mx or y1 >= height - my
+    x0, y0, x1, y1 = line.box
+    cut = x0 <= mx or y0 <= my or x1 >= width - mx or y1 >= height - my
+    return cut or min(x0, width - x1) < min(EDGE_CHARACTERS * line.height, EDGE_SIDE_SHARE * width)
 
 
 def _holder(line: TextLine, instances: Instances, candidates: Sequence[DetectedObject]) -> int | None:

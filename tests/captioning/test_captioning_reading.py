@@ -79,6 +79,19 @@ def test_uncertain_cut_off_and_tiny_text_is_described_never_quoted(make: MakeIns
     assert d.quoted_text == ()
 
 
+def test_a_line_ending_within_a_character_of_the_side_may_be_cut_and_is_not_quoted(make: MakeInstances) -> None:
+    # "STOR" of a shop's "STORE" whose "E" is beyond the frame: its end is less than one line
+    # height (about a character) from the side. One line height away, the word is whole.
+    scene = make(["person"], [(250, 200, 350, 470)])
+    width = SIZE[0]
+    near = line("STOR", (width - 12 - 80, 20, width - 12, 42))  # 22 px high, 12 px from the side
+    clear = line("SUPER", (22, 60, 122, 82))  # 22 px high, 22 px from the side
+    d = describe(with_text(scene, near, clear))
+    assert d.quoted_text == ("SUPER",)
+    assert "STOR" not in d.alt_text and "STOR" not in d.long_description
+    assert "There is text that could not be read clearly." in d.long_description
+
+
 def test_text_alone_replaces_no_recognisable_objects(make: MakeInstances) -> None:
     nothing = make([], [])
     plain = describe(nothing)
