@@ -56,7 +56,7 @@ from torch import nn
 
 from segmentation.checkpoints import CheckpointError, load_state_dict_file
 from segmentation.coco import COCO_CATEGORIES, NOT_A_CATEGORY
-from segmentation.interface import BackendOptions, checked_min_score
+from segmentation.interface import BackendOptions, checked_min_score, original_boxes
 from segmentation.preprocessing import ImageSource, WorkingImage, load_image, open_working
 from segmentation.registry import BackendSpec, IncompatibleWeights, WeightsUnavailable, get_backend
 from segmentation.result import Instances
@@ -402,18 +402,12 @@ class TorchSegmenter:
         keep = np.flatnonzero(valid & (scores >= self._min_score))
         keep = keep[np.argsort(-scores[keep], kind="stable")]
 
-        width, height = working.original_size
-        sx, sy = working.scale
-        boxes = boxes[keep] * np.array([sx, sy, sx, sy], dtype=np.float64)
-        boxes[:, 0::2] = boxes[:, 0::2].clip(0, width)
-        boxes[:, 1::2] = boxes[:, 1::2].clip(0, height)
-
         masks = self.instance_masks(output, keep, working.size) if self.has_masks else None
         return Instances(
-            image_size=(width, height),
+            image_size=working.original_size,
             labels=tuple(self.categories[i] for i in labels[keep]),
             scores=scores[keep],
-            boxes=boxes.astype(np.float32),
+            boxes=original_boxes(boxes[keep], working.scale, working.original_size),
             masks=masks,
             model=self.name,
         )

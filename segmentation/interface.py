@@ -28,12 +28,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+import numpy as np
 from PIL import Image
 
 from segmentation.preprocessing import ImageSource
 from segmentation.result import Instances
 
-__all__ = ["BackendOptions", "Prepared", "RunOptions", "Segmenter", "SegmenterConfig", "checked_min_score"]
+__all__ = [
+    "BackendOptions",
+    "Prepared",
+    "RunOptions",
+    "Segmenter",
+    "SegmenterConfig",
+    "checked_min_score",
+    "original_boxes",
+]
 
 _O = TypeVar("_O", bound="BackendOptions")
 
@@ -117,6 +126,18 @@ def checked_min_score(value: float) -> float:
     if not value >= 0.0:
         raise ValueError(f"min_score must be >= 0, got {value}")
     return value
+
+
+def original_boxes(boxes: np.ndarray, scale: tuple[float, float], original_size: tuple[int, int]) -> np.ndarray:
+    """Working-frame boxes ``float (N, 4)`` xyxy as ``float32`` boxes in original pixels, clipped to
+    the photo (``original_size`` is ``(width, height)``; ``scale`` is original / working per axis):
+    the coordinates every backend's :class:`Instances` carries."""
+    sx, sy = scale
+    width, height = original_size
+    out = np.asarray(boxes, dtype=np.float64) * np.array([sx, sy, sx, sy])
+    out[:, 0::2] = out[:, 0::2].clip(0, width)
+    out[:, 1::2] = out[:, 1::2].clip(0, height)
+    return out.astype(np.float32)
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ import numpy as np
 from PIL import Image
 
 from segmentation.coco import category_names
-from segmentation.interface import BackendOptions, checked_min_score
+from segmentation.interface import BackendOptions, checked_min_score, original_boxes
 from segmentation.preprocessing import ImageSource, WorkingImage, open_working
 from segmentation.registry import IncompatibleWeights, RuntimeUnavailable, WeightsUnavailable
 from segmentation.result import Instances
@@ -732,18 +732,12 @@ class YoloSegSegmenter:
         working_boxes[:, 0::2] = working_boxes[:, 0::2].clip(0, w)
         working_boxes[:, 1::2] = working_boxes[:, 1::2].clip(0, h)
 
-        width, height = item.original_size
-        sx, sy = item.working.scale
-        original = working_boxes * np.array([sx, sy, sx, sy])
-        original[:, 0::2] = original[:, 0::2].clip(0, width)
-        original[:, 1::2] = original[:, 1::2].clip(0, height)
-
         masks = self._masks(coeffs[keep], protos, working_boxes, item)
         return Instances(
-            image_size=(width, height),
+            image_size=item.original_size,
             labels=tuple(self.categories[c] for c in classes[keep]),
             scores=scores[keep],
-            boxes=original.astype(np.float32),
+            boxes=original_boxes(working_boxes, item.working.scale, item.original_size),
             masks=masks,
             model=self.name,
         )
