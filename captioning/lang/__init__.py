@@ -1,0 +1,1 @@
+"""One module per language: its words and its realiser (see :mod:`captioning.lang.words`)."""
