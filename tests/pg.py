@@ -60,6 +60,8 @@ class PostgresCluster:
     #: loopback only by default; a test with network namespaces adds its veth addresses.
     listen: tuple[str, ...] = ("127.0.0.1",)
     allow: tuple[str, ...] = ()
+    #: More server settings, as ``name=value`` (bench/scale_out.py: pg_stat_statements).
+    settings: tuple[str, ...] = ()
 
     def _run(self, *argv: str) -> subprocess.CompletedProcess:
         command = [str(self.bin / argv[0]), *argv[1:]]
@@ -94,7 +96,7 @@ class PostgresCluster:
         options = (
             f"-p {self.port} -c listen_addresses={','.join(self.listen)} -k {self.directory} -c max_connections=300 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        ) + "".join(f" -c {setting}" for setting in self.settings)
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.directory / "log"),
                   "-o", options)  # fmt: skip
         return self

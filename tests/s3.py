@@ -43,15 +43,28 @@ class S3Server:
     access_key: str = field(default_factory=lambda: "AK" + secrets.token_hex(8).upper())
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(30))
     host: str = "127.0.0.1"
+    #: Other addresses of this machine to listen on too, same port (the scale-out test's veth
+    #: ends, so workers in network namespaces reach it over their link).
+    also_listen: tuple[str, ...] = ()
+    #: DEBUG logs one "serve s3: <OPERATION>" line per request (bench/scale_out.py counts them).
+    log_level: str = "INFO"
     process: subprocess.Popen | None = None
 
     @property
     def endpoint_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return self.endpoint_for(self.host)
+
+    def endpoint_for(self, host: str) -> str:
+        """The URL of this server at one of its addresses (``host`` or one of ``also_listen``)."""
+        return f"http://{host}:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.root.parent / f"rclone-s3-{self.port}.log"
 
     def start(self) -> S3Server:
         self.root.mkdir(parents=True, exist_ok=True)
-        log = (self.root.parent / f"rclone-s3-{self.port}.log").open("ab")
+        log = self.log_path.open("ab")
         env = {
             **os.environ,
             # Keys in the environment, not on the command line where `ps` shows them.
@@ -62,10 +75,10 @@ class S3Server:
         self.process = subprocess.Popen(
             [
                 str(rclone_path()), "serve", "s3", str(self.root),
-                "--addr", f"{self.host}:{self.port}",
+                *(f"--addr={host}:{self.port}" for host in (self.host, *self.also_listen)),
                 # Writes go straight to the folder: a restart loses nothing that was acknowledged.
                 "--vfs-cache-mode", "off",
-                "--log-level", "INFO",
+                "--log-level", self.log_level,
             ],  # fmt: skip
             env=env,
             stdout=log,
@@ -115,12 +128,13 @@ class S3Server:
             ),
         )
 
-    def settings_env(self, bucket: str) -> dict[str, str]:
+    def settings_env(self, bucket: str, host: str | None = None) -> dict[str, str]:
         """The environment a process needs to use this server (the names settings will read in
-        the storage phase: ``AWS_*`` as django-storages calls them)."""
+        the storage phase: ``AWS_*`` as django-storages calls them), reaching it at ``host``
+        (default: ``self.host``)."""
         return {
             "AWS_STORAGE_BUCKET_NAME": bucket,
-            "AWS_S3_ENDPOINT_URL": self.endpoint_url,
+            "AWS_S3_ENDPOINT_URL": self.endpoint_for(host or self.host),
             "AWS_S3_REGION_NAME": REGION,
             "AWS_ACCESS_KEY_ID": self.access_key,
             "AWS_SECRET_ACCESS_KEY": self.secret_key,
