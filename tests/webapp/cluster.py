@@ -15,7 +15,9 @@ Used by ``tests/webapp/test_scale_out.py`` and ``bench/scale_out.py``. Needs roo
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -30,6 +32,7 @@ from tests.s3 import S3Server
 from webapp.devstack import Stack, free_port, port_open, wait_for
 
 BUCKET = "alt-photos"
+DEPLOY = ROOT / "deploy"
 #: Settings this harness decides for a worker host; the rest of the caller's environment must not
 #: leak in (a developer's MEDIA_ROOT, the DATABASE_URL of CI's TEST_DATABASE=postgres pass...).
 OWN = {
@@ -86,12 +89,10 @@ class Cluster:
         here, the link's address in a namespace): the same names as ``deploy/systemd/alt.env.example``."""
         assert self.s3 is not None
         return {
-            "DJANGO_SETTINGS_MODULE": "webapp.settings",
             "DEBUG": "0",
             "SECRET_KEY": self.secret_key,
             "DATABASE_URL": self.database_url(host),
             "REDIS_URL": self.redis_url(host),
-            "CELERY_BROKER_URL": self.redis_url(host),
             **self.s3.settings_env(BUCKET, host),
             "SEGMENTER": "auto",
             "SEGMENTER_WEIGHTS": str(DEV_WEIGHTS),
@@ -135,17 +136,18 @@ class Cluster:
         directory = self.root / "redis"
         directory.mkdir(exist_ok=True)
         log = (self.root / "logs" / "redis.log").open("ab")
-        config = directory / "redis.conf"  # the password in a file, not on the command line `ps` shows
-        config.write_text(f"requirepass {self.redis_password}\n")
+        config = directory / "redis.conf"  # deploy/redis.conf, as production fills it in
+        config.write_text(
+            fill(
+                DEPLOY / "redis.conf",
+                BIND=" ".join(("127.0.0.1", *self.net.gateways)),
+                PORT=str(self.redis_port),
+                DIR=str(directory),
+                PASSWORD=self.redis_password,
+            )
+        )
         config.chmod(0o600)
-        # fmt: off
-        argv = [
-            "redis-server", str(config), "--port", str(self.redis_port),
-            "--bind", "127.0.0.1", *self.net.gateways,
-            # As `make run`'s Redis: append-only (queued photos survive a restart), never evict a message.
-            "--dir", str(directory), "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction",
-        ]
-        # fmt: on
+        argv = ["redis-server", str(config)]
         self.redis = subprocess.Popen(
             argv,
             stdout=log,
@@ -172,12 +174,10 @@ class Cluster:
         }
 
     def start_worker(self, index: int) -> None:
+        """The worker as ``deploy/systemd/alt-worker@.service`` runs it (its ExecStart's arguments,
+        ``%i`` = the host's index), inside the host's namespace."""
         worker = self.workers[index]
-        argv = [
-            sys.executable, "-m", "celery", "-A", "webapp", "worker", "--loglevel=INFO",
-            "--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle",
-            "-n", f"{worker.name}@%h",
-        ]  # fmt: skip
+        argv = [sys.executable, "-m", "celery", *unit_arguments("alt-worker@.service", "celery", instance=str(index))]
         with worker.log.open("ab") as log:
             worker.process = subprocess.Popen(
                 worker.host.argv(argv),
@@ -238,6 +238,27 @@ class Cluster:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def fill(template: Path, **values: str) -> str:
+    """A ``deploy/`` file with its ``@PLACEHOLDERS@`` filled in; every one must be given."""
+    text = template.read_text()
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    left = sorted(set(re.findall(r"^[^#]*?@([A-Z_]+)@", text, re.M)))
+    assert not left, f"{template.name}: no value for {left}"
+    return text
+
+
+def unit_arguments(unit: str, program: str, *, instance: str) -> list[str]:
+    """The arguments ``program`` gets in a systemd unit's ``ExecStart`` (``%i`` = ``instance``;
+    ``%H``, the host name, left to the program as ``%h``: Celery expands it itself)."""
+    text = (DEPLOY / "systemd" / unit).read_text()
+    line = re.search(r"^ExecStart=(.+)$", text, re.M)
+    assert line, f"{unit}: no ExecStart"
+    argv = shlex.split(line.group(1))
+    assert Path(argv[0]).name == program, f"{unit} runs {argv[0]}, not {program}"
+    return [a.replace("%i", instance).replace("%H", "%h") for a in argv[1:]]
 
 
 def tree_files(directory: Path) -> list[str]:

@@ -26,7 +26,7 @@ from psycopg.rows import dict_row
 
 from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, SHARED
 from tests.netns import skip_or_fail_unless_root
-from tests.webapp.cluster import BUCKET, Cluster, tree_files
+from tests.webapp.cluster import BUCKET, DEPLOY, Cluster, tree_files
 from tests.webapp.stack import Browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(480)]
@@ -181,6 +181,11 @@ def test_three_worker_hosts_survive_a_killed_worker_and_a_storage_restart(cluste
     for worker in cluster.workers:
         assert tree_files(worker.directory) == [], (worker.name, tree_files(worker.directory)[:10])
     assert not (stack.data_dir / "media").exists(), tree_files(stack.data_dir / "media")[:10]
+
+    # The hosts ran with the settings production's environment file names (deploy/systemd/alt.env.example),
+    # besides the test's shortened clocks and one thread.
+    example = set(re.findall(r"^([A-Z0-9_]+)=", (DEPLOY / "systemd" / "alt.env.example").read_text(), re.M))
+    assert set(cluster.app_env()) - set(ENV) - {"SEGMENTER_THREADS"} <= example
 
     # The work spread over the hosts, each reaching the services over its own link.
     done_by = [finished_by(cluster.worker_log(i)) for i in range(HOSTS)]
