@@ -187,6 +187,7 @@ def s3_storage() -> dict:
     """``STORAGES["default"]`` for S3-compatible object storage (django-storages' S3Storage, boto3),
     from the ``AWS_*`` variables (README, Production: object storage). A function so the tests
     build exactly this against their own S3 server."""
+    from boto3.s3.transfer import TransferConfig
     from botocore.config import Config
 
     endpoint = envstr("AWS_S3_ENDPOINT_URL", "")
@@ -213,6 +214,10 @@ def s3_storage() -> dict:
             "file_overwrite": True,
             # A file read for a worker or a response stays in memory up to this, then spills to disk.
             "max_memory_size": 16 * 1024 * 1024,
+            # One PUT / one GET per file up to 64 MB (every stored JPEG): parts would only add round
+            # trips at these sizes, and a single-part object's ETag is its MD5, which move_media
+            # uses to verify copies without reading them back.
+            "transfer_config": TransferConfig(multipart_threshold=64 * 1024 * 1024),
             "client_config": Config(
                 # Bucket in the path, not the host name: what S3-compatible servers on an IP:port accept.
                 s3={"addressing_style": envstr("AWS_S3_ADDRESSING_STYLE", "path" if endpoint else "auto")},

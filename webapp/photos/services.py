@@ -36,6 +36,13 @@ class UploadOutcome:
     name: str
     photo: Photo | None = None
     error: str = ""
+    #: Not the file's fault: the storage did not take it (a 503 when no file got in).
+    unavailable: bool = False
+
+
+STORAGE_DOWN_MESSAGE = (
+    "The photo could not be stored just now (the storage is not answering); upload it again in a minute."
+)
 
 
 def clean_filename(name: str | None) -> str:
@@ -100,6 +107,9 @@ def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome
             outcomes.append(UploadOutcome(name=name, photo=create_photo(owner, upload)))
         except UploadRejected as exc:
             outcomes.append(UploadOutcome(name=name, error=str(exc)))
+        except files.StorageUnavailable as exc:
+            log.warning("Upload %r not stored: %s", name, exc)
+            outcomes.append(UploadOutcome(name=name, error=STORAGE_DOWN_MESSAGE, unavailable=True))
     return outcomes
 
 

@@ -89,7 +89,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         request,
         "photos/upload.html",
         {"accepted": accepted, "rejected": rejected, **upload_context()},
-        status=200 if accepted else 400,
+        status=200 if accepted else 503 if any(o.unavailable for o in rejected) else 400,
     )
 
 

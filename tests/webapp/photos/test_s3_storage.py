@@ -102,3 +102,23 @@ def test_storage_down_puts_the_batch_back_in_the_queue_uncounted(
     assert sent == [companion.pk]  # the lead comes back through the task's own retry
     assert services.process_photo(lead.pk) == "done"
     assert {p.status for p in Photo.objects.all()} == {Photo.Status.DONE}
+
+
+def test_upload_while_the_storage_is_down_is_a_clear_503_and_leaves_nothing(
+    s3_media: S3Media, logged_in, settings, monkeypatch
+):  # noqa: ANN001, E501
+    from webapp.settings import s3_storage
+
+    monkeypatch.setenv("AWS_S3_MAX_ATTEMPTS", "1")
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage()}
+    s3_media.server.stop()
+    try:
+        response = logged_in.post(reverse("photos:upload"), {"images": [upload_file(BUS_PHOTO)]})
+    finally:
+        s3_media.server.start()
+    assert response.status_code == 503
+    assert services.STORAGE_DOWN_MESSAGE in response.content.decode()
+    assert not Photo.objects.exists() and s3_media.keys() == []
+    # Back up: the same upload goes through.
+    assert logged_in.post(reverse("photos:upload"), {"images": [upload_file(BUS_PHOTO)]}).status_code == 302
+    assert len(s3_media.keys()) == 2
