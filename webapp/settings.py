@@ -241,6 +241,11 @@ def s3_storage() -> dict:
 # Set a bucket and the files live in S3-compatible object storage, so web servers and workers on
 # other hosts share no folder; unset, they stay under MEDIA_ROOT (`make run`, one machine).
 AWS_STORAGE_BUCKET_NAME = envstr("AWS_STORAGE_BUCKET_NAME", "")
+# 0 (the default): the owner-checked image views stream the bytes from storage. N > 0, with S3
+# only: they answer with a redirect to a presigned URL valid N seconds instead, so the photo bytes
+# go from the bucket to the browser without passing the web servers (bandwidth offload). Only
+# when browsers can reach AWS_S3_ENDPOINT_URL; README, "Serving photos", says what it costs.
+MEDIA_REDIRECT_SECONDS = envint("MEDIA_REDIRECT_SECONDS", 0)
 STORAGES = {
     "default": s3_storage() if AWS_STORAGE_BUCKET_NAME else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -77,6 +77,16 @@ def read_bytes(name: str) -> bytes:
             return handle.read()
 
 
+def signed_url(name: str, seconds: int) -> str | None:
+    """A URL that opens the stored file for ``seconds`` without any other credential (S3's
+    presigned GET, answered as ``image/jpeg``, cached privately), or ``None`` when ``seconds`` is
+    0 or the storage cannot sign URLs (a local folder: its files are only ever streamed)."""
+    if seconds <= 0 or not getattr(default_storage, "querystring_auth", False):
+        return None
+    parameters = {"ResponseContentType": "image/jpeg", "ResponseCacheControl": "private, max-age=60"}
+    return default_storage.url(name, parameters=parameters, expire=seconds)
+
+
 class StorageUnavailable(Exception):
     """The storage did not answer (unreachable, timed out, refused our keys, a 5xx after boto's
     retries): not the photo's fault, so the work is retried later, never the photo rejected."""

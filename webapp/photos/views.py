@@ -180,9 +180,15 @@ def image(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     from storage to its owner (never a public or presigned URL: README, "Serving photos").
 
     A stored name is written once and never rewritten (random, ``files``), so a hash of it is the
-    file's ETag: a browser's revalidation is answered 304 without touching the storage."""
+    file's ETag: a browser's revalidation is answered 304 without touching the storage. With
+    ``MEDIA_REDIRECT_SECONDS`` on S3 it redirects to a URL signed for that long instead."""
     photo = _own_photo(request, pk)
     name = photo.thumbnail if kind == "thumb" else photo.image
+    url = files.signed_url(name, settings.MEDIA_REDIRECT_SECONDS)
+    if url is not None:
+        response = redirect(url)
+        response["Cache-Control"] = "private, no-store"  # the URL expires; the next view signs anew
+        return response
     cache_control = "private, max-age=3600"
     etag = quote_etag(hashlib.sha256(name.encode()).hexdigest()[:32])
     not_modified = get_conditional_response(request, etag=etag)

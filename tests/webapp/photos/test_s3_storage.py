@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+import requests
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
@@ -122,3 +123,31 @@ def test_upload_while_the_storage_is_down_is_a_clear_503_and_leaves_nothing(
     # Back up: the same upload goes through.
     assert logged_in.post(reverse("photos:upload"), {"images": [upload_file(BUS_PHOTO)]}).status_code == 302
     assert len(s3_media.keys()) == 2
+
+
+def test_optional_redirect_to_a_short_lived_signed_url(s3_media: S3Media, logged_in, user, other_user, settings):  # noqa: ANN001, E501
+    settings.MEDIA_REDIRECT_SECONDS = 60
+    photo = services.create_photos(user, [upload_file(BUS_PHOTO)])[0].photo
+    response = logged_in.get(reverse("photos:thumb", args=[photo.pk]))
+    assert response.status_code == 302 and response["Cache-Control"] == "private, no-store"
+    url = response["Location"]
+    assert url.startswith(s3_media.server.endpoint_url) and "X-Amz-Expires=60" in url
+    # The browser follows it with no session and no keys: the bucket checks the signature.
+    fetched = requests.get(url, timeout=10)
+    assert fetched.status_code == 200 and fetched.content == s3_media.get(photo.thumbnail)
+    assert fetched.headers["Content-Type"] == "image/jpeg"
+    signature = url.rsplit("X-Amz-Signature=", 1)[1]
+    forged = url.replace(signature, ("0" if signature[0] != "0" else "1") + signature[1:])
+    assert requests.get(forged, timeout=10).status_code == 403
+    assert requests.get(url.replace(photo.thumbnail, photo.image), timeout=10).status_code == 403
+    # (Expiry is checked by tests/test_s3.py against the same server.) Others still get a 404.
+    stranger = Client()
+    stranger.force_login(other_user)
+    assert stranger.get(reverse("photos:thumb", args=[photo.pk])).status_code == 404
+
+
+def test_redirect_setting_streams_anyway_from_a_local_folder(logged_in, user, settings):  # noqa: ANN001
+    settings.MEDIA_REDIRECT_SECONDS = 60
+    photo = services.create_photos(user, [upload_file(BUS_PHOTO)])[0].photo
+    response = logged_in.get(reverse("photos:image", args=[photo.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == files.read_bytes(photo.image)
