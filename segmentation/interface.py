@@ -88,8 +88,9 @@ class Segmenter(Protocol):
     def min_score(self, value: float) -> None: ...
 
     def prepare_many(self, sources: Sequence[ImageSource]) -> list[Any]:
-        """Each source decoded (EXIF-upright) and made ready for :meth:`infer`, or the exception
-        that photo raised, in its place."""
+        """Each source (a path, the file's ``bytes`` or a binary file object: the web app's
+        worker passes the bytes it read from object storage) decoded (EXIF-upright) and made ready
+        for :meth:`infer`, or the exception that photo raised, in its place."""
         ...
 
     def infer(self, prepared: Sequence[Any]) -> list[Instances]:

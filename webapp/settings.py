@@ -176,13 +176,80 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "webapp" / "static"]
 # Serve straight from the source folders: no collectstatic step before `make run`.
 WHITENOISE_USE_FINDERS = True
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
+# --- Stored files (photos, thumbnails) -------------------------------------------------------
+# Every stored file goes through Django's storage API (webapp.photos.files is the one layout home).
 # Uploads are never served from a public URL: an owner-checked view streams them.
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(DATA_DIR / "media")))
+
+
+def s3_storage() -> dict:
+    """``STORAGES["default"]`` for S3-compatible object storage (django-storages' S3Storage, boto3),
+    from the ``AWS_*`` variables (README, Production: object storage). A function so the tests
+    build exactly this against their own S3 server."""
+    from boto3.s3.transfer import TransferConfig
+    from botocore.config import Config
+
+    endpoint = envstr("AWS_S3_ENDPOINT_URL", "")
+    acl = envstr("AWS_DEFAULT_ACL", "private")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": envstr("AWS_STORAGE_BUCKET_NAME", ""),
+            # Empty: AWS itself; any S3-compatible server (MinIO, Ceph, Garage, rclone) by URL.
+            "endpoint_url": endpoint or None,
+            "region_name": envstr("AWS_S3_REGION_NAME", "us-east-1"),
+            # Empty keys: boto3's own chain (instance role, AWS_PROFILE, web identity) finds them.
+            "access_key": envstr("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": envstr("AWS_SECRET_ACCESS_KEY", "") or None,
+            # Objects readable by the bucket's owner only; "none" sends no ACL header at all, for
+            # buckets whose object-ownership setting refuses ACLs.
+            "default_acl": None if acl.lower() == "none" else acl,
+            # Any URL the storage makes is signed and short-lived (views stream the bytes instead; a
+            # URL that leaked into a page or a log opens nothing after a minute).
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Names are random (photos/files.py), so nothing is ever overwritten, and this saves
+            # the HEAD request per save that looks for a free name.
+            "file_overwrite": True,
+            # A file read for a worker or a response stays in memory up to this, then spills to disk.
+            "max_memory_size": 16 * 1024 * 1024,
+            # One PUT / one GET per file up to 64 MB (every stored JPEG): parts would only add round
+            # trips at these sizes, and a single-part object's ETag is its MD5, which move_media
+            # uses to verify copies without reading them back.
+            "transfer_config": TransferConfig(multipart_threshold=64 * 1024 * 1024),
+            "client_config": Config(
+                # Bucket in the path, not the host name: what S3-compatible servers on an IP:port accept.
+                s3={"addressing_style": envstr("AWS_S3_ADDRESSING_STYLE", "path" if endpoint else "auto")},
+                signature_version="s3v4",
+                # Seconds to wait for a connection / an answer: a hung endpoint costs a request or a
+                # worker this long, not forever. Objects are a few MB (re-encoded JPEGs).
+                connect_timeout=envint("AWS_S3_CONNECT_TIMEOUT", 5),
+                read_timeout=envint("AWS_S3_READ_TIMEOUT", 30),
+                # Attempts per request with backoff and jitter (botocore's "standard" mode retries
+                # connection errors, throttling and 5xx): rides out an endpoint restart or failover
+                # of a few seconds without failing an upload; a longer outage fails fast enough for
+                # the worker's own retry (photos go back to the queue, see tasks.py).
+                retries={"mode": "standard", "max_attempts": envint("AWS_S3_MAX_ATTEMPTS", 5)},
+                # Connections kept per process: a web process's threads, a worker's batch reads.
+                max_pool_connections=envint("AWS_S3_MAX_POOL_CONNECTIONS", 10),
+            ),
+        },
+    }
+
+
+# Set a bucket and the files live in S3-compatible object storage, so web servers and workers on
+# other hosts share no folder; unset, they stay under MEDIA_ROOT (`make run`, one machine).
+AWS_STORAGE_BUCKET_NAME = envstr("AWS_STORAGE_BUCKET_NAME", "")
+# 0 (the default): the owner-checked image views stream the bytes from storage. N > 0, with S3
+# only: they answer with a redirect to a presigned URL valid N seconds instead, so the photo bytes
+# go from the bucket to the browser without passing the web servers (bandwidth offload). Only
+# when browsers can reach AWS_S3_ENDPOINT_URL; README, "Serving photos", says what it costs.
+MEDIA_REDIRECT_SECONDS = envint("MEDIA_REDIRECT_SECONDS", 0)
+STORAGES = {
+    "default": s3_storage() if AWS_STORAGE_BUCKET_NAME else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # --- Uploads -------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)  # per file; phone photos are 2-12 MB

@@ -158,6 +158,24 @@ def test_segment_file_and_odd_modes(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ALL_BACKENDS)
+def test_bytes_and_file_objects_give_what_a_path_gives(name: str, tmp_path) -> None:  # noqa: ANN001
+    """The worker reads a photo's bytes from object storage (no local file): the bytes, or a file
+    object over them, must give exactly the instances the same JPEG's path gives."""
+    path = tmp_path / "bus.jpg"
+    path.write_bytes(BUS_PHOTO.read_bytes())
+    data = path.read_bytes()
+    segmenter = random_segmenter(name)
+    from_path, from_bytes, from_file = segmenter.infer(segmenter.prepare_many([path, data, io.BytesIO(data)]))
+    assert len(from_path) > 0
+    for other in (from_bytes, from_file):
+        assert other.labels == from_path.labels and other.image_size == from_path.image_size
+        np.testing.assert_array_equal(other.boxes, from_path.boxes)
+        np.testing.assert_array_equal(other.scores, from_path.scores)
+        if name in MASK_BACKENDS:
+            np.testing.assert_array_equal(other.masks, from_path.masks)
+
+
+@pytest.mark.parametrize("name", ALL_BACKENDS)
 def test_twelve_megapixel_photo(name: str) -> None:
     """A 12 MP photo is shrunk before inference: boxes in original pixels, masks at working size."""
     big_size = (4240, 2830)

@@ -146,6 +146,18 @@ def test_boxes_in_original_pixels_of_a_big_photo() -> None:
     assert np.all(np.diag(overlap) > 0.9), overlap
 
 
+def test_bytes_and_file_objects_give_what_a_path_gives() -> None:
+    """The worker hands the segmenter the bytes it read from storage: same instances as the path."""
+    data = BUS_PHOTO.read_bytes()
+    model = segmenter("tflite")
+    from_path, from_bytes, from_file = model.infer(model.prepare_many([BUS_PHOTO, data, io.BytesIO(data)]))
+    assert len(from_path) > 0
+    for other in (from_bytes, from_file):
+        assert other.labels == from_path.labels
+        np.testing.assert_array_equal(other.boxes, from_path.boxes)
+        np.testing.assert_array_equal(other.masks, from_path.masks)
+
+
 @pytest.mark.parametrize("orientation", [6, 3])
 def test_exif_rotated_photo_gives_the_same_instances(orientation: int) -> None:
     upright = photo(BUS_PHOTO)

@@ -1,9 +1,10 @@
 """Deleting an account and every file of it, by whichever route the rows go.
 
 The files follow the rows through signals (``webapp.photos.signals``): a Photo's ``post_delete``
-removes its two files and a user's ``post_delete`` removes their whole media folder, each after
-the transaction commits. So the admin, an ORM cascade (``User.objects.filter(...).delete()``),
-``manage.py`` shells and the "Delete my account" page all leave nothing on disk, and a rolled-back
+removes its two files and a user's ``post_delete`` removes their whole folder (listed and deleted
+through the storage API: a local folder or a bucket prefix, ``photos.files.delete_owner_folder``),
+each after the transaction commits. So the admin, an ORM cascade (``User.objects.filter(...).delete()``),
+``manage.py`` shells and the "Delete my account" page all leave nothing in storage, and a rolled-back
 delete leaves the files in place.
 """
 

@@ -41,9 +41,9 @@ def library_copy(owner: Any, path: Path) -> Photo | None:
     candidates.sort(key=lambda p: not p.is_reviewed)
     for photo in candidates:
         try:
-            if hashlib.sha256(files.media_path(photo.image).read_bytes()).digest() == digest:
+            if hashlib.sha256(files.read_bytes(photo.image)).digest() == digest:
                 return photo
-        except OSError:
+        except (FileNotFoundError, files.StorageUnavailable):
             continue
     return None
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-
 from captioning.coco import MODEL_NAME, instances_from_coco
 from webapp.photos import pipeline, services
 from webapp.photos.models import Photo
@@ -80,12 +78,19 @@ def import_coco(annotations_file: Path, images_dir: Path, owner: Any) -> ImportR
         instances = instances_from_coco(by_image.get(record["id"], []), record, data["categories"])
         description = pipeline.caption(instances)
         existing = Photo.objects.filter(owner=owner, original_name=name, model_name=MODEL_NAME).first()
+        # Decoding, re-encoding and storing the files happen outside any transaction (seconds per
+        # photo, and S3 round trips: they must not hold SQLite's write lock); new_photo commits
+        # the row on its own and store_result is one short transaction of its own.
         try:
-            with transaction.atomic():
-                photo = existing or _new_photo(owner, path)
-                services.store_result(photo.pk, instances, description)
+            photo = existing or _new_photo(owner, path)
         except UploadRejected as exc:
             report.rejected.append((name, str(exc)))
             continue
+        try:
+            services.store_result(photo.pk, instances, description)
+        except BaseException:
+            if existing is None:
+                photo.delete()  # no half-imported photo (its files follow the row)
+            raise
         (report.updated if existing else report.created).append(name)
     return report

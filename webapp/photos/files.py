@@ -3,19 +3,22 @@
 Every photo has two re-encoded JPEGs (never the uploaded bytes), named
 ``photos/<owner id>/<YYYYMM>/<random hex>.jpg`` and ``…/<random hex>_thumb.jpg`` (random, so a
 name says nothing about the photo and never collides). They go through Django's storage API
-(``default_storage``, a folder under ``MEDIA_ROOT``); the worker and Pillow read the local path.
+(``default_storage``: a folder under ``MEDIA_ROOT``, or an S3 bucket when one is configured), and
+everything that needs them (the worker, the overlay, checksums, the image view) reads their bytes
+through it: no code path needs a local file, so web servers and workers share no folder.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import uuid
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
 
 from webapp.photos.models import Photo
@@ -35,24 +38,76 @@ def _names(owner_id: int) -> tuple[str, str]:
 
 
 def save_files(photo: Photo, image: NormalisedImage) -> None:
-    """Store the photo's image and thumbnail and set their names on ``photo`` (not saved)."""
+    """Store the photo's image and thumbnail and set their names on ``photo`` (not saved).
+
+    Raises:
+        StorageUnavailable: the storage did not take them (nothing is left behind).
+    """
     image_name, thumbnail_name = _names(photo.owner_id)
-    photo.image = default_storage.save(image_name, ContentFile(image.jpeg))
-    photo.thumbnail = default_storage.save(thumbnail_name, ContentFile(image.thumbnail))
-
-
-def media_path(name: str) -> Path:
-    """The local file of a stored name (for the segmenter and Pillow)."""
-    return Path(default_storage.path(name))
+    with _storage_errors(image_name):
+        photo.image = default_storage.save(image_name, ContentFile(image.jpeg))
+        try:
+            photo.thumbnail = default_storage.save(thumbnail_name, ContentFile(image.thumbnail))
+        except BaseException:
+            delete_names([photo.image])  # no image without its thumbnail
+            raise
 
 
 def open_file(name: str) -> IO[bytes]:
-    """The stored file, opened for reading.
+    """The stored file, opened for reading (a local file or an S3 object: the caller closes it).
 
     Raises:
         FileNotFoundError: it is not there (any more).
+        StorageUnavailable: the storage did not answer.
     """
-    return default_storage.open(name, "rb")
+    with _storage_errors(name):
+        return default_storage.open(name, "rb")
+
+
+def read_bytes(name: str) -> bytes:
+    """All the bytes of a stored file: what the worker, the overlay and checksums read (one GET
+    on S3; no code path needs a local file).
+
+    Raises:
+        FileNotFoundError: it is not there (any more).
+        StorageUnavailable: the storage did not answer.
+    """
+    with _storage_errors(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+
+
+def signed_url(name: str, seconds: int) -> str | None:
+    """A URL that opens the stored file for ``seconds`` without any other credential (S3's
+    presigned GET, answered as ``image/jpeg``, cached privately), or ``None`` when ``seconds`` is
+    0 or the storage cannot sign URLs (a local folder: its files are only ever streamed)."""
+    if seconds <= 0 or not getattr(default_storage, "querystring_auth", False):
+        return None
+    parameters = {"ResponseContentType": "image/jpeg", "ResponseCacheControl": "private, max-age=60"}
+    return default_storage.url(name, parameters=parameters, expire=seconds)
+
+
+class StorageUnavailable(Exception):
+    """The storage did not answer (unreachable, timed out, refused our keys, a 5xx after boto's
+    retries): not the photo's fault, so the work is retried later, never the photo rejected."""
+
+
+@contextmanager
+def _storage_errors(name: str) -> Iterator[None]:
+    """Errors of either backend as one of two: ``FileNotFoundError`` (the object is not there) or
+    :class:`StorageUnavailable` (anything else that is not the caller's bug)."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise
+    except ClientError as exc:
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        code = exc.response.get("Error", {}).get("Code", "")
+        if status == 404 or code in {"NoSuchKey", "404"}:
+            raise FileNotFoundError(f"No stored file {name}") from exc
+        raise StorageUnavailable(f"{name}: {code or status}") from exc
+    except (BotoCoreError, OSError) as exc:
+        raise StorageUnavailable(f"{name}: {exc!r}") from exc
 
 
 def delete_files(photo: Photo) -> None:
@@ -68,14 +123,43 @@ def delete_names(names: list[str]) -> None:
             continue
         try:
             default_storage.delete(name)
-        except OSError as exc:
+        except (BotoCoreError, ClientError, OSError) as exc:
             log.warning("Could not delete media file %s: %s", name, exc)
 
 
 def delete_owner_folder(owner_id: int) -> None:
     """Remove an owner's whole folder and anything left in it (files of rows already gone, empty
-    month folders)."""
-    folder = media_path(owner_folder(owner_id))
-    shutil.rmtree(folder, ignore_errors=True)
-    if folder.exists():
-        log.warning("Could not remove media folder %s", folder)
+    month folders), listing and deleting through the storage (local folders or S3 prefixes).
+    A failure is logged, never raised (the rows are already gone)."""
+    folder = owner_folder(owner_id)
+    try:
+        _delete_tree(folder)
+    except (BotoCoreError, ClientError, OSError) as exc:
+        log.warning("Could not remove media folder %s: %s", folder, exc)
+
+
+def _delete_tree(folder: str) -> None:
+    try:
+        folders, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return  # a local folder never made: nothing uploaded
+    for sub in folders:
+        _delete_tree(f"{folder}/{sub}")
+    delete_names([f"{folder}/{name}" for name in names])
+    # A local folder is removed once empty (FileSystemStorage.delete rmdirs it); on S3 a "folder"
+    # is only a prefix, and deleting its name is a no-op.
+    default_storage.delete(folder)
+
+
+def walk(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file name under ``folder`` of ``storage``, recursively (a folder's files, then its
+    folders', each sorted)."""
+    try:
+        folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    prefix = f"{folder}/" if folder else ""
+    for name in sorted(names):
+        yield prefix + name
+    for sub in sorted(folders):
+        yield from walk(storage, prefix + sub)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -331,9 +330,10 @@ def draw_overlay(photo: Image.Image, region_list: list[Region], instances: Insta
     return Image.alpha_composite(base, layer).convert("RGB")
 
 
-def render_overlay(image_path: Any, result: StoredResult | None, *, max_width: int = MAX_WIDTH) -> bytes:
-    """JPEG bytes of the stored photo at most ``max_width`` wide with its regions drawn."""
-    with Image.open(image_path) as opened:
+def render_overlay(image: bytes, result: StoredResult | None, *, max_width: int = MAX_WIDTH) -> bytes:
+    """JPEG bytes of the stored photo (``image``, its JPEG bytes as read from storage) at most
+    ``max_width`` wide with its regions drawn."""
+    with Image.open(io.BytesIO(image)) as opened:
         opened.draft("RGB", (max_width, max_width))
         picture = opened.convert("RGB")
     if picture.width > max_width:

@@ -51,8 +51,9 @@ def reset_reader() -> None:
         _failed = False
 
 
-def with_text(instances: Instances, source: str | Path | IO[bytes]) -> Instances:
-    """``instances`` with the lines read in the upright photo ``source`` (a path or file object),
+def with_text(instances: Instances, source: bytes | str | Path | IO[bytes]) -> Instances:
+    """``instances`` with the lines read in the upright photo ``source`` (its bytes, as the worker
+    read them from storage, a path or a file object),
     unchanged when no reader runs or reading this photo fails (logged)."""
     reader = get_reader()
     if reader is None:

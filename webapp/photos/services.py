@@ -36,6 +36,13 @@ class UploadOutcome:
     name: str
     photo: Photo | None = None
     error: str = ""
+    #: Not the file's fault: the storage did not take it (a 503 when no file got in).
+    unavailable: bool = False
+
+
+STORAGE_DOWN_MESSAGE = (
+    "The photo could not be stored just now (the storage is not answering); upload it again in a minute."
+)
 
 
 def clean_filename(name: str | None) -> str:
@@ -100,6 +107,9 @@ def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome
             outcomes.append(UploadOutcome(name=name, photo=create_photo(owner, upload)))
         except UploadRejected as exc:
             outcomes.append(UploadOutcome(name=name, error=str(exc)))
+        except files.StorageUnavailable as exc:
+            log.warning("Upload %r not stored: %s", name, exc)
+            outcomes.append(UploadOutcome(name=name, error=STORAGE_DOWN_MESSAGE, unavailable=True))
     return outcomes
 
 
@@ -268,7 +278,9 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
     """
     statuses: dict[int, str] = {}
     try:
-        prepared = segmenter.prepare_many([files.media_path(p.image) for p in photos])
+        data = _read_stored(photos, companions)
+        decoded = iter(segmenter.prepare_many([data[p.pk] for p in photos if isinstance(data[p.pk], bytes)]))
+        prepared = [next(decoded) if isinstance(data[p.pk], bytes) else data[p.pk] for p in photos]
         ready: list[tuple[Photo, Any]] = []
         for photo, item in zip(photos, prepared, strict=True):
             count = photo.pk in companions
@@ -290,7 +302,7 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
             else:
                 ready.append((photo, item))
         for photo, instances in _infer_isolated(segmenter, ready, statuses, companions):
-            instances = reading.with_text(instances, files.media_path(photo.image))
+            instances = reading.with_text(instances, data[photo.pk])  # type: ignore[arg-type]
             try:
                 description = pipeline.caption(instances)
             except Exception as exc:  # noqa: BLE001 - one photo's caption must not fail the batch
@@ -310,6 +322,42 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
         _release(sorted(companions - statuses.keys()))
         raise
     return statuses
+
+
+def _read_stored(photos: list[Photo], companions: Set[int]) -> dict[int, bytes | FileNotFoundError]:
+    """Each photo's stored image, read once through the storage (the worker has no local copy):
+    its bytes, or the ``FileNotFoundError`` that rejects that photo alone.
+
+    Raises:
+        files.StorageUnavailable: the storage did not answer. Not any photo's fault: every photo
+            of the batch goes back to the queue as it was (the lead's claim is undone, not
+            counted) and the task retries with backoff; the sweeper re-sends them if it gives up.
+    """
+    data: dict[int, bytes | FileNotFoundError] = {}
+    for photo in photos:
+        try:
+            data[photo.pk] = files.read_bytes(photo.image)
+        except FileNotFoundError as exc:
+            data[photo.pk] = exc
+        except files.StorageUnavailable:
+            log.warning("Storage unavailable reading photo %s; the batch goes back to the queue", photo.pk)
+            _unclaim([p for p in photos if p.pk not in companions])
+            _release(sorted(companions))
+            raise
+    return data
+
+
+def _unclaim(leads: list[Photo]) -> None:
+    """Put leads claimed by this delivery back to 'queued' with the attempt uncounted (best effort:
+    the sweeper re-queues a 'processing' photo later anyway). Not re-sent: the task's retry is."""
+    now = timezone.now()
+    for photo in leads:
+        try:
+            Photo.objects.filter(pk=photo.pk, status=Photo.Status.PROCESSING, attempts=photo.attempts).update(
+                status=Photo.Status.QUEUED, attempts=F("attempts") - 1, enqueued_at=now, updated_at=now
+            )
+        except (OperationalError, InterfaceError):
+            log.warning("Could not put photo %s back in the queue; the sweeper will", photo.pk)
 
 
 def _infer_isolated(

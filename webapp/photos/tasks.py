@@ -8,14 +8,16 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from webapp.photos import services
+from webapp.photos.files import StorageUnavailable
 
 
-# A busy or unreachable database (SQLite locked past its timeout, a PostgreSQL failover) is not the
-# photo's fault: retry with capped exponential backoff and jitter. Safe because process_photo is
-# idempotent; if every retry fails the row is still 'queued'/'processing' and the sweeper re-sends it.
+# A busy or unreachable database (SQLite locked past its timeout, a PostgreSQL failover) or object
+# storage (an S3 endpoint restarting) is not the photo's fault: retry with capped exponential backoff
+# and jitter. Safe because process_photo is idempotent; if every retry fails the row is still
+# 'queued'/'processing' and the sweeper re-sends it.
 @shared_task(
     name="photos.segment_photo",
-    autoretry_for=(OperationalError, InterfaceError),
+    autoretry_for=(OperationalError, InterfaceError, StorageUnavailable),
     retry_backoff=1,
     retry_backoff_max=settings.PHOTO_DB_RETRY_BACKOFF_MAX,
     retry_jitter=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import IO
 
@@ -13,6 +14,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from webapp.ids import parse_ids
@@ -86,7 +89,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         request,
         "photos/upload.html",
         {"accepted": accepted, "rejected": rejected, **upload_context()},
-        status=200 if accepted else 400,
+        status=200 if accepted else 503 if any(o.unavailable for o in rejected) else 400,
     )
 
 
@@ -173,13 +176,29 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def image(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """The stored photo (``kind="thumb"``: its thumbnail), as uploaded and re-encoded."""
-    return _jpeg(
-        request,
-        pk,
-        lambda photo: files.open_file(photo.thumbnail if kind == "thumb" else photo.image),
-        cache_control="private, max-age=3600",
-    )
+    """The stored photo (``kind="thumb"``: its thumbnail), as uploaded and re-encoded, streamed
+    from storage to its owner (never a public or presigned URL: README, "Serving photos").
+
+    A stored name is written once and never rewritten (random, ``files``), so a hash of it is the
+    file's ETag: a browser's revalidation is answered 304 without touching the storage. With
+    ``MEDIA_REDIRECT_SECONDS`` on S3 it redirects to a URL signed for that long instead."""
+    photo = _own_photo(request, pk)
+    name = photo.thumbnail if kind == "thumb" else photo.image
+    url = files.signed_url(name, settings.MEDIA_REDIRECT_SECONDS)
+    if url is not None:
+        response = redirect(url)
+        response["Cache-Control"] = "private, no-store"  # the URL expires; the next view signs anew
+        return response
+    cache_control = "private, max-age=3600"
+    etag = quote_etag(hashlib.sha256(name.encode()).hexdigest()[:32])
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = cache_control
+        return not_modified
+    response = _jpeg(request, pk, lambda _: files.open_file(name), cache_control=cache_control, photo=photo)
+    response["ETag"] = etag
+    return response
 
 
 @login_required
@@ -189,21 +208,32 @@ def overlay_image(request: HttpRequest, pk: int) -> HttpResponse:
     return _jpeg(
         request,
         pk,
-        lambda photo: overlay.render_overlay(files.media_path(photo.image), read_result(photo.result)),
+        lambda photo: overlay.render_overlay(files.read_bytes(photo.image), read_result(photo.result)),
         cache_control="private, no-cache",
     )
 
 
 def _jpeg(
-    request: HttpRequest, pk: int, make: Callable[[Photo], bytes | IO[bytes]], *, cache_control: str
+    request: HttpRequest,
+    pk: int,
+    make: Callable[[Photo], bytes | IO[bytes]],
+    *,
+    cache_control: str,
+    photo: Photo | None = None,
 ) -> HttpResponse:
-    """A JPEG made from the requester's own photo by ``make`` (a 404 when its file is missing),
-    never sniffed as anything else."""
-    photo = _own_photo(request, pk)
+    """A JPEG made from the requester's own photo by ``make`` (a 404 when its file is missing, a
+    503 while the storage does not answer), never sniffed as anything else. A file object is
+    streamed with its Content-Length (``FileResponse``)."""
+    photo = photo or _own_photo(request, pk)
     try:
         body = make(photo)
     except FileNotFoundError:
         raise Http404("Image file missing") from None
+    except files.StorageUnavailable:
+        response = HttpResponse("The photo storage is not answering; try again shortly.", status=503)
+        response["Content-Type"] = "text/plain; charset=utf-8"
+        response["Retry-After"] = "5"
+        return response
     if isinstance(body, bytes):
         response: HttpResponse = HttpResponse(body, content_type="image/jpeg")
     else:

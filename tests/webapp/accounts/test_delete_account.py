@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 
@@ -23,48 +25,61 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def uploads(user, other_user, settings, django_capture_on_commit_callbacks):  # noqa: ANN001
-    """Two photos of alice and one of mallory, their files on disk (the queue message is not sent)."""
+    """Two photos of alice and one of mallory, their files stored (the queue message is not sent)."""
     with django_capture_on_commit_callbacks(execute=False):
         mine = [o.photo for o in services.create_photos(user, [upload_file(BUS_PHOTO), upload_file(ELEPHANT_PHOTO)])]
         theirs = services.create_photos(other_user, [upload_file(BUS_PHOTO)])[0].photo
     return mine, theirs
 
 
-def files(photo: Photo) -> list[Path]:
-    return [photo_files.media_path(photo.image), photo_files.media_path(photo.thumbnail)]
+def files(photo: Photo) -> list[str]:
+    return [photo.image, photo.thumbnail]
 
 
-def user_folder(settings, user) -> Path:  # noqa: ANN001
-    return Path(settings.MEDIA_ROOT) / "photos" / str(user.pk)
+def stored(name: str) -> bool:
+    return default_storage.exists(name)
 
 
-def assert_only_others_left(settings, user, mine: list[Photo], theirs: Photo) -> None:  # noqa: ANN001
-    assert not any(path.exists() for photo in mine for path in files(photo))
-    assert not user_folder(settings, user).exists()
-    assert all(path.exists() for path in files(theirs))
+def user_files(user) -> list[str]:  # noqa: ANN001
+    """Everything stored in the user's folder, listed through the storage."""
+    return list(photo_files.walk(default_storage, photo_files.owner_folder(user.pk)))
+
+
+def assert_only_others_left(settings, user, mine: list[Photo], theirs: Photo, media=None) -> None:  # noqa: ANN001
+    assert not any(stored(name) for photo in mine for name in files(photo))
+    assert user_files(user) == []
+    if media is None:
+        assert not (Path(settings.MEDIA_ROOT) / photo_files.owner_folder(user.pk)).exists()
+    else:
+        # Looked at with a plain S3 client: not one object of the user is left in the bucket.
+        assert media.keys(photo_files.owner_folder(user.pk) + "/") == []
+        assert sorted(media.keys()) == sorted(files(theirs))
+    assert all(stored(name) for name in files(theirs))
     assert Photo.objects.filter(pk=theirs.pk).exists()
 
 
 def test_files_exist_before(uploads, settings, user):
     mine, theirs = uploads
-    assert all(path.exists() for photo in [*mine, theirs] for path in files(photo))
-    assert user_folder(settings, user).is_dir()
+    assert all(stored(name) for photo in [*mine, theirs] for name in files(photo))
+    assert sorted(user_files(user)) == sorted(name for photo in mine for name in files(photo))
 
 
-def test_orm_cascade_deletes_files(uploads, settings, user, django_capture_on_commit_callbacks):
+def test_orm_cascade_deletes_files(media, uploads, settings, user, django_capture_on_commit_callbacks):
     mine, theirs = uploads
+    # Left over in the folder by an earlier failure: the folder goes with everything in it.
+    default_storage.save(photo_files.owner_folder(user.pk) + "/202001/orphan.jpg", ContentFile(b"x"))
     with django_capture_on_commit_callbacks(execute=True):
         get_user_model().objects.filter(username="alice").delete()
     assert not Photo.objects.filter(pk__in=[p.pk for p in mine]).exists()
-    assert_only_others_left(settings, user, mine, theirs)
+    assert_only_others_left(settings, user, mine, theirs, media)
 
 
 def test_bulk_photo_delete_deletes_files(uploads, user, django_capture_on_commit_callbacks):
     mine, theirs = uploads
     with django_capture_on_commit_callbacks(execute=True):
         Photo.objects.filter(owner=user).delete()
-    assert not any(path.exists() for photo in mine for path in files(photo))
-    assert all(path.exists() for path in files(theirs))
+    assert not any(stored(name) for photo in mine for name in files(photo))
+    assert all(stored(name) for name in files(theirs))
 
 
 def test_rolled_back_delete_keeps_files(uploads, settings, user, django_capture_on_commit_callbacks):
@@ -73,7 +88,7 @@ def test_rolled_back_delete_keeps_files(uploads, settings, user, django_capture_
         with transaction.atomic():
             get_user_model().objects.filter(pk=user.pk).delete()
             raise RuntimeError("rolled back")
-    assert all(path.exists() for photo in mine for path in files(photo))
+    assert all(stored(name) for photo in mine for name in files(photo))
     assert Photo.objects.filter(owner=user).count() == 2
 
 
@@ -106,11 +121,11 @@ def test_delete_page_wrong_password_deletes_nothing(uploads, logged_in, user, se
     html = response.content.decode()
     assert 'role="alert"' in html and "password is not right" in html and 'aria-invalid="true"' in html
     assert get_user_model().objects.filter(pk=user.pk).exists()
-    assert all(path.exists() for photo in mine for path in files(photo))
+    assert all(stored(name) for photo in mine for name in files(photo))
 
 
 def test_delete_page_deletes_everything_and_logs_out(
-    uploads, logged_in, user, settings, django_capture_on_commit_callbacks
+    media, uploads, logged_in, user, settings, django_capture_on_commit_callbacks
 ):
     mine, theirs = uploads
     ApiToken.issue(user, "cms")
@@ -120,7 +135,7 @@ def test_delete_page_deletes_everything_and_logs_out(
     assert "“alice” and its 2 photos were deleted" in response.content.decode()
     assert not get_user_model().objects.filter(pk=user.pk).exists()
     assert not ApiToken.objects.filter(user_id=user.pk).exists()
-    assert_only_others_left(settings, user, mine, theirs)
+    assert_only_others_left(settings, user, mine, theirs, media)
     # logged out: the account page asks for a login
     assert logged_in.get(reverse("accounts:account")).status_code == 302
 

@@ -6,6 +6,8 @@ import sys
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from kombu import Connection
 from prometheus_client.parser import text_string_to_metric_families
@@ -73,8 +75,7 @@ def test_photos_failures_processing_seconds_and_queue(client, settings, broker, 
     # real service; a dead-lettered photo with the service's own message.
     missing = photo(user, Photo.Status.QUEUED)
     broken = photo(user, Photo.Status.QUEUED)
-    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
-    (settings.MEDIA_ROOT / broken.image).write_bytes(b"not a JPEG at all")
+    default_storage.save(broken.image, ContentFile(b"not a JPEG at all"))
     assert services.process_photo(missing.pk) == Photo.Status.REJECTED
     assert services.process_photo(broken.pk) == Photo.Status.REJECTED
     photo(user, Photo.Status.FAILED, status_message=services.dead_letter_message(3, "worker lost"))

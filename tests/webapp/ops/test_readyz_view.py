@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import connections
 
-from tests.s3 import S3Server
+from tests.webapp.conftest import S3Media
 from webapp.devstack import free_port
 
 pytestmark = pytest.mark.django_db
@@ -115,49 +115,35 @@ def test_fresh_install_without_media_folder_is_ready(client, broker, settings, t
     assert client.get("/readyz").status_code == 200
 
 
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    with S3Server(tmp_path_factory.mktemp("s3") / "root") as server:
-        server.create_bucket("media")
-        yield server
+def use_s3(settings, monkeypatch, **env: str) -> None:  # noqa: ANN001
+    """The storage as production builds it from the AWS_* variables (``env`` overrides some)."""
+    from webapp.settings import s3_storage
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage()}
 
 
-def s3_storage(settings, s3: S3Server, secret: str) -> None:  # noqa: ANN001
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": "media",
-                "endpoint_url": s3.endpoint_url,
-                "region_name": "us-east-1",
-                "access_key": s3.access_key,
-                "secret_key": secret,
-            },
-        },
-    }
-
-
-def test_object_storage_reachable_with_right_keys(client, broker, settings, s3: S3Server) -> None:  # noqa: ANN001
-    s3_storage(settings, s3, s3.secret_key)
+def test_object_storage_reachable_with_right_keys(client, broker, s3_media: S3Media) -> None:  # noqa: ANN001
     response = client.get("/readyz")
     assert response.status_code == 200, response.content
+    assert response.json()["checks"]["storage"]["ok"]
 
 
-def test_object_storage_refusing_our_keys_is_named(client, broker, settings, s3: S3Server) -> None:  # noqa: ANN001
-    s3_storage(settings, s3, "a wrong secret")
+def test_object_storage_refusing_our_keys_is_named(client, broker, settings, monkeypatch, s3_media: S3Media) -> None:  # noqa: ANN001, E501
+    use_s3(settings, monkeypatch, AWS_SECRET_ACCESS_KEY="a wrong secret")
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["failed"] == ["storage"]
     assert response.json()["checks"]["storage"]["error"] == "ClientError"
 
 
-def test_object_storage_down_is_named(client, broker, settings, s3: S3Server) -> None:  # noqa: ANN001
-    s3_storage(settings, s3, s3.secret_key)
-    s3.stop()
+def test_object_storage_down_is_named(client, broker, settings, monkeypatch, s3_media: S3Media) -> None:  # noqa: ANN001
+    use_s3(settings, monkeypatch, AWS_S3_MAX_ATTEMPTS="1")
+    s3_media.server.stop()
     try:
         response = client.get("/readyz")
     finally:
-        s3.start()
+        s3_media.server.start()
     assert response.status_code == 503
     assert response.json()["failed"] == ["storage"]

@@ -3,10 +3,13 @@ model in-process, and keeps each photo's failure its own."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, ROOT, SSDLITE_WEIGHTS
 from tests.webapp.conftest import upload_file
@@ -14,6 +17,12 @@ from webapp.photos import files, pipeline, services
 from webapp.photos.models import DetectedObject, Photo
 
 pytestmark = pytest.mark.django_db
+
+
+def replace_stored(name: str, data: bytes) -> None:
+    """Overwrite a stored file in place (through the storage: delete, then save the same name)."""
+    default_storage.delete(name)
+    assert default_storage.save(name, ContentFile(data)) == name
 
 
 @pytest.fixture
@@ -44,7 +53,7 @@ def test_one_delivery_processes_a_batch_and_the_others_find_them_done(queued, se
         assert photo.attempts == 1 and photo.suggested_alt
         assert DetectedObject.objects.filter(photo=photo).count() == len(photo.result["description"]["objects"])
     # Batched results equal the ones a photo gets alone.
-    alone = real_segmenter.segment_file(files.media_path(queued[1].image))
+    alone = real_segmenter.segment_file(files.read_bytes(queued[1].image))
     assert queued[1].result["instances"]["labels"] == list(alone.labels)
 
 
@@ -57,8 +66,8 @@ def test_batch_size_auto_is_one_on_the_cpu(queued, settings, real_segmenter):
 
 def test_a_bad_photo_fails_alone_and_a_model_error_falls_back_one_by_one(queued, settings, real_segmenter, monkeypatch):
     settings.SEGMENTER_BATCH_SIZE, settings.SEGMENTER_BATCH_WAIT_MS = 4, 0
-    files.media_path(queued[1].image).write_bytes(b"\xff\xd8\xff not a jpeg")
-    poison = files.media_path(queued[2].image)
+    replace_stored(queued[1].image, b"\xff\xd8\xff not a jpeg")
+    poison = queued[2].image
     infer = real_segmenter.infer
 
     def flaky(items):
@@ -70,8 +79,10 @@ def test_a_bad_photo_fails_alone_and_a_model_error_falls_back_one_by_one(queued,
 
     from PIL import Image
 
-    with Image.open(poison) as image:
-        image.resize((333, 222)).save(poison)
+    with Image.open(io.BytesIO(files.read_bytes(poison))) as image:
+        smaller = io.BytesIO()
+        image.resize((333, 222)).save(smaller, format="JPEG")
+        replace_stored(poison, smaller.getvalue())
         poison_size = (333, 222)
     monkeypatch.setattr(real_segmenter, "infer", flaky)
     assert services.process_photo(queued[0].pk) == "done"

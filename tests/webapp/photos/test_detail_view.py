@@ -4,12 +4,13 @@ import io
 import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
 from tests.conftest import BUS_PHOTO
 from tests.webapp.conftest import upload_file
-from webapp.photos import files, services
+from webapp.photos import services
 from webapp.photos.models import Photo
 
 pytestmark = pytest.mark.django_db
@@ -140,4 +141,4 @@ def test_delete(logged_in, done_photo):
     response = logged_in.post(reverse("photos:delete", args=[done_photo.pk]))
     assert response.status_code == 302
     assert not Photo.objects.filter(pk=done_photo.pk).exists()
-    assert not files.media_path(done_photo.image).exists()
+    assert not default_storage.exists(done_photo.image)

@@ -25,7 +25,7 @@ def test_imports_each_image_with_its_annotations_and_no_duplicates(user, django_
     assert photos.count() == len(data["images"])
     assert {p.status for p in photos} == {Photo.Status.DONE}
     assert {p.model_name for p in photos} == {"coco-annotations"}
-    assert all(files.media_path(p.thumbnail).is_file() for p in photos)
+    assert all(files.read_bytes(p.thumbnail).startswith(b"\xff\xd8") for p in photos)
     names = {c["id"]: c["name"] for c in data["categories"]}
     for image in data["images"]:
         photo = photos.get(original_name=image["file_name"])

@@ -170,9 +170,9 @@ def test_mask_results_are_drawn_as_translucent_fills():
     assert np.abs(inside_person - np.round(np.array(GREY) * (1 - alpha) + person * alpha)).max() <= 3
 
 
-def test_render_overlay_reads_the_stored_photo_and_scales_it(tmp_path):
-    path = tmp_path / "photo.jpg"
-    grey_photo((2000, 1000)).save(path, format="JPEG")
+def test_render_overlay_reads_the_stored_photo_and_scales_it():
+    stored = io.BytesIO()
+    grey_photo((2000, 1000)).save(stored, format="JPEG")
     instances = Instances(
         image_size=(2000, 1000),
         labels=("dog",),
@@ -180,7 +180,7 @@ def test_render_overlay_reads_the_stored_photo_and_scales_it(tmp_path):
         boxes=np.array([[100, 500, 700, 950]]),
         model="test-boxes",
     )
-    data = overlay.render_overlay(path, read_result(result_dict(instances)), max_width=800)
+    data = overlay.render_overlay(stored.getvalue(), read_result(result_dict(instances)), max_width=800)
     picture = Image.open(io.BytesIO(data))
     assert picture.format == "JPEG"
     assert picture.size == (800, 400)

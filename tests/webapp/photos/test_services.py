@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.storage import default_storage
 
 from tests.conftest import BUS_PHOTO, DEV_MODEL
 from tests.webapp.conftest import upload_file
-from webapp.photos import files, pipeline, services
+from webapp.photos import pipeline, services
 from webapp.photos.models import DetectedObject, Photo
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_missing_weights_marks_failed_with_instructions(photo, settings, tmp_pat
 
 
 def test_missing_file_is_rejected(photo, real_segmenter):
-    files.media_path(photo.image).unlink()
+    default_storage.delete(photo.image)
     assert services.process_photo(photo.pk) == "rejected"
 
 

@@ -89,6 +89,10 @@ PRODUCTION_ENV = {
     "CSRF_TRUSTED_ORIGINS": "https://alt.example.org",
     "DATABASE_URL": "postgres://alt:secret@db.internal:5432/alt",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    "AWS_STORAGE_BUCKET_NAME": "alt-photos",
+    "AWS_S3_ENDPOINT_URL": "https://s3.internal:9000",
+    "AWS_ACCESS_KEY_ID": "AKEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "example-secret",
 }
 
 
