@@ -113,7 +113,9 @@ class Cluster:
         (self.root / "logs").mkdir(parents=True, exist_ok=True)
         self.net = Namespaces(self.hosts).create()
         listen = ("127.0.0.1", *self.net.gateways)
-        self.pg = PostgresCluster(listen=listen, allow=(str(self.net.subnet),), settings=self.pg_settings).start()
+        # Every connection logged with its address: the test checks each worker host's came over its link.
+        settings = ("log_connections=on", *self.pg_settings)
+        self.pg = PostgresCluster(listen=listen, allow=(str(self.net.subnet),), settings=settings).start()
         self.pg.create_database(self.database)
         self.start_redis()
         self.s3 = S3Server(self.root / "s3", also_listen=self.net.gateways, log_level=self.s3_log_level).start()
