@@ -21,10 +21,11 @@ venv: $(VENV)/.installed
 # Debian packages the tests need, as command:package: a real Redis broker (`make run` starts its
 # own), Chromium for the browser tests, nginx for the slow-client test (the production layout),
 # Tesseract for the second text reader and PostgreSQL, whose server binaries the tests start
-# throwaway clusters from (tests/pg.py; pg_ctlcluster marks Debian's server packages).
+# throwaway clusters from (tests/pg.py; pg_ctlcluster marks Debian's server packages), and `ip`
+# (iproute2) for the scale-out test's network namespaces (tests/netns.py).
 # Installed only as root with apt-get.
 SYSTEM_DEPS := redis-server:redis-server chromium:chromium nginx:nginx tesseract:tesseract-ocr \
-	pg_ctlcluster:postgresql
+	pg_ctlcluster:postgresql ip:iproute2
 system-deps:
 	@missing=""; for dep in $(SYSTEM_DEPS); do \
 	  command -v $${dep%%:*} >/dev/null || missing="$$missing $${dep#*:}"; done; \

@@ -14,8 +14,8 @@ through the API in requests of 20 and waits until every one is done. Measured ov
   say when; nothing polls the database, which would count in its cost);
 * the broker: Redis ``INFO commandstats`` (calls per command), ``total_commands_processed``,
   ``total_net_input_bytes`` / ``total_net_output_bytes`` deltas;
-* the database: ``pg_stat_statements`` (statements the app sent, by kind, and those run inside
-  them: foreign-key checks) and ``pg_stat_database``
+* the database: ``pg_stat_statements`` (statements the app sent, by kind, and PostgreSQL's own
+  foreign-key checks, one per row written with a foreign key) and ``pg_stat_database``
   (transactions, rows read/written) deltas; the final snapshot waits 11 s, past PostgreSQL's
   10 s flush of an idle backend's counters;
 * storage: one ``serve s3: <OPERATION>`` line per request in rclone's DEBUG log, counted; bytes
@@ -35,6 +35,7 @@ import calendar
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -57,9 +58,11 @@ PHOTOS = SHARED / "coco-val-calib" / "images"
 PER_REQUEST = 20  # UPLOAD_MAX_FILES
 #: A worker's log line for a photo done: "[2026-12-06 06:11:18,718: INFO/ForkPoolWorker-1] Task ... succeeded".
 SUCCEEDED = re.compile(r"^\[([\d-]+ [\d:]+,\d+): INFO/[^\]]+\] Task photos\.segment_photo\[[^\]]+\] succeeded")
-S3_OP = re.compile(r"serve s3: ([A-Z][A-Z ]+?)(?::| Bucket| \S+ \S|$)")
+#: rclone's DEBUG line per request: "serve s3: GET OBJECT Bucket: ...", "serve s3: HEAD OBJECT b k".
+S3_OP = re.compile(r"serve s3: ([A-Z]+(?: [A-Z]+)*)\b")
+#: The statement PostgreSQL runs for each row a foreign key checks (its RI triggers): not sent by the app.
+FK_CHECK = re.compile(r'^SELECT \S+ FROM ONLY "[^"]+"\."[^"]+" x WHERE .* FOR KEY SHARE OF x$')
 GET_OBJECT = re.compile(r"serve s3: GET OBJECT Bucket: (\S+) Object: (\S+)")
-HEAD_OBJECT = re.compile(r"serve s3: HEAD OBJECT (\S+) (\S+)")
 
 
 # -- counters -------------------------------------------------------------------------------------
@@ -131,14 +134,15 @@ def snapshot(cluster: Cluster, broker: redis.Redis) -> dict[str, Any]:
 
 
 def statements(cluster: Cluster) -> list[tuple[str, bool, int]]:
-    """(query, top level?, calls): top level = sent by a client (a round trip); the others run
-    inside one (foreign-key checks of PostgreSQL's triggers, function bodies)."""
+    """(query, sent by the app?, calls): the others are PostgreSQL's own foreign-key checks, one
+    per row inserted or updated with a foreign key (pg_stat_statements counts them like the rest)."""
     with psycopg.connect(cluster.database_url(), autocommit=True) as connection:
-        return connection.execute(
-            "SELECT query, toplevel, calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
+        found = connection.execute(
+            "SELECT query, calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
             "WHERE d.datname = %s ORDER BY calls DESC",
             [cluster.database],
         ).fetchall()
+    return [(query, not FK_CHECK.match(query), calls) for query, calls in found]
 
 
 def statement_kind(query: str) -> str:
@@ -186,7 +190,7 @@ def wait_succeeded(cluster: Cluster, count: int, timeout: float) -> list[float]:
     return stamps
 
 
-def run(hosts: int, photos: list[Path], warmup: list[Path]) -> dict[str, Any]:
+def run(hosts: int, photos: list[Path], warmup: list[Path], *, keep: bool = False) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix=f"bench-scale-out-{hosts}-"))
     cluster = Cluster(
         root,
@@ -227,6 +231,8 @@ def run(hosts: int, photos: list[Path], warmup: list[Path]) -> dict[str, Any]:
         s3_lines = s3_log.decode(errors="replace")
     finally:
         cluster.stop()
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
     n = len(photos)
     ops: dict[str, int] = {}
     read_bytes = 0
@@ -252,13 +258,14 @@ def run(hosts: int, photos: list[Path], warmup: list[Path]) -> dict[str, Any]:
         "seconds": round(ended - started, 2),
         "upload_seconds": round(uploaded - started, 2),
         "photos_per_s": round(n / (ended - started), 3),
+        "load_average": [round(x, 1) for x in os.getloadavg()],  # 1/5/15 min, at the end: the machine is shared
         "per_photo": {
             "redis_commands": per(after["redis_commands"] - before["redis_commands"]),
             "redis_commands_by_name": {k: per(v) for k, v in sorted(calls.items(), key=lambda kv: -kv[1])},
             "redis_bytes_in": per(after["redis_in"] - before["redis_in"]),
             "redis_bytes_out": per(after["redis_out"] - before["redis_out"]),
             "pg_statements": per(sum(c for _, top, c in executed if top)),
-            "pg_nested_statements": per(sum(c for _, top, c in executed if not top)),
+            "pg_foreign_key_checks": per(sum(c for _, top, c in executed if not top)),
             "pg_statements_by_kind": {k: per(v) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])},
             **{f"pg_{k}": per(after["pg"][k] - before["pg"][k]) for k in after["pg"]},
             "s3_requests": per(sum(ops.values())),
@@ -278,6 +285,7 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="keep each run's folder (logs, bucket) in the temp dir")
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("bench/scale_out.py needs root (network namespaces)")
@@ -288,7 +296,7 @@ def main() -> None:
     results = []
     for round_ in range(args.repeat):
         for hosts in args.hosts if round_ % 2 == 0 else list(reversed(args.hosts)):
-            result = run(hosts, photos, warmup)
+            result = run(hosts, photos, warmup, keep=args.keep)
             results.append(result)
             print(json.dumps(result, indent=1), flush=True)
     for result in results:
