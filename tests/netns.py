@@ -41,6 +41,12 @@ def skip_or_fail_unless_root(what: str) -> None:
         problem = f"{what} needs root (network namespaces): run it as root, as .ci/run does"
     elif not shutil.which("ip"):
         problem = f"{what} needs `ip` from iproute2 (apt-get install iproute2; `make system-deps`)"
+    else:  # root, yet a container may still refuse namespaces (no CAP_SYS_ADMIN / CAP_NET_ADMIN)
+        probe = f"{PREFIX}{os.getpid()}-probe"
+        made = ip("netns", "add", probe, check=False)
+        ip("netns", "del", probe, check=False)
+        if made.returncode != 0:
+            problem = f"{what} cannot make a network namespace here: {made.stderr.strip()}"
     if problem is None:
         return
     if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
@@ -49,7 +55,10 @@ def skip_or_fail_unless_root(what: str) -> None:
 
 
 def ip(*argv: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["ip", *argv], check=check, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(["ip", *argv], capture_output=True, text=True, timeout=30)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"ip {' '.join(argv)}: {done.stderr.strip() or f'exit code {done.returncode}'}")
+    return done
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ def remove_leftovers() -> list[str]:
     removed = []
     for line in ip("netns", "list", check=False).stdout.splitlines():
         name = line.split()[0] if line.split() else ""
-        if found := re.fullmatch(rf"{re.escape(PREFIX)}(\d+)-\d+", name):
+        if found := re.fullmatch(rf"{re.escape(PREFIX)}(\d+)-(\d+|probe)", name):
             if not _pid_alive(int(found.group(1))):
                 _remove_namespace(name)
                 removed.append(name)
