@@ -120,8 +120,10 @@ def snapshot(cluster: Cluster, broker: redis.Redis) -> dict[str, Any]:
             "FROM pg_stat_database WHERE datname = %s",
             [cluster.database],
         ).fetchone()
-    assert cluster.s3 is not None
+    assert cluster.s3 is not None and cluster.pg is not None and cluster.pg.directory is not None
     return {
+        "time": time.monotonic(),
+        "pg_log_offset": (cluster.pg.directory / "log").stat().st_size,
         "redis_commands": info["total_commands_processed"],
         "redis_in": info["total_net_input_bytes"],
         "redis_out": info["total_net_output_bytes"],
@@ -133,16 +135,17 @@ def snapshot(cluster: Cluster, broker: redis.Redis) -> dict[str, Any]:
     }
 
 
-def statements(cluster: Cluster) -> list[tuple[str, bool, int]]:
-    """(query, sent by the app?, calls): the others are PostgreSQL's own foreign-key checks, one
-    per row inserted or updated with a foreign key (pg_stat_statements counts them like the rest)."""
+def statements(cluster: Cluster) -> list[tuple[str, bool, int, int, float]]:
+    """(query, sent by the app?, calls, rows, milliseconds executing): not sent by the app are
+    PostgreSQL's own foreign-key checks, one per row written with a foreign key
+    (pg_stat_statements counts them like the rest)."""
     with psycopg.connect(cluster.database_url(), autocommit=True) as connection:
         found = connection.execute(
-            "SELECT query, calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
-            "WHERE d.datname = %s ORDER BY calls DESC",
+            "SELECT query, calls, rows, total_exec_time FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
+            "WHERE d.datname = %s AND query NOT LIKE '%%pg_stat_statements%%' ORDER BY calls DESC",
             [cluster.database],
         ).fetchall()
-    return [(query, not FK_CHECK.match(query), calls) for query, calls in found]
+    return [(query, not FK_CHECK.match(query), calls, rows, ms) for query, calls, rows, ms in found]
 
 
 def statement_kind(query: str) -> str:
@@ -210,8 +213,11 @@ def run(hosts: int, photos: list[Path], warmup: list[Path], *, keep: bool = Fals
         # Warm-up: every worker loads its model and text reader, and has done a photo or two.
         upload(cluster.stack.url, headers, warmup[: 2 * hosts])
         wait_succeeded(cluster, 2 * hosts, 300)
-        time.sleep(11)  # idle backends flush their statistics after 10 s
         broker = redis.Redis.from_url(cluster.redis_url())
+        # 11 s idle (idle backends flush their statistics after 10 s): also what the layout costs
+        # doing nothing (workers' blocking pops, Redis' and PostgreSQL's timers), per second.
+        idle = snapshot(cluster, broker)
+        time.sleep(11)
         with psycopg.connect(cluster.database_url(), autocommit=True) as connection:
             connection.execute("SELECT pg_stat_statements_reset()")
         before_sizes = object_sizes(cluster)
@@ -229,6 +235,8 @@ def run(hosts: int, photos: list[Path], warmup: list[Path], *, keep: bool = Fals
         after_sizes = object_sizes(cluster)
         s3_log = cluster.s3.log_path.read_bytes()[before["s3_log_offset"] : after["s3_log_offset"]]
         s3_lines = s3_log.decode(errors="replace")
+        pg_log = (cluster.pg.directory / "log").read_bytes()[before["pg_log_offset"] : after["pg_log_offset"]]
+        connections = pg_log.decode(errors="replace").count("connection received:")
     finally:
         cluster.stop()
         if not keep:
@@ -242,7 +250,7 @@ def run(hosts: int, photos: list[Path], warmup: list[Path], *, keep: bool = Fals
         if found := GET_OBJECT.search(line):
             read_bytes += after_sizes.get(found.group(2), 0)
     kinds: dict[str, int] = {}
-    for query, toplevel, calls in executed:
+    for query, toplevel, calls, _, _ in executed:
         if toplevel:
             kinds[statement_kind(query)] = kinds.get(statement_kind(query), 0) + calls
     calls = {
@@ -251,6 +259,13 @@ def run(hosts: int, photos: list[Path], warmup: list[Path], *, keep: bool = Fals
         if v - before["redis_calls"].get(k, 0)
     }
     per = lambda value: round(value / n, 3)  # noqa: E731
+    window = after["time"] - before["time"]
+    idle_seconds = before["time"] - idle["time"]
+    idle_redis_rate = (before["redis_commands"] - idle["redis_commands"]) / idle_seconds
+
+    def idle_rate(name: str) -> float:
+        return (before["cpu"][name] - idle["cpu"].get(name, before["cpu"][name])) / idle_seconds
+
     return {
         "hosts": hosts,
         "photos": n,
@@ -264,8 +279,12 @@ def run(hosts: int, photos: list[Path], warmup: list[Path], *, keep: bool = Fals
             "redis_commands_by_name": {k: per(v) for k, v in sorted(calls.items(), key=lambda kv: -kv[1])},
             "redis_bytes_in": per(after["redis_in"] - before["redis_in"]),
             "redis_bytes_out": per(after["redis_out"] - before["redis_out"]),
-            "pg_statements": per(sum(c for _, top, c in executed if top)),
-            "pg_foreign_key_checks": per(sum(c for _, top, c in executed if not top)),
+            "pg_statements": per(sum(c for _, top, c, _, _ in executed if top)),
+            "pg_foreign_key_checks": per(sum(c for _, top, c, _, _ in executed if not top)),
+            # Milliseconds the server spent executing: the app's statements, and with the FK checks.
+            "pg_exec_ms": per(sum(ms for _, top, _, _, ms in executed if top)),
+            "pg_exec_ms_all": per(sum(ms for *_, ms in executed)),
+            "pg_connections": per(connections),
             "pg_statements_by_kind": {k: per(v) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])},
             **{f"pg_{k}": per(after["pg"][k] - before["pg"][k]) for k in after["pg"]},
             "s3_requests": per(sum(ops.values())),
@@ -274,8 +293,21 @@ def run(hosts: int, photos: list[Path], warmup: list[Path], *, keep: bool = Fals
             "s3_bytes_read": per(read_bytes),
             "link_bytes_per_worker_photo": per(sum(after["link"].values()) - sum(before["link"].values())),
             "cpu_ms": {k: round(1000 * (after["cpu"][k] - before["cpu"].get(k, 0.0)) / n, 1) for k in after["cpu"]},
+            # The same less what the layout burns idle (measured just before) over this window.
+            "cpu_ms_beyond_idle": {
+                k: round(1000 * (after["cpu"][k] - before["cpu"].get(k, 0.0) - idle_rate(k) * window) / n, 1)
+                for k in after["cpu"]
+            },
+            "redis_commands_beyond_idle": per(
+                after["redis_commands"] - before["redis_commands"] - idle_redis_rate * window
+            ),
         },
-        "top_statements": [(q[:160], top, round(c / n, 3)) for q, top, c in executed[:15]],
+        "idle_per_s": {
+            "redis_commands": round(idle_redis_rate, 1),
+            "cpu_ms": {k: round(1000 * idle_rate(k), 1) for k in before["cpu"]},
+        },
+        # (statement, sent by the app, calls per photo, rows per photo, ms per photo)
+        "top_statements": [(q[:160], top, per(c), per(r), per(ms)) for q, top, c, r, ms in executed[:15]],
     }
 
 
