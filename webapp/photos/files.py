@@ -65,8 +65,8 @@ def open_file(name: str) -> IO[bytes]:
 
 
 def read_bytes(name: str) -> bytes:
-    """All the bytes of a stored file: what the worker, the overlay and checksums read (one GET
-    on S3; no code path needs a local file).
+    """All the bytes of a stored file: what the worker, the overlay and checksums read (on S3 a
+    HEAD and a GET; no code path needs a local file).
 
     Raises:
         FileNotFoundError: it is not there (any more).
