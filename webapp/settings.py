@@ -222,15 +222,19 @@ def s3_storage() -> dict:
                 # Bucket in the path, not the host name: what S3-compatible servers on an IP:port accept.
                 s3={"addressing_style": envstr("AWS_S3_ADDRESSING_STYLE", "path" if endpoint else "auto")},
                 signature_version="s3v4",
-                # Seconds to wait for a connection / an answer: a hung endpoint costs a request or a
-                # worker this long, not forever. Objects are a few MB (re-encoded JPEGs).
-                connect_timeout=envint("AWS_S3_CONNECT_TIMEOUT", 5),
-                read_timeout=envint("AWS_S3_READ_TIMEOUT", 30),
-                # Attempts per request with backoff and jitter (botocore's "standard" mode retries
-                # connection errors, throttling and 5xx): rides out an endpoint restart or failover
-                # of a few seconds without failing an upload; a longer outage fails fast enough for
-                # the worker's own retry (photos go back to the queue, see tasks.py).
-                retries={"mode": "standard", "max_attempts": envint("AWS_S3_MAX_ATTEMPTS", 5)},
+                # Seconds to connect (a LAN endpoint answers in milliseconds) and to wait between
+                # bytes of an answer (objects are a few MB): a dead or hung endpoint costs a request
+                # this long per attempt, not the OS's minutes. With the attempts below the worst
+                # case (10 x 8 s + 25 s of backoff) stays inside gunicorn's 120 s request timeout.
+                connect_timeout=envint("AWS_S3_CONNECT_TIMEOUT", 2),
+                read_timeout=envint("AWS_S3_READ_TIMEOUT", 8),
+                # Attempts per request (botocore's "standard" mode retries connection errors,
+                # throttling and 5xx, with jittered backoff from 50 ms doubling; 10 attempts wait
+                # up to 25 s in all): an endpoint restart of a few seconds fails no upload and no
+                # read (down 1.2 s: 1 run in 10^5 gives up; 3 s: 3 in 1000; 8 attempts would give
+                # up 1 in 40 and 1 in 2); a longer outage gets the worker's own retry (photos go
+                # back to the queue, see tasks.py) and the uploader a clear 503.
+                retries={"mode": "standard", "max_attempts": envint("AWS_S3_MAX_ATTEMPTS", 10)},
                 # Connections kept per process: a web process's threads, a worker's batch reads.
                 max_pool_connections=envint("AWS_S3_MAX_POOL_CONNECTIONS", 10),
             ),

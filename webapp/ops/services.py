@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -78,9 +80,10 @@ def check_broker(timeout: float) -> None:
         conn.ensure_connection(max_retries=1, timeout=timeout)
 
 
-def check_storage() -> None:
+def check_storage(timeout: float) -> None:
     """The default storage answers: a local folder must be writable (or creatable: nothing
-    uploaded yet); any other backend (S3) must answer a lookup (HEAD: reachable, keys accepted)."""
+    uploaded yet); S3 must answer a lookup (HEAD: reachable, keys accepted); any other backend a
+    lookup through the storage API."""
     storage = default_storage
     if isinstance(storage, FileSystemStorage):
         folder = Path(storage.location)
@@ -89,7 +92,54 @@ def check_storage() -> None:
         if not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
             raise PermissionError(f"{storage.location} is not a writable folder")
         return
-    storage.exists(".readyz")  # False is fine; an exception (unreachable, refused) is not
+    bucket = getattr(storage, "bucket_name", None)
+    if not bucket:
+        storage.exists(".readyz")  # False is fine; an exception (unreachable, refused) is not
+        return
+    from botocore.exceptions import ClientError
+
+    try:
+        _s3_probe(storage, timeout).head_object(Bucket=bucket, Key=".readyz")
+    except ClientError as exc:
+        if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 404:
+            raise  # refused (403: wrong keys) or failing (5xx); 404 is the answer we expect
+
+
+_s3_probes: dict[tuple, Any] = {}
+_s3_probes_lock = threading.Lock()
+
+
+def _s3_probe(storage: Any, timeout: float) -> Any:
+    """A boto3 client for the readiness probe, made once per process and configuration: clients
+    are thread-safe, while the storage's own connection is per thread and each probe runs on a
+    fresh thread (building one costs 100-200 ms of CPU, every probe). One attempt within the probe's
+    timeout: readiness asks whether the storage answers now; retries are for real requests."""
+    import boto3
+    from botocore.config import Config
+
+    key = (storage.endpoint_url, storage.region_name, storage.access_key, storage.secret_key, timeout)
+    with _s3_probes_lock:
+        client = _s3_probes.get(key)
+        if client is None:
+            session = boto3.session.Session(
+                aws_access_key_id=storage.access_key,
+                aws_secret_access_key=storage.secret_key,
+                aws_session_token=storage.security_token,
+                profile_name=storage.session_profile or None,
+            )
+            probe = Config(
+                connect_timeout=timeout, read_timeout=timeout, retries={"mode": "standard", "max_attempts": 1}
+            )
+            client = session.client(
+                "s3",
+                endpoint_url=storage.endpoint_url,
+                region_name=storage.region_name,
+                use_ssl=storage.use_ssl,
+                verify=storage.verify,
+                config=storage.client_config.merge(probe),
+            )
+            _s3_probes[key] = client
+    return client
 
 
 def readiness_checks() -> dict[str, Callable[[], None]]:
@@ -97,7 +147,7 @@ def readiness_checks() -> dict[str, Callable[[], None]]:
     return {
         "database": lambda: check_database(timeout),
         "broker": lambda: check_broker(timeout),
-        "storage": check_storage,
+        "storage": lambda: check_storage(timeout),
     }
 
 
@@ -222,12 +272,13 @@ class PhotoCollector(Collector):
         failures = GaugeMetricFamily(
             "alt_photo_failures", "Photos that ended failed or rejected, by reason.", labels=["status", "reason"]
         )
-        counts: dict[tuple[str, str], int] = {
-            (status, reason): 0 for status, _, reason in FAILURE_REASONS
-        } | {(Photo.Status.FAILED, "other"): 0, (Photo.Status.REJECTED, "other"): 0}
+        counts: dict[tuple[str, str], int] = {(status, reason): 0 for status, _, reason in FAILURE_REASONS} | {
+            (Photo.Status.FAILED, "other"): 0,
+            (Photo.Status.REJECTED, "other"): 0,
+        }
         finished_badly = Photo.objects.filter(status__in=[Photo.Status.FAILED, Photo.Status.REJECTED])
-        for status, message, n in finished_badly.order_by().values_list("status", "status_message").annotate(
-            n=Count("id")
+        for status, message, n in (
+            finished_badly.order_by().values_list("status", "status_message").annotate(n=Count("id"))
         ):
             key = (status, failure_reason(status, message))
             counts[key] = counts.get(key, 0) + n
@@ -267,9 +318,10 @@ class PhotoCollector(Collector):
         done = Photo.objects.filter(
             status=Photo.Status.DONE, started_at__isnull=False, finished_at__isnull=False
         ).annotate(duration=duration)
-        buckets = {f"le_{i}": Count("id", filter=Q(duration__lte=timedelta(seconds=b))) for i, b in enumerate(
-            PROCESSING_BUCKETS
-        )}
+        buckets = {
+            f"le_{i}": Count("id", filter=Q(duration__lte=timedelta(seconds=b)))
+            for i, b in enumerate(PROCESSING_BUCKETS)
+        }
         row = done.order_by().aggregate(total=Count("id"), seconds=Sum("duration"), **buckets)
         total_seconds = row["seconds"].total_seconds() if row["seconds"] is not None else 0.0
         histogram = HistogramMetricFamily(

@@ -10,11 +10,13 @@ through it: no code path needs a local file, so web servers and workers share no
 
 from __future__ import annotations
 
+import io
 import logging
+import posixpath
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
@@ -54,27 +56,47 @@ def save_files(photo: Photo, image: NormalisedImage) -> None:
 
 
 def open_file(name: str) -> IO[bytes]:
-    """The stored file, opened for reading (a local file or an S3 object: the caller closes it).
+    """The stored file, opened for reading (the caller closes it): the local file, or an S3
+    object's bytes read in one GET (in memory, as django-storages' own file object would hold them:
+    stored JPEGs are a few MB).
 
     Raises:
         FileNotFoundError: it is not there (any more).
         StorageUnavailable: the storage did not answer.
     """
+    if _s3_bucket(default_storage) is not None:
+        return io.BytesIO(read_bytes(name))
     with _storage_errors(name):
         return default_storage.open(name, "rb")
 
 
 def read_bytes(name: str) -> bytes:
-    """All the bytes of a stored file: what the worker, the overlay and checksums read (one GET
-    on S3; no code path needs a local file).
+    """All the bytes of a stored file: what the worker, the overlay and checksums read (no code
+    path needs a local file). On S3 one GET (``storage.open`` would make a HEAD, another HEAD for
+    the download's size, then the GET).
 
     Raises:
         FileNotFoundError: it is not there (any more).
         StorageUnavailable: the storage did not answer.
     """
     with _storage_errors(name):
+        bucket = _s3_bucket(default_storage)
+        if bucket is not None:
+            return bucket.Object(_s3_key(default_storage, name)).get()["Body"].read()
         with default_storage.open(name, "rb") as handle:
             return handle.read()
+
+
+def _s3_bucket(storage: Storage) -> Any | None:
+    """The boto3 ``Bucket`` of an S3 storage (django-storages' own, per thread), else ``None``."""
+    return storage.bucket if getattr(storage, "bucket_name", None) else None  # type: ignore[attr-defined]
+
+
+def _s3_key(storage: Storage, name: str) -> str:
+    """The object key of a stored name (django-storages puts names under its ``location``, empty
+    here; stored names are ours, already clean)."""
+    location = getattr(storage, "location", "")
+    return posixpath.join(location, name) if location else name
 
 
 def signed_url(name: str, seconds: int) -> str | None:

@@ -177,7 +177,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def image(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The stored photo (``kind="thumb"``: its thumbnail), as uploaded and re-encoded, streamed
-    from storage to its owner (never a public or presigned URL: README, "Serving photos").
+    from storage to its owner only (README, "Serving photos": never a public URL).
 
     A stored name is written once and never rewritten (random, ``files``), so a hash of it is the
     file's ETag: a browser's revalidation is answered 304 without touching the storage. With

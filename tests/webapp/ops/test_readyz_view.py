@@ -138,8 +138,7 @@ def test_object_storage_refusing_our_keys_is_named(client, broker, settings, mon
     assert response.json()["checks"]["storage"]["error"] == "ClientError"
 
 
-def test_object_storage_down_is_named(client, broker, settings, monkeypatch, s3_media: S3Media) -> None:  # noqa: ANN001
-    use_s3(settings, monkeypatch, AWS_S3_MAX_ATTEMPTS="1")
+def test_object_storage_down_is_named(client, broker, s3_media: S3Media) -> None:  # noqa: ANN001
     s3_media.server.stop()
     try:
         response = client.get("/readyz")
@@ -147,3 +146,20 @@ def test_object_storage_down_is_named(client, broker, settings, monkeypatch, s3_
         s3_media.server.start()
     assert response.status_code == 503
     assert response.json()["failed"] == ["storage"]
+    # One attempt, answered at once: not the storage's 10 attempts with backoff, which a probe
+    # would only see as a timeout.
+    assert response.json()["checks"]["storage"]["error"] == "EndpointConnectionError"
+
+
+def test_object_storage_probe_client_is_made_once(s3_media: S3Media) -> None:
+    """Each probe runs on a fresh thread; the boto3 client it uses is made once per process."""
+    import threading
+
+    from webapp.ops import services
+
+    services.check_storage(2.0)
+    clients = dict(services._s3_probes)
+    worker = threading.Thread(target=services.check_storage, args=(2.0,))
+    worker.start()
+    worker.join()
+    assert services._s3_probes == clients

@@ -80,3 +80,27 @@ def test_an_unreachable_storage_is_unavailable_not_missing(s3_media: S3Media, se
     finally:
         s3_media.server.start()
     assert files.read_bytes("photos/1/x.jpg") == b"x"
+
+
+def test_requests_per_stored_file_on_s3(s3_media: S3Media, user) -> None:  # noqa: ANN001
+    """What a photo costs the object storage, counted at the HTTP layer: one PUT per file on
+    upload, one GET per read (the worker's, a view's), one DELETE per file."""
+    sent: list[str] = []
+    events = default_storage.connection.meta.client.meta.events
+
+    def count(request, **_: object) -> None:  # noqa: ANN001
+        sent.append(request.method)
+
+    events.register("before-send", count)
+    try:
+        photo = services.create_photos(user, [SimpleUploadedFile("a.jpg", jpeg_bytes((64, 48)), "image/jpeg")])[0].photo
+        assert sent == ["PUT", "PUT"]
+        sent.clear()
+        files.read_bytes(photo.image)
+        files.open_file(photo.thumbnail).close()
+        assert sent == ["GET", "GET"]
+        sent.clear()
+        files.delete_files(photo)
+        assert sent == ["DELETE", "DELETE"]
+    finally:
+        events.unregister("before-send", count)

@@ -5,6 +5,7 @@ behaviour when the storage is down."""
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 import requests
@@ -151,3 +152,24 @@ def test_redirect_setting_streams_anyway_from_a_local_folder(logged_in, user, se
     photo = services.create_photos(user, [upload_file(BUS_PHOTO)])[0].photo
     response = logged_in.get(reverse("photos:image", args=[photo.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == files.read_bytes(photo.image)
+
+
+def test_a_storage_restart_of_a_second_is_ridden_out(s3_media: S3Media, user, real_segmenter) -> None:  # noqa: ANN001
+    """botocore's retries with the default settings (AWS_S3_MAX_ATTEMPTS, backoff) cover an
+    endpoint restart: neither the upload nor the worker's read fails while the server is down for
+    about a second (the jittered backoff gives up that soon about once in 10^5 runs)."""
+    for step in ("upload", "worker"):
+        if step == "worker":
+            photo = Photo.objects.get(owner=user)
+        s3_media.server.stop()
+        restart = threading.Timer(1.0, s3_media.server.start)
+        restart.start()
+        try:
+            if step == "upload":
+                (outcome,) = services.create_photos(user, [upload_file(BUS_PHOTO)])
+                assert outcome.photo is not None, outcome.error
+            else:
+                assert services.process_photo(photo.pk) == "done"
+        finally:
+            restart.join()
+    assert len(s3_media.keys()) == 2
