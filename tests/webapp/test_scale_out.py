@@ -4,8 +4,9 @@ MEDIA_ROOT and nothing shared with this machine but its link (``tests/webapp/clu
 
 60 real photos go in through the API; mid-run one worker host is SIGKILLed (main process and pool,
 while it holds a photo) and started again, and the S3 server restarts once (same port, same
-folder). Every photo must end done with exactly one result, its image and thumbnail in the bucket,
-nothing written on any worker host, nothing lost or doubled; two photos' text names what is there.
+folder; down 3 s, while one upload waits for it). Every photo must end done with exactly one
+result, its image and thumbnail in the bucket, nothing written on any worker host, nothing lost or
+doubled; two photos' text names what is there.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -136,27 +138,20 @@ def test_three_worker_hosts_survive_a_killed_worker_and_a_storage_restart(cluste
     cluster.kill_worker(0)
     killed_at = {i: r["status"] for i, r in before_kill.items()}
     assert any(s in {"queued", "processing"} for s in killed_at.values()), "the kill came after the run"
-    ids += upload(stack.url, headers, files[40:])
+    ids += upload(stack.url, headers, files[40:59])
     cluster.start_worker(0)  # the host comes back (systemd's Restart=always)
 
-    # Storage goes away and comes back (same port, same folder) while photos are in flight.
+    # Storage goes away for a few seconds and comes back (same port, same folder) while photos are
+    # in flight, and the last photo is uploaded meanwhile: the storage's retries ride it out
+    # (AWS_S3_MAX_ATTEMPTS), so that upload is taken and nothing fails.
     wait_until(lambda: count(cluster, "done") >= 30, 150, "30 photos done", cluster)
     cluster.s3.stop()
-    # Down until a worker has felt it (the photo goes back to the queue), not merely for a moment.
-    wait_until(
-        lambda: any("Storage unavailable reading photo" in cluster.worker_log(i) for i in range(HOSTS)),
-        30,
-        "a worker reading from the stopped storage",
-        cluster,
-    )
-    # An upload meanwhile is refused with the reason (nothing half-stored), never a 500.
-    with BUS_PHOTO.open("rb") as bus:
-        refused = requests.post(
-            f"{stack.url}/api/photos/", files=[("image", ("during-outage.jpg", bus, "image/jpeg"))], headers=headers
-        )
-    assert refused.status_code in {400, 503}, refused.text
-    assert "storage is not answering" in refused.json()["rejected"][0]["error"], refused.text
-    cluster.s3.start()  # same port, same folder
+    with ThreadPoolExecutor(1) as pool:
+        during = pool.submit(upload, stack.url, headers, files[59:])
+        time.sleep(3)
+        assert not during.done(), "the upload did not wait for the storage"
+        cluster.s3.start()  # same port, same folder
+        ids += during.result(timeout=120)
 
     wait_until(lambda: all(r["status"] in FINAL for r in rows(cluster).values()), 240, "all photos finished", cluster)
     elapsed = time.monotonic() - started
@@ -216,7 +211,6 @@ def test_three_worker_hosts_survive_a_killed_worker_and_a_storage_restart(cluste
     requeued = re.findall(r"Sweeper re-queued photo (\d+)", sweeper)
     recovered = set(requeued) | set(re.findall(r"Sweeper moved photo (\d+) back to the queue", sweeper))
     assert recovered and {int(i) for i in recovered} <= set(ids), sweeper[-3000:]
-    assert all(final[int(i)]["attempts"] >= 2 for i in requeued), {i: final[int(i)]["attempts"] for i in requeued}
     print(
         f"scale-out: {PHOTOS} photos on {HOSTS} worker hosts in {elapsed:.0f} s; done per host {done_by}; "
         f"sweeper recovered {sorted(recovered)}; statuses at the kill {sorted(killed_at.values())}"
