@@ -18,7 +18,6 @@ import os
 import re
 import secrets
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -266,7 +265,3 @@ def unit_arguments(unit: str, program: str, *, instance: str) -> list[str]:
 def tree_files(directory: Path) -> list[str]:
     """Everything under ``directory`` (files and folders), relative; [] when it is empty or gone."""
     return sorted(str(p.relative_to(directory)) for p in directory.rglob("*")) if directory.exists() else []
-
-
-def rmtree(directory: Path) -> None:
-    shutil.rmtree(directory, ignore_errors=True)
