@@ -16,6 +16,10 @@ Figures per scenario: requests/s, failures, p50/p95 per endpoint (Locust), the w
 time (utime+stime of gunicorn's processes, from /proc, over the whole run) per request, and
 requests per CPU-second of the web server ("requests/s per core": what one core would serve).
 The load generator runs on the same machine (its CPU is reported too): on 2 cores, it competes.
+Where the tail comes from: p95 after the warm-up and per 5 s window (from the locustfile's
+per-request log), the time each request spent inside gunicorn (its access log), and once a second
+the cores kept busy by the web server, Locust, the rest of the stack and everything else on the
+machine (other jobs on a shared machine show up there, not as a slower server).
 """
 
 from __future__ import annotations
