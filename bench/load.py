@@ -342,6 +342,8 @@ def run_load(stack: Stack, cookie: str, token: str, ids: list[int], *, users: in
         "timeline": timeline(out / "requests.log", warmup=users / spawn_rate + think),
         "server": server_times(access_log, access_since) if access_log.exists() else {},
         "cpu_per_second": sampler.samples,
+        # One line per request ("start_s name ms status"), kept (in the temporary folder) to look at.
+        "request_log": str(out / "requests.log"),
     }
 
 
