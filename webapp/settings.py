@@ -268,6 +268,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger files spill to a temporary fil
 # A token's "last used" is written at most this often (seconds): an API read does not write.
 TOKEN_TOUCH_INTERVAL = envint("TOKEN_TOUCH_INTERVAL", 300)
 
+# --- Web server ---------------------------------------------------------------------------------
+# How often (microseconds) a thread holding the GIL hands it over (Python's default: 5000). The
+# threads of one gunicorn worker share one GIL: with the default, a cheap request waiting behind a
+# CPU-heavy one (an API list page) waits up to 5 ms each time it takes the GIL back after a query
+# or a socket write. 1000 halved such a request's p95 beside two API-list loops (bench/README.md,
+# issue 17). Set by webapp/wsgi.py, so only the web server has it.
+WEB_GIL_SWITCH_INTERVAL_US = envint("WEB_GIL_SWITCH_INTERVAL_US", 1000)
+
 # --- Lists ----------------------------------------------------------------------------------
 # One page of photos: the library page shows PAGE_SIZE, and it is the API list's default `limit`;
 # no list answers more than PAGE_SIZE_MAX at once (the API's `limit` / `per_page` ceiling).

@@ -34,6 +34,15 @@ def forbidden_character(text: str) -> str | None:
     return None
 
 
+def strip_forbidden(text: str, replacement: str = "") -> str:
+    """``text`` with each character :func:`check_plain_text` refuses replaced by ``replacement``:
+    for text stored before that check existed (the data migrations that clean it); new text is
+    refused, not stripped."""
+    if forbidden_character(text) is None:
+        return text
+    return "".join(replacement if forbidden_character(ch) is not None else ch for ch in text)
+
+
 def check_plain_text(text: str, what: str = "The text") -> str:
     """``text`` unchanged when it holds no forbidden character (see the module docstring).
 

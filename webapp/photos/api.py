@@ -18,7 +18,7 @@ from webapp.api.shapes import ErrorOut, errors, fail
 from webapp.ids import MAX_ID
 from webapp.photos import services
 from webapp.photos.models import Photo
-from webapp.photos.records import library, photo_record
+from webapp.photos.records import library, photo_record, photo_records
 from webapp.photos.uploads import UploadRejected
 
 router = Router()
@@ -26,7 +26,11 @@ PhotoId = Path(..., ge=1, le=MAX_ID, description="A photo id from the upload ans
 NO_PHOTO = "No such photo."
 
 
-class ObjectOut(Schema):
+# The answers are plain pydantic models, not ninja Schemas: views return ``photo_record``
+# dictionaries, and a Schema validates every nested dictionary through ninja's ORM-attribute
+# getter (about 0.3 ms per photo: 17 of the API list's 28 ms of CPU for a page of 48). A BaseModel
+# validates the same dictionaries in pydantic-core, and the OpenAPI schema is the same.
+class ObjectOut(pydantic.BaseModel):
     label: str
     score: float
     box: list[float] = Field(..., description="x0, y0, x1, y1 in pixels of the stored (upright) image")
@@ -35,7 +39,7 @@ class ObjectOut(Schema):
     certainty: str
 
 
-class PhotoOut(Schema):
+class PhotoOut(pydantic.BaseModel):
     id: int
     file: str
     status: Literal["queued", "processing", "done", "failed", "rejected"]
@@ -55,7 +59,7 @@ class PhotoOut(Schema):
     finished_at: datetime | None
 
 
-class PhotoListOut(Schema):
+class PhotoListOut(pydantic.BaseModel):
     photos: list[PhotoOut]
 
 
@@ -129,7 +133,7 @@ def list_photos(
     photos = library(request.user)
     if status:
         photos = photos.filter(status=status)
-    return {"photos": [photo_record(p) for p in photos[offset : offset + limit]]}
+    return {"photos": photo_records(photos[offset : offset + limit])}
 
 
 def _own_photo(request: HttpRequest, photo_id: int) -> Photo | None:
