@@ -98,14 +98,15 @@ IMAGES = File(None, description="One or more image files (repeat the field)")
 
 @router.post(
     "/photos/",
-    response={202: UploadOut, 400: UploadErrorOut, 401: ErrorOut, 413: ErrorOut},
+    response={202: UploadOut, 400: UploadErrorOut, 401: ErrorOut, 413: ErrorOut, 503: UploadErrorOut},
     summary="Upload photos",
     tags=["photos"],
 )
 def upload_photos(request: HttpRequest, image: list[UploadedFile] | None = IMAGES) -> Any:
     """Send one or more images in the repeatable multipart field `image` (JPEG, PNG, WebP, GIF,
     HEIC, TIFF, BMP). Each accepted photo is queued for description; a file that is not a photo
-    we accept is listed under `rejected` with the reason. 400 when none was accepted."""
+    we accept is listed under `rejected` with the reason. 400 when none was accepted; 503 (with
+    `Retry-After`) when none got in because the photo storage is unreachable: send them again later."""
     files = request.FILES.getlist("image")
     if not files:
         return fail(400, "Send one or more files in the multipart field 'image'.", "no_files")
@@ -116,6 +117,17 @@ def upload_photos(request: HttpRequest, image: list[UploadedFile] | None = IMAGE
     accepted = [{"id": o.photo.pk, "file": o.name, "status": o.photo.status} for o in outcomes if o.photo]
     rejected = [{"file": o.name, "error": o.error} for o in outcomes if o.error]
     if not accepted:
+        if any(o.unavailable for o in outcomes):
+            # Not the files' fault: the same request succeeds once the storage is back.
+            body = {
+                "error": services.STORAGE_DOWN_MESSAGE,
+                "code": "storage_unavailable",
+                "photos": [],
+                "rejected": rejected,
+            }
+            response = JsonResponse(body, status=503)
+            response["Retry-After"] = "30"
+            return response
         body = {"error": "No file was accepted.", "code": "upload_rejected", "photos": [], "rejected": rejected}
         return JsonResponse(body, status=400)
     return Status(202, {"photos": accepted, "rejected": rejected})
