@@ -266,14 +266,14 @@ def plural_for(n: int) -> bool:
 
 
 def indefinite(word: Noun, case: str = "nom", *, size: str = "") -> str:
-    """ "ein kleiner Hund", "eine Tasse", "einem großen Auto"."""
-    adj = f"{adjective(size, word.gender, case, declension='mixed')} " if size else ""
+    """ "ein kleiner Hund", "eine Tasse", "einem großen Auto" (``size``: a size class, "small")."""
+    adj = f"{adjective(SIZES[size], word.gender, case, declension='mixed')} " if size else ""
     return f"{indefinite_article(word.gender, case)} {adj}{noun_form(word, case)}"
 
 
 def definite(word: Noun, case: str = "nom", *, plural: bool = False, size: str = "") -> str:
     """ "der Hund", "dem kleinen Hund", "den Bären", "die Hunde"."""
-    adj = f"{adjective(size, word.gender, case, plural=plural, declension='weak')} " if size else ""
+    adj = f"{adjective(SIZES[size], word.gender, case, plural=plural, declension='weak')} " if size else ""
     return f"{definite_article(word.gender, case, plural=plural)} {adj}{noun_form(word, case, plural=plural)}"
 
 
@@ -281,7 +281,7 @@ def counted(word: Noun, n: int, case: str = "nom", *, size: str = "") -> str:
     """ "ein Hund", "zwei kleine Hunde", "einundzwanzig Tassen"; "zwei Paar Ski"."""
     if not plural_for(n):
         return indefinite(word, case, size=size)
-    adj = f"{adjective(size, word.gender, case, plural=True)} " if size else ""
+    adj = f"{adjective(SIZES[size], word.gender, case, plural=True)} " if size else ""
     return f"{number_word(n, word.gender, case)} {adj}{noun_form(word, case, plural=True)}"
 
 
