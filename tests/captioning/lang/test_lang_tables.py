@@ -25,7 +25,7 @@ def _positions() -> set[str]:
     grid = [0.1, 0.5, 0.9]
     points = [(x, y) for x in grid for y in grid]
     keys = {position_word(x, y) for x, y in points}
-    for group in itertools.chain(itertools.combinations(points, 2), itertools.combinations(points, 3)):
+    for group in itertools.chain(itertools.combinations(points, 2), itertools.combinations_with_replacement(points, 3)):
         keys.add(group_position([p[0] for p in group], [p[1] for p in group]))
     return keys
 
