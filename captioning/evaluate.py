@@ -109,9 +109,13 @@ def stated_counts(text: str, words: ReadingWords = EN) -> dict[str, tuple[int, b
     for k, label, _ in words.find_objects(text):
         if label.startswith("family:") or label in out:
             continue
+        while k > 0 and tokens[k - 1] in words.count_gap:  # "ein fast bildfüllender Kühlschrank"
+            k -= 1
         before = tokens[max(0, k - 1 - len(floor)) : k]
-        if floor and len(before) == 1 + len(floor) and before[1:] == floor and before[0] in numbers:
-            out[label] = (numbers[before[0]], False)
+        # A floor of one is said with the article in some languages ("ein oder mehr", "un o más").
+        low = numbers.get(before[0], 1 if before[0] in words.articles else None) if before else None
+        if floor and len(before) == 1 + len(floor) and before[1:] == floor and low is not None:
+            out[label] = (low, False)
         elif before and before[-1] in numbers:
             out[label] = (numbers[before[-1]], True)
         elif before and before[-1] in words.articles:
