@@ -561,8 +561,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown or not langs:
             known = ", ".join(sorted(LANGUAGES))
             parser.error(f"unknown language {', '.join(map(repr, unknown)) or '(none)'}; known: {known}")
-        if args.folds:
-            parser.error("--lang is not supported with --folds yet (cross-validation scores English)")
         if args.naive is not None:
             parser.error("--naive scores the English baseline only")
     if args.folds:
@@ -598,7 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = {
             "mode": "cross-validated",
             "model": model,
-            **cross_validate(target, extra, folds=args.folds, seed=args.seed, options=options),
+            **cross_validate(target, extra, folds=args.folds, seed=args.seed, options=options, langs=langs),
         }
     else:
         if args.instances is None:
