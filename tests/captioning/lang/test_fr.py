@@ -38,6 +38,13 @@ EXPECTED = {
         "Une petite bouche d'incendie à droite. Trois des tasses sont sur la table. "
         "L'un des ours est derrière la bouche d'incendie.",
     ),
+    "text": (
+        "Un bus à gauche et deux voitures. Texte sur le bus : «\u00a0NEXT STOP\u00a0». Texte : «\u00a0Main St\u00a0».",
+        "Un grand bus à gauche. Deux petites voitures à droite. Texte sur le bus : «\u00a0NEXT STOP\u00a0». "
+        "Texte : «\u00a0Main St\u00a0». "
+        "La plaque d'immatriculation de la voiture à droite est visible (non transcrite). "
+        "Le bus porte un texte qui n'a pas pu être lu clairement. Il y a un texte qui n'a pas pu être lu clairement.",
+    ),
 }
 
 
