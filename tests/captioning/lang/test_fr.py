@@ -29,7 +29,8 @@ EXPECTED = {
     "crowd": (
         "Un groupe de personnes et un parapluie en haut à droite.",
         "Un groupe de personnes dans toute la photo. "
-        "Parmi elles, deux personnes de petite taille : une à gauche et une au centre. Deux grands chevaux au centre. Un petit parapluie en haut à droite. Les deux personnes montent "
+        "Parmi elles, deux personnes de petite taille : une à gauche et une au centre. "
+        "Deux grands chevaux au centre. Un petit parapluie en haut à droite. Les deux personnes montent "
         "chacune l'un des chevaux. La personne de gauche tient le parapluie.",
     ),
     "table": (
