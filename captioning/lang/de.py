@@ -418,7 +418,9 @@ EMPTY_LONG = (
     EMPTY_ALT
     + " Das Modell kennt nur 80 häufige Arten alltäglicher Dinge; es beschreibt keine Szenen und liest keinen Text."
 )
-BOXES_NOTE = "Die Größen sind grob: Dieses Modell umreißt Objekte mit Rechtecken, nicht mit ihrer genauen Form."
+BOXES_NOTE = (
+    "Größenangaben sind grob geschätzt: Dieses Modell umrahmt Objekte mit Rechtecken statt mit ihrer genauen Form."
+)
 
 #: Text read in the photo (keys as captioning.lang.en.PHRASES); ``{thing}`` comes from :func:`holder`
 #: in the case the phrase needs (:data:`_HOLDER_CASE`). Quotes are German quotation marks.

@@ -413,7 +413,9 @@ EMPTY_LONG = (
     EMPTY_ALT + " Le modèle ne connaît que 80 sortes courantes de choses du quotidien ; "
     "il ne sait ni décrire les scènes ni lire le texte."
 )
-BOXES_NOTE = "Les tailles sont approximatives : ce modèle entoure les objets de rectangles, pas de leur forme exacte."
+BOXES_NOTE = (
+    "Les tailles sont approximatives : ce modèle encadre les objets par des rectangles, sans suivre leur forme exacte."
+)
 
 #: Text read in the photo (keys as captioning.lang.en.PHRASES). French quotation marks with
 #: no-break spaces; a space before the colon (French typography).
