@@ -39,6 +39,17 @@ EXPECTED = {
         "Ein kleiner Hydrant rechts. Drei der Tassen befinden sich auf dem Tisch. "
         "Einer der Bären befindet sich hinter dem Hydranten.",
     ),
+    "text": (
+        "Ein Bus links und zwei Autos. Text auf dem Bus: „NEXT STOP“. Text: „Main St“.",
+        "Ein großer Bus links. Zwei kleine Autos rechts. Text auf dem Bus: „NEXT STOP“. Text: „Main St“. "
+        "Das Auto rechts hat ein sichtbares Kennzeichen (nicht abgeschrieben). "
+        "Der Bus trägt Text, der nicht klar lesbar ist. Es gibt Text, der nicht klar lesbar ist.",
+    ),
+    "boxes": (
+        "Ein fast das ganze Foto überspannendes Bett.",
+        "Ein fast das ganze Foto überspannendes Bett. "
+        "Größenangaben sind grob geschätzt: Dieses Modell umrahmt Objekte mit Rechtecken statt mit ihrer genauen Form.",
+    ),
 }
 
 

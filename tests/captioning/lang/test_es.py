@@ -38,6 +38,17 @@ EXPECTED = {
         "Una boca de incendios pequeña a la derecha. Tres de las tazas están sobre la mesa. "
         "Uno de los osos está detrás de la boca de incendios.",
     ),
+    "text": (
+        "Un autobús a la izquierda y dos coches. Texto en el autobús: «NEXT STOP». Texto: «Main St».",
+        "Un autobús grande a la izquierda. Dos coches pequeños a la derecha. Texto en el autobús: «NEXT STOP». "
+        "Texto: «Main St». La matrícula del coche de la derecha es visible (sin transcribir). "
+        "El autobús tiene texto que no se pudo leer con claridad. Hay texto que no se pudo leer con claridad.",
+    ),
+    "boxes": (
+        "Una cama que se extiende por la mayor parte de la foto.",
+        "Una cama que se extiende por la mayor parte de la foto. "
+        "Los tamaños son aproximados: este modelo delimita los objetos con rectángulos, no con su forma exacta.",
+    ),
 }
 
 
