@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from webapp.accounts import deletion
@@ -24,7 +26,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.username}. Upload photos to get alt text.")
+            messages.success(request, _("Welcome, %(name)s. Upload photos to get alt text.") % {"name": user.username})
             return redirect("photos:library")
         return render(request, "registration/signup.html", {"form": form}, status=400)
     return render(request, "registration/signup.html", {"form": form})
@@ -49,7 +51,7 @@ def account(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.delete()
-    messages.success(request, f"Token “{token.name}” revoked.")
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:account")
 
 
@@ -64,8 +66,12 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             username = request.user.get_username()
             count = deletion.delete_account(request.user)
             logout(request)
-            photos = f"{count} photo{'' if count == 1 else 's'}"
-            messages.success(request, f"The account “{username}” and its {photos} were deleted.")
+            text = ngettext(
+                "The account “%(name)s” and its %(count)d photo were deleted.",
+                "The account “%(name)s” and its %(count)d photos were deleted.",
+                count,
+            )
+            messages.success(request, text % {"name": username, "count": count})
             return redirect("login")
-        error = "The password is not right. Your account was not deleted."
+        error = _("The password is not right. Your account was not deleted.")
     return render(request, "accounts/delete.html", {"error": error}, status=400 if error else 200)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from webapp.integrations import exports, webhooks
@@ -24,9 +25,13 @@ def export_page(request: HttpRequest) -> HttpResponse:
             "total": photos.count(),
             "reviewed": photos.exclude(alt_source=Photo.AltSource.NONE).count(),
             "formats": [
-                ("csv", "CSV spreadsheet", "One row per photo: file, the alt text to publish, its source, objects."),
-                ("json", "JSON", "Every field the API gives for each photo, for scripts and other tools."),
-                ("html", "HTML page", "An <img> tag per photo with its alt text, ready to copy into a web page."),
+                (
+                    "csv",
+                    _("CSV spreadsheet"),
+                    _("One row per photo: file, the alt text to publish, its source, objects."),
+                ),
+                ("json", "JSON", _("Every field the API gives for each photo, for scripts and other tools.")),
+                ("html", _("HTML page"), _("An <img> tag per photo with its alt text, ready to copy into a web page.")),
             ],
         },
     )
@@ -52,7 +57,7 @@ def webhook_settings(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "save")
         if action == "delete":
             webhooks.delete_webhook(request.user)
-            messages.success(request, "Webhook removed: finished photos are no longer posted anywhere.")
+            messages.success(request, _("Webhook removed: finished photos are no longer posted anywhere."))
             return redirect("integrations:webhook")
         if action == "new-secret" and hook is not None:
             new_secret = webhooks.regenerate_secret(hook)
@@ -67,7 +72,7 @@ def webhook_settings(request: HttpRequest) -> HttpResponse:
             except webhooks.WebhookInvalid as exc:
                 error, status = str(exc), 400
             else:
-                messages.success(request, "Webhook saved.")
+                messages.success(request, _("Webhook saved."))
     return render(
         request,
         "integrations/webhook.html",

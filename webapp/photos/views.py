@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _  # issue 18: the interface in de/fr/es
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from webapp.ids import parse_ids
@@ -69,7 +71,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "photos/upload.html",
-            {"form_errors": ["Choose at least one photo to upload."], **upload_context()},
+            {"form_errors": [_("Choose at least one photo to upload.")], **upload_context()},
             status=400,
         )
     try:
@@ -80,7 +82,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     rejected = [o for o in outcomes if o.error]
     if accepted and not rejected:
         count = len(accepted)
-        messages.success(request, f"{count} photo{'s' if count != 1 else ''} uploaded and queued for description.")
+        text = ngettext(
+            "%(count)d photo uploaded and queued for description.",
+            "%(count)d photos uploaded and queued for description.",
+            count,
+        )
+        messages.success(request, text % {"count": count})
         return redirect("photos:library")
     return render(
         request,
@@ -146,8 +153,8 @@ def _neighbour(photo: Photo, *, older: bool) -> Photo | None:
 
 def _review_message(photo: Photo) -> str:
     if photo.is_decorative:
-        return "Marked as decorative: the image will get an empty alt attribute."
-    return "Alt text saved."
+        return _("Marked as decorative: the image will get an empty alt attribute.")
+    return _("Alt text saved.")
 
 
 @login_required
@@ -156,7 +163,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     photo = _own_photo(request, pk)
     if photo.status in {Photo.Status.FAILED, Photo.Status.REJECTED}:
         services.retry(photo)
-        messages.success(request, f"{photo.original_name} queued again.")
+        messages.success(request, _("%(name)s queued again.") % {"name": photo.original_name})
     return redirect("photos:detail", pk=photo.pk)
 
 
@@ -166,7 +173,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     photo = _own_photo(request, pk)
     name = photo.original_name
     services.delete_photo(photo)
-    messages.success(request, f"{name} deleted.")
+    messages.success(request, _("%(name)s deleted.") % {"name": name})
     return redirect("photos:library")
 
 
