@@ -14,7 +14,30 @@ from collections.abc import Sequence
 
 from num2words import num2words
 
-from captioning.lang.words import Noun, RelationWords, find_words, reading_table, takes_plural
+from captioning.lang.base import Segment
+from captioning.lang.words import (
+    FoldedReadingWords,
+    Noun,
+    RelationWords,
+    family_table,
+    fold,
+    reading_table,
+    takes_plural,
+)
+from captioning.plan import (
+    AltMention,
+    BoxesNote,
+    Crowd,
+    Extra,
+    Holder,
+    Members,
+    Part,
+    Ref,
+    RelationSentence,
+    Sentence,
+    Summary,
+)
+from captioning.vocabulary import FAMILY
 
 CODE = "de"
 CASES = ("nom", "acc", "dat")
@@ -134,7 +157,7 @@ FAMILY_NOUNS: dict[str, Noun] = {
 HEDGE = "möglicherweise"
 MANY = "viele"  # declined like a strong plural adjective: "viele Hunde", "vielen Hunden"
 SOME = "einige"
-AT_LEAST = "mindestens"  # "mindestens zwei Hunde": English "two or more dogs"
+OR_MORE = "oder mehr"  # "zwei oder mehr Hunde"
 OTHER = "weitere"  # "weitere Gegenstände", "zwei weitere Hunde", "ein weiterer Hund"
 AND = "und"
 OR = "oder"
@@ -166,25 +189,23 @@ SIZES: dict[str, str] = {
     "small": "klein",
     "very small": "sehr klein",
 }
-# "a dog filling most of the photo": a relative clause, its pronoun agreeing with the noun.
-FILLING = "den Großteil des Fotos ausfüllt"
-SPANNING = "sich über den Großteil des Fotos erstreckt"
 
 # Relations (captioning.relations predicates). Every preposition here takes the dative for a
 # place ("auf dem Tisch", "neben der Person", "vor dem Auto", "hinter dem Bus"); "halten" takes
 # a direct object in the accusative ("hält den Regenschirm"), the alt says "mit" + dative.
 RELATIONS: dict[str, RelationWords] = {
     "riding": RelationWords("auf", ("fährt", "fahren"), "auf", "dat"),
-    "on": RelationWords("auf", ("ist", "sind"), "auf", "dat"),
+    "on": RelationWords("auf", ("befindet sich", "befinden sich"), "auf", "dat"),
     "holding": RelationWords("mit", ("hält", "halten"), "", "acc"),
-    "in front of": RelationWords("vor", ("ist", "sind"), "vor", "dat"),
-    "behind": RelationWords("hinter", ("ist", "sind"), "hinter", "dat"),
-    "next to": RelationWords("neben", ("ist", "sind"), "neben", "dat"),
+    "in front of": RelationWords("vor", ("befindet sich", "befinden sich"), "vor", "dat"),
+    "behind": RelationWords("hinter", ("befindet sich", "befinden sich"), "hinter", "dat"),
+    "next to": RelationWords("neben", ("befindet sich", "befinden sich"), "neben", "dat"),
 }
-# Riding an animal is "reiten", standing on a board "stehen": the verb follows what is ridden.
-RIDING_BY_FAMILY: dict[str, RelationWords] = {
-    "animal": RelationWords("auf", ("reitet", "reiten"), "auf", "dat"),
-    "board": RelationWords("auf", ("steht", "stehen"), "auf", "dat"),
+# Riding an animal is "reiten", standing on a board (or skis) "stehen": the verb follows the object.
+BY_FAMILY: dict[tuple[str, str], RelationWords] = {
+    ("riding", "animal"): RelationWords("auf", ("reitet", "reiten"), "auf", "dat"),
+    ("riding", "board"): RelationWords("auf", ("steht", "stehen"), "auf", "dat"),
+    ("on", "board"): RelationWords("auf", ("steht", "stehen"), "auf", "dat"),
 }
 # The case "mit" takes in the alt ("eine Person mit einem Regenschirm") differs from the verb's.
 ATTRIBUTIVE_CASE = "dat"
@@ -295,14 +316,7 @@ def position_phrase(key: str) -> str:
 
 def relation_words(predicate: str, object_family: str | None = None) -> RelationWords:
     """The words for ``predicate``; riding an animal or a board has its own verb."""
-    if predicate == "riding" and object_family in RIDING_BY_FAMILY:
-        return RIDING_BY_FAMILY[object_family]
-    return RELATIONS[predicate]
-
-
-def relative_pronoun(gender: str, *, plural: bool = False) -> str:
-    """ "der", "die", "das" (nominative), for "ein Hund, der den Großteil des Fotos ausfüllt"."""
-    return definite_article(gender, "nom", plural=plural)
+    return BY_FAMILY.get((predicate, object_family or ""), RELATIONS[predicate])
 
 
 def join_list(items: Sequence[str]) -> str:
@@ -388,9 +402,283 @@ for _label, _noun in NOUNS.items():
     if _noun.gender != "f" and not _noun.cases and " " not in _noun.singular:
         _INFLECTED.setdefault(_noun.singular + "s", _label)
         _INFLECTED.setdefault(_noun.singular + "es", _label)
-READING: dict[str, str] = reading_table(NOUNS, FAMILY_NOUNS, {**_INFLECTED, **SYNONYMS})
+_OBJECTS = reading_table(NOUNS, {**_INFLECTED, **SYNONYMS})
 
 
-def find_objects(text: str) -> list[tuple[int, str, str]]:
-    """``(token index, label or "family:<name>", phrase)`` for every object word of ``text``."""
-    return list(find_words(READING, text))
+# -- the realiser (see captioning.lang for what a language module provides) ------------------------
+NAME = "Deutsch"
+SEPARATOR = ", "
+CONJUNCTION = f" {AND} "
+
+EMPTY_ALT = (
+    "Keine erkennbaren Objekte; das Foto zeigt vielleicht eine Szene, Text oder Dinge, die das Modell nicht kennt."
+)
+EMPTY_LONG = (
+    EMPTY_ALT
+    + " Das Modell kennt nur 80 häufige Arten alltäglicher Dinge; es beschreibt keine Szenen und liest keinen Text."
+)
+BOXES_NOTE = "Die Größen sind grob: Dieses Modell umreißt Objekte mit Rechtecken, nicht mit ihrer genauen Form."
+
+#: Text read in the photo (keys as captioning.lang.en.PHRASES); ``{thing}`` comes from :func:`holder`
+#: in the case the phrase needs (:data:`_HOLDER_CASE`). Quotes are German quotation marks.
+PHRASES = {
+    "on": "Text auf {thing}: {text}.",
+    "alone": "Text: {text}.",
+    "quote": "„{text}“",
+    "list": ", ",
+    "unclear_on": "{thing} trägt Text, der nicht klar lesbar ist.",
+    "unclear_alone": "Es gibt Text, der nicht klar lesbar ist.",
+    "plate": "{thing} hat ein sichtbares Kennzeichen (nicht abgeschrieben).",
+    "mostly": "Das Bild besteht größtenteils aus Text. Er lautet: „{text}“.",
+    "row": " / ",
+    "no_objects": "Keine erkennbaren Objekte.",
+}
+_HOLDER_CASE = {"on": "dat", "unclear_on": "nom", "plate": "nom"}
+
+# "most of the photo" as an adjective before the noun ("ein fast bildfüllender Hund"): a relative
+# clause would need commas that a list in the alt text cannot close cleanly. Boxes claim extent,
+# not coverage: "überspannend".
+_MOST = {True: "fast bildfüllend", False: "fast das ganze Foto überspannend"}
+# "einer der Hunde": the indefinite pronoun, by case and gender.
+_ONE = {
+    "nom": {"m": "einer", "f": "eine", "n": "eines"},
+    "acc": {"m": "einen", "f": "eine", "n": "eines"},
+    "dat": {"m": "einem", "f": "einer", "n": "einem"},
+}
+# Digits above twenty, as in English: a long German number word helps no one.
+_WORDS_UP_TO = 20
+
+
+def _count(n: int, gender: str = "n", case: str = "nom") -> str:
+    return number_word(n, gender, case) if n <= _WORDS_UP_TO else str(n)
+
+
+def _counted(word: Noun, n: int, case: str = "nom", *, size: str = "") -> str:
+    if n == 1:
+        return indefinite(word, case, size=size)
+    adj = f"{adjective(SIZES[size], word.gender, case, plural=True)} " if size else ""
+    return f"{_count(n, word.gender, case)} {adj}{noun_form(word, case, plural=True)}"
+
+
+def _with_stem(word: Noun, stem: str, case: str = "nom") -> str:
+    """ "ein fast bildfüllender Hund": an indefinite noun phrase with any adjective stem."""
+    adj = adjective(stem, word.gender, case, declension="mixed")
+    return f"{indefinite_article(word.gender, case)} {adj} {noun_form(word, case)}"
+
+
+def _group(word: Noun, *, most: bool | None = None) -> str:
+    """ "eine Gruppe von Personen" (``most``: "eine fast bildfüllende Gruppe von Personen")."""
+    people = noun_form(word, "dat", plural=True)
+    if most is None:
+        return f"{GROUP_OF} {people}"
+    return f"eine {adjective(_MOST[most], 'f', declension='mixed')} Gruppe von {people}"
+
+
+def _join(items: Sequence[Sequence[Segment]]) -> list[Segment]:
+    out: list[Segment] = []
+    for k, item in enumerate(items):
+        if k:
+            out.append((CONJUNCTION if k == len(items) - 1 else SEPARATOR, None))
+        out.extend(item)
+    return out
+
+
+def _family(label: str) -> str | None:
+    return FAMILY.get(label)
+
+
+def holder(thing: Holder, key: str) -> str:
+    """ "dem Bus" ("Text auf dem Bus"), "der Bus links" ("Der Bus links trägt Text ...")."""
+    text = definite(noun(thing.label), _HOLDER_CASE.get(key, "nom"))
+    return f"{text} {position_phrase(thing.position)}" if thing.position else text
+
+
+def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[Segment]:
+    """ "drei Hunde links", "möglicherweise eine Katze", "eine Person auf einem Pferd"."""
+    word = noun(mention.label)
+    link = (mention.label, mention.ids)
+    most = placed and mention.place == "most" and mention.relation is None
+    segments: list[Segment] = []
+    if mention.certainty == "hedged":
+        segments.append((f"{HEDGE} ", None))
+    if mention.quantity == "group":
+        segments.append((_group(word, most=from_masks if most else None), link))
+        most = False
+    elif mention.count == 1 and mention.quantity in ("exact", "some"):
+        segments.append((_with_stem(word, _MOST[from_masks]) if most else indefinite(word), link))
+        most = False
+    elif mention.certainty == "hedged" or mention.quantity == "some":
+        segments.append((f"{SOME} {word.plural}", link))
+    elif mention.quantity == "many":
+        segments.append((f"{MANY} {word.plural}", link))
+    elif mention.quantity == "at_least":
+        segments.append((f"{_count(mention.count, word.gender)} {OR_MORE} {word.plural}", link))
+    else:
+        segments.append((_counted(word, mention.count), link))
+    if mention.relation is not None:
+        r = mention.relation
+        words = relation_words(mention.relation.predicate, _family(r.label))
+        other = indefinite(noun(r.label), ATTRIBUTIVE_CASE)
+        segments += [(f" {words.attributive} ", None), (other, (r.label, r.ids))]
+    elif placed and mention.place is not None and not most and mention.place != "most":
+        segments.append((" " + position_phrase(mention.place), None))
+    elif most:  # a number with "most of the photo" (not planned today): said after the noun
+        segments.append((", " + _MOST[from_masks], None))
+    return segments
+
+
+def other_objects(*, hedged: bool) -> list[Segment]:
+    others = f"{OTHER} {FAMILY_NOUNS['object'].plural}"
+    return [(f"{HEDGE} {others}" if hedged else others, None)]
+
+
+def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Segment]]) -> list[Segment]:
+    """One sentence of the long description (capitalised and stopped by the caller)."""
+    if isinstance(s, Members):
+        return _hedged(s.hedged, _among(s.among, _members(s, from_masks)))
+    if isinstance(s, Summary):
+        return _hedged(s.hedged, _among(s.among, _summary(s)))
+    if isinstance(s, Extra):
+        return [(f"{HEDGE} ", None), *_extra(s)]
+    if isinstance(s, Crowd):
+        word = noun(s.label)
+        if s.place == "most":
+            return [(_group(word, most=from_masks), (s.label, s.ids))]
+        return [(_group(word), (s.label, s.ids)), (" " + position_phrase(s.place), None)]
+    if isinstance(s, RelationSentence):
+        return _relation(s)
+    if isinstance(s, BoxesNote):
+        return [(BOXES_NOTE, None)]
+    raise TypeError(f"not a sentence: {s!r}")
+
+
+sentence = long_sentence
+
+
+def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
+    return [(f"{HEDGE} ", None), *segments] if hedged else segments
+
+
+def _among(among: bool, segments: list[Segment]) -> list[Segment]:
+    return [(f"{AMONG_THEM} ", None), *segments] if among else segments
+
+
+def _members(s: Members, from_masks: bool) -> list[Segment]:
+    """ "ein mittelgroßer Hund rechts", "drei kleine Hunde links", "vier Elefanten: ein großer
+    links, ..."."""
+    word, label, link = noun(s.label), s.label, (s.label, s.ids)
+    if s.count == 1:
+        if s.size == "most":
+            return [(_with_stem(word, _MOST[from_masks]), link)]
+        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+    if not s.parts:
+        return [
+            (_counted(word, s.count, size=s.size or ""), link),
+            (" " + position_phrase(s.position or "centre"), None),
+        ]
+    if s.size is not None:  # "zwei kleine Personen: eine links und eine in der Mitte"
+        parts = [
+            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
+        ]
+        return [(_counted(word, s.count, size=s.size), link), (": ", None), *_join(parts)]
+    if s.position is not None:  # "vier Elefanten in der Mitte: zwei große und ein kleiner"
+        parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
+        return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}: ", None), *_join(parts)]
+    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    return [(_counted(word, s.count), link), (": ", None), *_join(parts)]
+
+
+def _one(part: Part, word: Noun) -> str:
+    """The noun left out: "einer" / "eine" / "eines", "zwei"; with a size "ein großer", "eine
+    kleine", "zwei große"."""
+    if part.size is None:
+        return _ONE["nom"][word.gender] if part.count == 1 else _count(part.count, word.gender)
+    stem = SIZES[part.size]
+    if part.count == 1:
+        return f"{indefinite_article(word.gender)} {adjective(stem, word.gender, declension='mixed')}"
+    return f"{_count(part.count, word.gender)} {adjective(stem, word.gender, plural=True)}"
+
+
+def _extra(s: Extra) -> list[Segment]:
+    """ "ein weiterer kleiner Hund links", "zwei weitere Hunde rechts"."""
+    word, link = noun(s.label), (s.label, s.ids)
+    where = (" " + position_phrase(s.position), None)
+    if s.count == 1:
+        g = word.gender
+        other = adjective("weiter", g, declension="mixed")
+        size = f"{adjective(SIZES[s.size], g, declension='mixed')} " if s.size else ""
+        return [(f"{indefinite_article(g)} {other} {size}{word.singular}", link), where]
+    amount = MANY if s.many else _count(s.count, word.gender)
+    return [(f"{amount} {OTHER} {word.plural}", link), where]
+
+
+def _summary(s: Summary) -> list[Segment]:
+    """ "elf Bücher über das ganze Foto verteilt, alle klein; das größte ist mittelgroß und links"."""
+    word = noun(s.label)
+    spread = ALL if s.all_same else "die meisten"
+    segments: list[Segment] = [
+        (_counted(word, s.count), (s.label, s.ids)),
+        (f" {position_phrase(s.position)}, {spread} {SIZES[s.size]}", None),
+    ]
+    if s.largest is not None:
+        largest = f"{definite_article(word.gender)} größte"
+        segments.append(("; ", None))
+        segments.append((largest, (s.label, (s.largest.id,))))
+        segments.append((f" ist {SIZES[s.largest.size]} und {position_phrase(s.largest.position)}", None))
+    return segments
+
+
+def _ref(ref: Ref, case: str) -> Segment:
+    """ "der Hund", "dem Hund links", "einer der Hunde", "zwei der Tassen", "beide Tassen", "alle
+    drei Tassen", "den drei Tassen"."""
+    word, link = noun(ref.label), (ref.label, ref.ids)
+    if ref.kind == "the":
+        return (definite(word, case), link)
+    if ref.kind == "placed":
+        return (f"{definite(word, case)} {position_phrase(ref.position or 'centre')}", link)
+    plural_gen = word.plural  # the genitive plural is the nominative plural ("der Bären")
+    if ref.kind == "one_of":
+        return (f"{_ONE[case][word.gender]} der {plural_gen}", link)
+    if ref.kind == "some_of":
+        return (f"{_count(len(ref.ids), word.gender)} der {plural_gen}", link)
+    many = noun_form(word, case, plural=True)
+    if ref.kind == "the_all":
+        return (f"{definite_article(word.gender, case, plural=True)} {_count(ref.total, word.gender)} {many}", link)
+    if ref.total == 2:  # "beide Tassen", "auf beiden Tischen" (declined like a weak adjective)
+        return (f"{adjective('beid', word.gender, case, plural=True)} {many}", link)
+    return (f"{adjective('all', word.gender, case, plural=True)} {_count(ref.total, word.gender)} {many}", link)
+
+
+def _relation(s: RelationSentence) -> list[Segment]:
+    """ "Die Person links reitet auf dem Pferd.", "Drei der Tassen befinden sich auf dem Tisch.",
+    "Die zwei Personen reiten jeweils auf einem der Pferde."."""
+    words = relation_words(s.predicate, _family(s.object.label))
+    verb = words.verb[1 if (s.plural or s.each) else 0]
+    middle = f" {verb} " + ("jeweils " if s.each else "") + (f"{words.preposition} " if words.preposition else "")
+    return [_ref(s.subject, "nom"), (middle, None), _ref(s.object, words.case)]
+
+
+def _declined(*stems: str) -> set[str]:
+    return {fold(stem + ending) for stem in stems for ending in ("", "e", "er", "es", "en", "em")}
+
+
+_ARTICLES = {fold(a) for forms in _INDEFINITE.values() for a in forms.values()}
+READING = FoldedReadingWords(
+    objects=_OBJECTS,
+    families={
+        **family_table(FAMILY_NOUNS),
+        **{fold(noun_form(w, "dat", plural=True)): f for f, w in FAMILY_NOUNS.items() if f != "object"},
+    },
+    numbers={fold(num2words(n, lang=CODE)): n for n in range(2, 13)},
+    articles=frozenset(_ARTICLES),
+    floor=("oder", "mehr"),
+    hedges=frozenset([fold(HEDGE)]),
+    # Words between "möglicherweise" and its noun: "möglicherweise eine kleine Tasse", "möglicherweise
+    # zwei weitere Hunde", "möglicherweise eine Gruppe von Personen".
+    hedge_gap=frozenset(
+        _ARTICLES
+        | _declined("klein", "groß", "mittelgroß", "weiter", "bildfüllend", "viel", "einig")
+        | {"sehr", "fast", "oder", "mehr", "gruppe", "von"}
+    ),
+    relations=(" auf einem ", " auf einer ", " mit einem ", " mit einer ", " neben ", " vor ", " hinter "),
+)

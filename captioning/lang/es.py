@@ -15,7 +15,30 @@ from collections.abc import Sequence
 
 from num2words import num2words
 
-from captioning.lang.words import Noun, RelationWords, find_words, fold, reading_table, takes_plural
+from captioning.lang.base import Link, Segment
+from captioning.lang.words import (
+    FoldedReadingWords,
+    Noun,
+    RelationWords,
+    family_table,
+    fold,
+    reading_table,
+    takes_plural,
+)
+from captioning.plan import (
+    AltMention,
+    BoxesNote,
+    Crowd,
+    Extra,
+    Holder,
+    Members,
+    Part,
+    Ref,
+    RelationSentence,
+    Sentence,
+    Summary,
+)
+from captioning.vocabulary import FAMILY
 
 CODE = "es"
 
@@ -125,7 +148,7 @@ FAMILY_NOUNS: dict[str, Noun] = {
 HEDGE = "posiblemente"
 MANY = {"m": "muchos", "f": "muchas"}
 SOME = {"m": "varios", "f": "varias"}  # "posiblemente varios perros"
-AT_LEAST = "al menos"  # "al menos dos perros": English "two or more dogs"
+OR_MORE = "o más"  # "dos o más perros"
 OTHER = {"m": ("otro", "otros"), "f": ("otra", "otras")}  # "otro perro", "otros objetos"
 MORE = "más"  # "dos perros más"
 AND = "y"
@@ -170,9 +193,9 @@ RELATIONS: dict[str, RelationWords] = {
     "next to": RelationWords("junto a", ("está", "están"), "junto a"),
 }
 # One "monta" a horse ("La persona monta el caballo"); on a board one "está sobre" it.
-RIDING_BY_FAMILY: dict[str, RelationWords] = {
-    "animal": RelationWords("sobre", ("monta", "montan"), ""),
-    "board": RelationWords("sobre", ("está", "están"), "sobre"),
+BY_FAMILY: dict[tuple[str, str], RelationWords] = {
+    ("riding", "animal"): RelationWords("sobre", ("monta", "montan"), ""),
+    ("riding", "board"): RelationWords("sobre", ("está", "están"), "sobre"),
 }
 
 
@@ -268,9 +291,7 @@ def position_phrase(key: str) -> str:
 
 
 def relation_words(predicate: str, object_family: str | None = None) -> RelationWords:
-    if predicate == "riding" and object_family in RIDING_BY_FAMILY:
-        return RIDING_BY_FAMILY[object_family]
-    return RELATIONS[predicate]
+    return BY_FAMILY.get((predicate, object_family or ""), RELATIONS[predicate])
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -336,9 +357,271 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["secador"], "hair drier"),
 }
 
-READING: dict[str, str] = reading_table(NOUNS, FAMILY_NOUNS, SYNONYMS)
+_OBJECTS = reading_table(NOUNS, SYNONYMS)
 
 
-def find_objects(text: str) -> list[tuple[int, str, str]]:
-    """``(token index, label or "family:<name>", phrase)`` for every object word of ``text``."""
-    return list(find_words(READING, text))
+# -- the realiser (see captioning.lang for what a language module provides) ------------------------
+NAME = "Español"
+SEPARATOR = ", "
+# The plan's lists start with an article, a number or a quantity word ("un", "dos", "muchos",
+# "posiblemente", "otros"), never with an i sound, so "y" never has to become "e" there; lists of
+# arbitrary words go through :func:`join_list`, which does.
+CONJUNCTION = f" {AND} "
+
+EMPTY_ALT = "Ningún elemento reconocible; la foto puede mostrar una escena, texto o cosas que el modelo no conoce."
+EMPTY_LONG = (
+    EMPTY_ALT + " El modelo solo conoce 80 tipos comunes de cosas cotidianas; no describe escenas ni lee texto."
+)
+BOXES_NOTE = "Los tamaños son aproximados: este modelo delimita los objetos con rectángulos, no con su forma exacta."
+
+#: Text read in the photo (keys as captioning.lang.en.PHRASES), with Spanish angle quotes.
+PHRASES = {
+    "on": "Texto en {thing}: {text}.",
+    "alone": "Texto: {text}.",
+    "quote": "«{text}»",
+    "list": ", ",
+    "unclear_on": "{thing} tiene texto que no se pudo leer con claridad.",
+    "unclear_alone": "Hay texto que no se pudo leer con claridad.",
+    "plate": "La matrícula {thing} es visible (sin transcribir).",
+    "mostly": "La imagen es sobre todo texto. Dice: «{text}».",
+    "row": " / ",
+    "no_objects": "Ningún elemento reconocible.",
+}
+_WORDS_UP_TO = 20  # digits above, as in English
+
+
+def _count(n: int, gender: str = "m") -> str:
+    return number_word(n, gender) if n <= _WORDS_UP_TO else str(n)
+
+
+def _counted(word: Noun, n: int, *, size: str = "") -> str:
+    if n == 1:
+        return indefinite(word, size=size)
+    return f"{_count(n, word.gender)} {noun_group(word, plural=plural_for(n), size=size)}"
+
+
+def _pronoun_count(n: int, gender: str) -> str:
+    """A number standing for a noun left out: "uno" (not "un"), "una", "dos"."""
+    if n == 1:
+        return "una" if gender == "f" else "uno"
+    return _count(n, gender)
+
+
+def _most(from_masks: bool) -> str:
+    return FILLING if from_masks else SPANNING
+
+
+def position_attributive(key: str) -> str:
+    """A place after a noun it tells apart: "la persona de la izquierda", "el perro del centro",
+    "la taza de arriba a la derecha"."""
+    phrase = position_phrase(key)
+    if phrase.startswith("a la "):
+        return "de la " + phrase.removeprefix("a la ")
+    if phrase.startswith("en el "):
+        return "del " + phrase.removeprefix("en el ")
+    return "de " + phrase
+
+
+def _prepositional(preposition: str, phrase: str, link: Link | None) -> list[Segment]:
+    """ " junto " + "al perro" (linked): the contracted article belongs to the noun phrase."""
+    lead, rest = with_preposition(preposition, phrase)
+    return [(f" {lead}" if lead else " ", None), (rest, link)]
+
+
+def _join(items: Sequence[Sequence[Segment]]) -> list[Segment]:
+    out: list[Segment] = []
+    for k, item in enumerate(items):
+        if k:
+            out.append((CONJUNCTION if k == len(items) - 1 else SEPARATOR, None))
+        out.extend(item)
+    return out
+
+
+def holder(thing: Holder, key: str) -> str:
+    """ "el autobús" ("Texto en el autobús"), "del coche" ("La matrícula del coche")."""
+    text = definite(noun(thing.label))
+    if thing.position:
+        text = f"{text} {position_attributive(thing.position)}"
+    return "".join(with_preposition("de", text)) if key == "plate" else text
+
+
+def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[Segment]:
+    """ "tres perros a la izquierda", "posiblemente un gato", "una persona sobre un caballo"."""
+    word = noun(mention.label)
+    g = word.gender
+    link = (mention.label, mention.ids)
+    segments: list[Segment] = []
+    if mention.certainty == "hedged":
+        segments.append((f"{HEDGE} ", None))
+    if mention.quantity == "group":
+        segments.append((f"{GROUP_OF} {word.plural}", link))
+    elif mention.count == 1 and mention.quantity in ("exact", "some"):
+        segments.append((indefinite(word), link))
+    elif mention.certainty == "hedged" or mention.quantity == "some":
+        segments.append((f"{SOME[g]} {word.plural}", link))
+    elif mention.quantity == "many":
+        segments.append((f"{MANY[g]} {word.plural}", link))
+    elif mention.quantity == "at_least":
+        segments.append((f"{_count(mention.count, g)} {OR_MORE} {word.plural}", link))
+    else:
+        segments.append((_counted(word, mention.count), link))
+    if mention.relation is not None:
+        r = mention.relation
+        words = relation_words(r.predicate, FAMILY.get(r.label))
+        segments += _prepositional(words.attributive, indefinite(noun(r.label)), (r.label, r.ids))
+    elif placed and mention.place is not None:
+        place = _most(from_masks) if mention.place == "most" else position_phrase(mention.place)
+        segments.append((" " + place, None))
+    return segments
+
+
+def other_objects(*, hedged: bool) -> list[Segment]:
+    others = f"{OTHER['m'][1]} {FAMILY_NOUNS['object'].plural}"
+    return [(f"{HEDGE} {others}" if hedged else others, None)]
+
+
+def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Segment]]) -> list[Segment]:
+    """One sentence of the long description (capitalised and stopped by the caller)."""
+    if isinstance(s, Members):
+        return _hedged(s.hedged, _among(s.among, s.label, _members(s, from_masks)))
+    if isinstance(s, Summary):
+        return _hedged(s.hedged, _among(s.among, s.label, _summary(s)))
+    if isinstance(s, Extra):
+        return [(f"{HEDGE} ", None), *_extra(s)]
+    if isinstance(s, Crowd):
+        word = noun(s.label)
+        place = _most(from_masks) if s.place == "most" else position_phrase(s.place)
+        return [(f"{GROUP_OF} {word.plural}", (s.label, s.ids)), (" " + place, None)]
+    if isinstance(s, RelationSentence):
+        return _relation(s)
+    if isinstance(s, BoxesNote):
+        return [(BOXES_NOTE, None)]
+    raise TypeError(f"not a sentence: {s!r}")
+
+
+sentence = long_sentence
+
+
+def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
+    return [(f"{HEDGE} ", None), *segments] if hedged else segments
+
+
+def _among(among: bool, label: str, segments: list[Segment]) -> list[Segment]:
+    return [(f"{AMONG_THEM[noun(label).gender]}, ", None), *segments] if among else segments
+
+
+def _members(s: Members, from_masks: bool) -> list[Segment]:
+    """ "un perro mediano a la derecha", "tres perros pequeños a la izquierda", "cuatro elefantes:
+    uno grande a la izquierda, ..."."""
+    word, label, link = noun(s.label), s.label, (s.label, s.ids)
+    if s.count == 1:
+        if s.size == "most":
+            return [(indefinite(word), link), (" " + _most(from_masks), None)]
+        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+    if not s.parts:
+        return [
+            (_counted(word, s.count, size=s.size or ""), link),
+            (" " + position_phrase(s.position or "centre"), None),
+        ]
+    if s.size is not None:  # "dos personas pequeñas: una a la izquierda y una en el centro"
+        parts = [
+            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
+        ]
+        return [(_counted(word, s.count, size=s.size), link), (": ", None), *_join(parts)]
+    if s.position is not None:  # "cuatro elefantes en el centro: dos grandes y uno pequeño"
+        parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
+        return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}: ", None), *_join(parts)]
+    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    return [(_counted(word, s.count), link), (": ", None), *_join(parts)]
+
+
+def _one(part: Part, word: Noun) -> str:
+    """The noun left out: "una", "dos"; with a size "uno grande", "una pequeña", "dos medianos"."""
+    amount = _pronoun_count(part.count, word.gender)
+    if part.size is None:
+        return amount
+    return f"{amount} {size_adjective(part.size, word.gender, plural=part.count > 1)}"
+
+
+def _extra(s: Extra) -> list[Segment]:
+    """ "otro perro pequeño a la izquierda", "dos perros más a la derecha", "muchos perros más"."""
+    word, link = noun(s.label), (s.label, s.ids)
+    g = word.gender
+    where = (" " + position_phrase(s.position), None)
+    if s.count == 1:
+        return [(f"{OTHER[g][0]} {noun_group(word, size=s.size or '')}", link), where]
+    amount = MANY[g] if s.many else _count(s.count, g)
+    return [(f"{amount} {word.plural} {MORE}", link), where]
+
+
+def _summary(s: Summary) -> list[Segment]:
+    """ "once libros por toda la foto, todos pequeños; el más grande es mediano y está a la izquierda"."""
+    word = noun(s.label)
+    g = word.gender
+    spread = ALL[g].split()[0] if s.all_same else "la mayoría"
+    segments: list[Segment] = [
+        (_counted(word, s.count), (s.label, s.ids)),
+        (f" {position_phrase(s.position)}, {spread} {size_adjective(s.size, g, plural=True)}", None),
+    ]
+    if s.largest is not None:
+        largest = "la más grande" if g == "f" else "el más grande"
+        segments.append(("; ", None))
+        segments.append((largest, (s.label, (s.largest.id,))))
+        size = size_adjective(s.largest.size, g)
+        segments.append((f" es {size} y está {position_phrase(s.largest.position)}", None))
+    return segments
+
+
+def _ref(ref: Ref) -> tuple[str, Link]:
+    """ "el perro", "el perro de la izquierda", "uno de los perros", "dos de las tazas", "ambas
+    tazas", "las tres tazas"."""
+    word, link = noun(ref.label), (ref.label, ref.ids)
+    g = word.gender
+    the_plural = "las" if g == "f" else "los"
+    if ref.kind == "the":
+        return definite(word), link
+    if ref.kind == "placed":
+        return f"{definite(word)} {position_attributive(ref.position or 'centre')}", link
+    if ref.kind == "one_of":
+        return f"{_pronoun_count(1, g)} de {the_plural} {word.plural}", link
+    if ref.kind == "some_of":
+        return f"{_count(len(ref.ids), g)} de {the_plural} {word.plural}", link
+    if ref.kind == "all" and ref.total == 2:
+        return f"{BOTH[g]} {word.plural}", link
+    return f"{the_plural} {_count(ref.total, g)} {word.plural}", link
+
+
+def _relation(s: RelationSentence) -> list[Segment]:
+    """ "La persona de la izquierda monta el caballo.", "Tres de las tazas están sobre la mesa.",
+    "Las dos personas van cada una en una de las bicicletas."."""
+    words = relation_words(s.predicate, FAMILY.get(s.object.label))
+    verb = words.verb[1 if (s.plural or s.each) else 0]
+    g = noun(s.subject.label).gender
+    each = (" cada una" if g == "f" else " cada uno") if s.each else ""
+    obj, link = _ref(s.object)
+    return [_ref(s.subject), (f" {verb}{each}", None), *_prepositional(words.preposition, obj, link)]
+
+
+READING = FoldedReadingWords(
+    objects=_OBJECTS,
+    families=family_table(FAMILY_NOUNS),
+    numbers={fold(num2words(n, lang=CODE)): n for n in range(2, 13)},
+    articles=frozenset(["un", "una"]),
+    floor=("o", "mas"),
+    hedges=frozenset([fold(HEDGE)]),
+    hedge_gap=frozenset(
+        {"un", "una", "varios", "varias", "otro", "otra", "otros", "otras", "muchos", "muchas", "muy", "o", "mas"}
+        | {"grupo", "de"}
+    ),
+    relations=(
+        " sobre un ",
+        " sobre una ",
+        " en un ",
+        " en una ",
+        " con un ",
+        " con una ",
+        " junto a ",
+        " delante ",
+        " detrás ",
+    ),
+)

@@ -15,7 +15,30 @@ from collections.abc import Sequence
 
 from num2words import num2words
 
-from captioning.lang.words import Noun, RelationWords, find_words, fold, reading_table, takes_plural
+from captioning.lang.base import Link, Segment
+from captioning.lang.words import (
+    FoldedReadingWords,
+    Noun,
+    RelationWords,
+    family_table,
+    fold,
+    reading_table,
+    takes_plural,
+)
+from captioning.plan import (
+    AltMention,
+    BoxesNote,
+    Crowd,
+    Extra,
+    Holder,
+    Members,
+    Part,
+    Ref,
+    RelationSentence,
+    Sentence,
+    Summary,
+)
+from captioning.vocabulary import FAMILY
 
 CODE = "fr"
 
@@ -130,7 +153,7 @@ AT_LEAST = "au moins"  # "au moins deux chiens": English "two or more dogs"
 OTHER = {"m": "autre", "f": "autre"}  # "un autre chien", "deux autres chiens", "d'autres objets"
 AND = "et"
 OR = "ou"
-GROUP_OF = "un groupe de"
+GROUP_OF = "un groupe"  # + "de personnes", "d'éléphants"
 AMONG_THEM = {"m": "parmi eux", "f": "parmi elles"}
 BOTH = {"m": "les deux", "f": "les deux"}
 ALL = {"m": "tous les", "f": "toutes les"}
@@ -170,8 +193,8 @@ RELATIONS: dict[str, RelationWords] = {
     "next to": RelationWords("à côté de", ("est", "sont"), "à côté de"),
 }
 # One "monte" a horse or an elephant ("La personne monte le cheval").
-RIDING_BY_FAMILY: dict[str, RelationWords] = {
-    "animal": RelationWords("sur", ("monte", "montent"), ""),
+BY_FAMILY: dict[tuple[str, str], RelationWords] = {
+    ("riding", "animal"): RelationWords("sur", ("monte", "montent"), ""),
 }
 
 
@@ -183,8 +206,8 @@ def noun(label: str) -> Noun:
 
 def elides_before(word: str, noun_: Noun | None = None) -> bool:
     """Whether "le", "la", "de", "que" elide before ``word``: a vowel or a mute h, unless the noun
-    says otherwise (an aspirated h: "le hot-dog")."""
-    if noun_ is not None and noun_.elides is not None and word == noun_.singular:
+    says otherwise (an aspirated h: "le hot-dog", "de hot-dogs")."""
+    if noun_ is not None and noun_.elides is not None and word in (noun_.singular, noun_.plural):
         return noun_.elides
     first = fold(word)[:1]
     return first in ("a", "e", "i", "o", "u", "y", "h")
@@ -274,9 +297,7 @@ def position_phrase(key: str) -> str:
 
 
 def relation_words(predicate: str, object_family: str | None = None) -> RelationWords:
-    if predicate == "riding" and object_family in RIDING_BY_FAMILY:
-        return RIDING_BY_FAMILY[object_family]
-    return RELATIONS[predicate]
+    return BY_FAMILY.get((predicate, object_family or ""), RELATIONS[predicate])
 
 
 def join_list(items: Sequence[str]) -> str:
@@ -349,9 +370,255 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["brosse à dent"], "toothbrush"),
 }
 
-READING: dict[str, str] = reading_table(NOUNS, FAMILY_NOUNS, SYNONYMS)
+_OBJECTS = reading_table(NOUNS, SYNONYMS)
 
 
-def find_objects(text: str) -> list[tuple[int, str, str]]:
-    """``(token index, label or "family:<name>", phrase)`` for every object word of ``text``."""
-    return list(find_words(READING, text))
+# -- the realiser (see captioning.lang for what a language module provides) ------------------------
+NAME = "Français"
+SEPARATOR = ", "
+CONJUNCTION = f" {AND} "
+
+EMPTY_ALT = (
+    "Aucun élément reconnaissable ; la photo montre peut-être une scène, du texte "
+    "ou des choses que le modèle ne connaît pas."
+)
+EMPTY_LONG = (
+    EMPTY_ALT + " Le modèle ne connaît que 80 sortes courantes de choses du quotidien ; "
+    "il ne décrit pas les scènes et ne lit pas le texte."
+)
+BOXES_NOTE = "Les tailles sont approximatives : ce modèle entoure les objets de rectangles, pas de leur forme exacte."
+
+#: Text read in the photo (keys as captioning.lang.en.PHRASES). French quotation marks with
+#: no-break spaces; a space before the colon (French typography).
+PHRASES = {
+    "on": "Texte sur {thing} : {text}.",
+    "alone": "Texte : {text}.",
+    "quote": "«\u00a0{text}\u00a0»",
+    "list": ", ",
+    "unclear_on": "{thing} porte un texte qui n'a pas pu être lu clairement.",
+    "unclear_alone": "Il y a un texte qui n'a pas pu être lu clairement.",
+    "plate": "La plaque d'immatriculation {thing} est visible (non transcrite).",
+    "mostly": "L'image est surtout du texte. On y lit : «\u00a0{text}\u00a0».",
+    "row": " / ",
+    "no_objects": "Aucun élément reconnaissable.",
+}
+_COLON = " : "
+_WORDS_UP_TO = 20  # digits above, as in English
+
+
+def _count(n: int, gender: str = "m") -> str:
+    return number_word(n, gender) if n <= _WORDS_UP_TO else str(n)
+
+
+def _counted(word: Noun, n: int, *, size: str = "") -> str:
+    if n == 1:
+        return indefinite(word, size=size)
+    return f"{_count(n, word.gender)} {noun_group(word, plural=plural_for(n), size=size)}"
+
+
+def _de(phrase: str, word: Noun | None = None) -> str:
+    """ "de chiens", "d'éléphants", "de hot-dogs" (after "beaucoup", "groupe")."""
+    return f"d'{phrase}" if elides_before(phrase.split(" ", 1)[0], word) else f"de {phrase}"
+
+
+def _most(from_masks: bool) -> str:
+    return FILLING if from_masks else SPANNING
+
+
+def _prepositional(preposition: str, phrase: str, link: Link | None) -> list[Segment]:
+    """ " à côté " + "du chien" (linked): the contracted article belongs to the noun phrase."""
+    lead, rest = with_preposition(preposition, phrase)
+    return [(f" {lead}" if lead else " ", None), (rest, link)]
+
+
+def _join(items: Sequence[Sequence[Segment]]) -> list[Segment]:
+    out: list[Segment] = []
+    for k, item in enumerate(items):
+        if k:
+            out.append((CONJUNCTION if k == len(items) - 1 else SEPARATOR, None))
+        out.extend(item)
+    return out
+
+
+def holder(thing: Holder, key: str) -> str:
+    """ "le bus" ("Texte sur le bus"), "du bus" ("La plaque d'immatriculation du bus")."""
+    text = definite(noun(thing.label))
+    if thing.position:
+        text = f"{text} {position_phrase(thing.position)}"
+    return "".join(with_preposition("de", text)) if key == "plate" else text
+
+
+def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[Segment]:
+    """ "trois chiens à gauche", "peut-être un chat", "une personne sur un cheval"."""
+    word = noun(mention.label)
+    link = (mention.label, mention.ids)
+    segments: list[Segment] = []
+    if mention.certainty == "hedged":
+        segments.append((f"{HEDGE} ", None))
+    if mention.quantity == "group":
+        segments.append((f"{GROUP_OF} {_de(word.plural, word)}", link))
+    elif mention.count == 1 and mention.quantity in ("exact", "some"):
+        segments.append((indefinite(word), link))
+    elif mention.certainty == "hedged" or mention.quantity == "some":
+        segments.append((f"{SOME[word.gender]} {word.plural}", link))
+    elif mention.quantity == "many":
+        segments.append((f"beaucoup {_de(word.plural, word)}", link))
+    elif mention.quantity == "at_least":
+        segments.append((f"{AT_LEAST} {_count(mention.count, word.gender)} {word.plural}", link))
+    else:
+        segments.append((_counted(word, mention.count), link))
+    if mention.relation is not None:
+        r = mention.relation
+        words = relation_words(r.predicate, FAMILY.get(r.label))
+        segments += _prepositional(words.attributive, indefinite(noun(r.label)), (r.label, r.ids))
+    elif placed and mention.place is not None:
+        place = _most(from_masks) if mention.place == "most" else position_phrase(mention.place)
+        segments.append((" " + place, None))
+    return segments
+
+
+def other_objects(*, hedged: bool) -> list[Segment]:
+    others = f"d'autres {FAMILY_NOUNS['object'].plural}"
+    return [(f"{HEDGE} {others}" if hedged else others, None)]
+
+
+def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Segment]]) -> list[Segment]:
+    """One sentence of the long description (capitalised and stopped by the caller)."""
+    if isinstance(s, Members):
+        return _hedged(s.hedged, _among(s.among, s.label, _members(s, from_masks)))
+    if isinstance(s, Summary):
+        return _hedged(s.hedged, _among(s.among, s.label, _summary(s)))
+    if isinstance(s, Extra):
+        return [(f"{HEDGE} ", None), *_extra(s)]
+    if isinstance(s, Crowd):
+        word = noun(s.label)
+        place = _most(from_masks) if s.place == "most" else position_phrase(s.place)
+        return [(f"{GROUP_OF} {_de(word.plural, word)}", (s.label, s.ids)), (" " + place, None)]
+    if isinstance(s, RelationSentence):
+        return _relation(s)
+    if isinstance(s, BoxesNote):
+        return [(BOXES_NOTE, None)]
+    raise TypeError(f"not a sentence: {s!r}")
+
+
+sentence = long_sentence
+
+
+def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
+    return [(f"{HEDGE} ", None), *segments] if hedged else segments
+
+
+def _among(among: bool, label: str, segments: list[Segment]) -> list[Segment]:
+    return [(f"{AMONG_THEM[noun(label).gender]}, ", None), *segments] if among else segments
+
+
+def _members(s: Members, from_masks: bool) -> list[Segment]:
+    """ "un chien de taille moyenne à droite", "trois petits chiens à gauche", "quatre éléphants :
+    un grand à gauche, ..."."""
+    word, label, link = noun(s.label), s.label, (s.label, s.ids)
+    if s.count == 1:
+        if s.size == "most":
+            return [(indefinite(word), link), (" " + _most(from_masks), None)]
+        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+    if not s.parts:
+        return [
+            (_counted(word, s.count, size=s.size or ""), link),
+            (" " + position_phrase(s.position or "centre"), None),
+        ]
+    if s.size is not None:  # "deux petites personnes : une à gauche et une au centre"
+        parts = [
+            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
+        ]
+        return [(_counted(word, s.count, size=s.size), link), (_COLON, None), *_join(parts)]
+    if s.position is not None:  # "quatre éléphants au centre : deux grands et un petit"
+        parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
+        return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}{_COLON}", None), *_join(parts)]
+    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    return [(_counted(word, s.count), link), (_COLON, None), *_join(parts)]
+
+
+def _one(part: Part, word: Noun) -> str:
+    """The noun left out: "une", "deux"; with a size "un grand", "une petite", "deux de taille moyenne"."""
+    amount = _count(part.count, word.gender)
+    if part.size is None:
+        return amount
+    adj, _ = size_adjective(part.size, word.gender, plural=part.count > 1)
+    return f"{amount} {adj}"
+
+
+def _extra(s: Extra) -> list[Segment]:
+    """ "un autre petit chien à gauche", "deux autres chiens à droite", "beaucoup d'autres chiens"."""
+    word, link = noun(s.label), (s.label, s.ids)
+    where = (" " + position_phrase(s.position), None)
+    if s.count == 1:
+        article = "une" if word.gender == "f" else "un"
+        return [(f"{article} autre {noun_group(word, size=s.size or '')}", link), where]
+    amount = "beaucoup d'" if s.many else f"{_count(s.count, word.gender)} "
+    return [(f"{amount}autres {word.plural}", link), where]
+
+
+def _summary(s: Summary) -> list[Segment]:
+    """ "onze livres dans toute la photo, tous petits ; le plus grand est de taille moyenne et à gauche"."""
+    word = noun(s.label)
+    g = word.gender
+    adj, _ = size_adjective(s.size, g, plural=True)
+    spread = ("toutes" if g == "f" else "tous") if s.all_same else "la plupart"
+    segments: list[Segment] = [
+        (_counted(word, s.count), (s.label, s.ids)),
+        (f" {position_phrase(s.position)}, {spread} {adj}", None),
+    ]
+    if s.largest is not None:
+        largest = "la plus grande" if g == "f" else "le plus grand"
+        size, _ = size_adjective(s.largest.size, g)
+        segments.append((" ; ", None))
+        segments.append((largest, (s.label, (s.largest.id,))))
+        segments.append((f" est {size} et {position_phrase(s.largest.position)}", None))
+    return segments
+
+
+def _ref(ref: Ref) -> tuple[str, Link]:
+    """ "le chien", "le chien à gauche", "l'un des chiens", "deux des tasses", "les deux tasses",
+    "les trois tasses"."""
+    word, link = noun(ref.label), (ref.label, ref.ids)
+    if ref.kind == "the":
+        return definite(word), link
+    if ref.kind == "placed":
+        return f"{definite(word)} {position_phrase(ref.position or 'centre')}", link
+    if ref.kind == "one_of":
+        one = "l'une" if word.gender == "f" else "l'un"
+        return f"{one} des {word.plural}", link
+    if ref.kind == "some_of":
+        return f"{_count(len(ref.ids), word.gender)} des {word.plural}", link
+    return f"les {_count(ref.total, word.gender)} {word.plural}", link
+
+
+def _relation(s: RelationSentence) -> list[Segment]:
+    """ "La personne à gauche monte le cheval.", "Trois des tasses sont sur la table.", "Les deux
+    personnes sont chacune sur l'un des vélos."."""
+    words = relation_words(s.predicate, FAMILY.get(s.object.label))
+    verb = words.verb[1 if (s.plural or s.each) else 0]
+    subject_word = noun(s.subject.label)
+    each = (" chacune" if subject_word.gender == "f" else " chacun") if s.each else ""
+    obj, link = _ref(s.object)
+    return [_ref(s.subject), (f" {verb}{each}", None), *_prepositional(words.preposition, obj, link)]
+
+
+def _agreeing(*stems: str) -> set[str]:
+    return {fold(stem + ending) for stem in stems for ending in ("", "e", "s", "es")}
+
+
+READING = FoldedReadingWords(
+    objects=_OBJECTS,
+    families=family_table(FAMILY_NOUNS),
+    numbers={fold(num2words(n, lang=CODE)): n for n in range(2, 13)},
+    articles=frozenset(["un", "une"]),
+    floor=("au", "moins"),
+    floor_before=("au", "moins"),
+    # "peut-être" folds to two words; its second one marks the hedge.
+    hedges=frozenset(["etre"]),
+    hedge_gap=frozenset(
+        {"un", "une", "d", "de", "plusieurs", "autre", "autres", "beaucoup", "tres", "au", "moins", "groupe"}
+        | _agreeing("petit", "grand")
+    ),
+    relations=(" sur un ", " sur une ", " avec un ", " avec une ", " à côté ", " devant ", " derrière "),
+)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import babel
+
+from captioning.lang.read import ReadingWords
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def fold(text: str) -> str:
     dropped ("Bären" -> "baren", "éléphant" -> "elephant", "móvil" -> "movil"), "ß" -> "ss",
     apostrophes and hyphens as spaces ("l'avion" -> "l avion", "hot-dog" -> "hot dog"), runs of
     spaces as one."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    text = unicodedata.normalize("NFKD", text.casefold()).replace("œ", "oe").replace("æ", "ae")
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"['’\-]", " ", text)
     return " ".join(text.split())
@@ -102,40 +104,51 @@ def _locale(code: str) -> babel.Locale:
     return babel.Locale.parse(code)
 
 
-def reading_table(
-    nouns: Mapping[str, Noun], families: Mapping[str, Noun], synonyms: Mapping[str, str]
-) -> dict[str, str]:
-    """Folded word or phrase -> COCO label (``"family:<name>"`` for a back-off noun, ``""`` for a
-    phrase that names no object): every form of every noun (singular, plural, each case), then the
-    language's everyday synonyms. The first entry for a word wins, so a class noun is never taken
-    over by a synonym of another class."""
+def reading_table(nouns: Mapping[str, Noun], synonyms: Mapping[str, str]) -> dict[str, str]:
+    """Folded word or phrase -> COCO label (``""`` for a phrase that names no object): every form
+    of every noun (singular, plural, each case), then the language's everyday synonyms. The first
+    entry for a word wins, so a class noun is never taken over by a synonym of another class."""
     table: dict[str, str] = {}
     for label, noun in nouns.items():
         for form in noun.forms():
             table.setdefault(fold(form), label)
-    for family, noun in families.items():
-        for form in noun.forms():
-            table.setdefault(fold(form), "family:" + family)
     for word, label in synonyms.items():
         table.setdefault(fold(word), label)
     return table
 
 
-def find_words(table: Mapping[str, str], text: str) -> Iterator[tuple[int, str, str]]:
-    """``(token index, label, phrase)`` for every word or phrase of ``table`` in ``text``, longest
-    phrase first, left to right (``""`` labels are skipped: phrases that name no object)."""
-    words = fold(text)
-    words = re.findall(r"[a-z0-9]+", words)
-    longest = max((len(k.split()) for k in table), default=1)
-    k = 0
-    while k < len(words):
-        for n in range(min(longest, len(words) - k), 0, -1):
-            phrase = " ".join(words[k : k + n])
-            label = table.get(phrase)
-            if label is not None:
-                if label:
-                    yield k, label, phrase
-                k += n
-                break
-        else:
-            k += 1
+def family_table(families: Mapping[str, Noun]) -> dict[str, str]:
+    """Folded form -> back-off family, for every family noun but the generic "object" (the
+    "other objects" of a text names nothing)."""
+    return {fold(form): family for family, noun in families.items() if family != "object" for form in noun.forms()}
+
+
+@dataclass(frozen=True)
+class FoldedReadingWords(ReadingWords):
+    """:class:`~captioning.lang.read.ReadingWords` that read case- and accent-insensitively:
+    text is :func:`fold`-ed before it is split into words, so every key (objects, families,
+    numbers, articles, hedges, ...) is given folded ("baren", "elephant", "movil").
+
+    ``floor_before``: a floor said before its number ("au moins deux chiens"): the words are read
+    as if they followed the number ("deux au moins chiens"), which is where
+    :attr:`~captioning.lang.read.ReadingWords.floor` looks for them (set ``floor`` to the same words).
+    """
+
+    floor_before: tuple[str, ...] = ()
+    token: str = r"[a-z0-9]+"
+
+    def tokens(self, text: str) -> list[str]:
+        words = re.findall(self.token, fold(text))
+        k = len(self.floor_before)
+        if not k:
+            return words
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            if tuple(words[i : i + k]) == self.floor_before and i + k < len(words) and words[i + k] in self.numbers:
+                out += [words[i + k], *self.floor_before]
+                i += k + 1
+            else:
+                out.append(words[i])
+                i += 1
+        return out

@@ -158,6 +158,8 @@ def test_positions_and_relations() -> None:
 
 
 def test_reading_is_case_accent_and_plural_insensitive() -> None:
-    found = [label for _, label, _ in de.find_objects("Zwei HUNDE neben den Baren, einem Pferd und vielen Äpfeln")]
+    found = [
+        label for _, label, _ in de.READING.find_objects("Zwei HUNDE neben den Baren, einem Pferd und vielen Äpfeln")
+    ]
     assert found == ["dog", "bear", "horse", "apple"]
-    assert [label for _, label, _ in de.find_objects("möglicherweise ein Tier")] == ["family:animal"]
+    assert [label for _, label, _ in de.READING.find_objects("möglicherweise ein Tier")] == ["family:animal"]

@@ -108,5 +108,7 @@ def test_positions() -> None:
 
 
 def test_reading() -> None:
-    found = [label for _, label, _ in es.find_objects("Dos PERROS junto al Camion, un perrito caliente y una tijera")]
+    found = [
+        label for _, label, _ in es.READING.find_objects("Dos PERROS junto al Camion, un perrito caliente y una tijera")
+    ]
     assert found == ["dog", "truck", "hot dog", "scissors"]

@@ -113,6 +113,9 @@ def test_list_and_positions() -> None:
 
 def test_reading() -> None:
     found = [
-        label for _, label, _ in fr.find_objects("Deux CHIENS à côté de l'Éléphant, un hot-dog et des ours en peluche")
+        label
+        for _, label, _ in fr.READING.find_objects(
+            "Deux CHIENS à côté de l'Éléphant, un hot-dog et des ours en peluche"
+        )
     ]
     assert found == ["dog", "elephant", "hot dog", "teddy bear"]

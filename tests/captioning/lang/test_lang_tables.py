@@ -9,11 +9,12 @@ from types import ModuleType
 
 import pytest
 
-from captioning.geometry import SIZE_STEPS, group_position, position_word
-from captioning.grammar import NOUNS as ENGLISH_NOUNS
+from captioning.geometry import group_position, position_word
 from captioning.lang import de, es, fr
+from captioning.lang.en import NOUNS as ENGLISH_NOUNS
 from captioning.lang.words import fold
 from captioning.model import PREDICATES
+from captioning.plan import POSITIONS, SIZES
 from captioning.vocabulary import FAMILY
 
 LANGUAGES = [de, fr, es]
@@ -38,8 +39,9 @@ def test_every_word_is_there(lang: ModuleType) -> None:
         assert word.gender in GENDERS[lang.CODE], word
         assert word.singular and word.plural
     assert set(lang.RELATIONS) == set(PREDICATES)
-    assert {name for _, name in SIZE_STEPS} == set(lang.SIZES)
-    for key in _positions():
+    assert set(SIZES) == set(lang.SIZES)
+    assert _positions() <= set(POSITIONS)
+    for key in POSITIONS:
         assert lang.position_phrase(key), key
 
 
@@ -47,9 +49,11 @@ def test_every_word_is_there(lang: ModuleType) -> None:
 def test_reading_reads_own_nouns(lang: ModuleType) -> None:
     for label, word in lang.NOUNS.items():
         for form in (word.singular, word.plural):
-            assert [found for _, found, _ in lang.find_objects(form)] == [label], (label, form)
+            assert [found for _, found, _ in lang.READING.find_objects(form)] == [label], (label, form)
     for family, word in lang.FAMILY_NOUNS.items():
-        assert [found for _, found, _ in lang.find_objects(word.plural)] == [f"family:{family}"]
+        found = [found for _, found, _ in lang.READING.find_objects(word.plural)]
+        # "weitere Gegenstände" / "d'autres objets" / "otros objetos" name nothing.
+        assert found == ([] if family == "object" else [f"family:{family}"])
 
 
 @pytest.mark.parametrize("lang", LANGUAGES, ids=lambda m: m.CODE)
@@ -59,4 +63,5 @@ def test_reading_has_no_function_words(lang: ModuleType) -> None:
         "a à au de des du d l le la les el los las un una une uno ein eine der die das dem den y e et und auf sur en"
     )
     for word in small.split():
-        assert fold(word) not in lang.READING, word
+        assert fold(word) not in lang.READING.objects, word
+        assert fold(word) not in lang.READING.families, word
