@@ -94,15 +94,28 @@ def _place(code: str, places: tuple[str, ...]) -> str:
     return _module(code).position_phrase(key)
 
 
-def _things(code: str, meaning: Meaning, n: int) -> str:
-    """The thing counted ``n`` times, with its size, relation and place."""
-    plural = takes_plural(code, n) if n != 1 else False
-    text = noun_phrase(code, meaning.kind, meaning.name, plural=plural, size=meaning.size)
+def _things(code: str, meaning: Meaning, n: int, *, article: bool = False) -> str:
+    """The thing counted ``n`` times, with its size, relation and place; ``article``: one of
+    them with the language's word for one ("one large dog", "ein großer Hund", "une petite tasse")."""
+    if article:
+        text = _a(code, meaning)
+    else:
+        plural = takes_plural(code, n) if n != 1 else False
+        text = noun_phrase(code, meaning.kind, meaning.name, plural=plural, size=meaning.size)
     if meaning.predicate:
         text = f"{text} {_object(code, meaning)}"
     if meaning.places:
         text = f"{text} {_place(code, meaning.places)}"
     return text
+
+
+def _a(code: str, meaning: Meaning) -> str:
+    """One thing, said with the word for one that agrees with it."""
+    module = _module(code)
+    noun = _noun(module, meaning.kind, meaning.name)
+    if not noun.gender or not hasattr(module, "indefinite"):
+        return f"{module.number_word(1)} {noun_phrase(code, meaning.kind, meaning.name, plural=False, size=meaning.size)}"
+    return module.indefinite(noun, size=meaning.size)
 
 
 def _atom(code: str, atom: Atom) -> str:
@@ -113,7 +126,8 @@ def _atom(code: str, atom: Atom) -> str:
         return gettext("“%(word)s” in the alt text") % {"word": meaning.word}
     if high is None:
         if low <= 1:
-            return gettext("at least one %(thing)s") % {"thing": _things(code, meaning, 1)}
+            # "at least one large dog", "mindestens ein großer Hund": the thing carries its "one".
+            return gettext("at least %(one_thing)s") % {"one_thing": _things(code, meaning, 1, article=True)}
         return gettext("at least %(count)s %(things)s") % {"count": low, "things": _things(code, meaning, low)}
     if low == high:
         if low == 0:
@@ -137,7 +151,8 @@ def explain(node: Node | None, lang: str | None = None) -> str:
         return gettext("not (%(condition)s)") % {"condition": inner}
     joiner = pgettext("search conditions", "and") if isinstance(node, All) else pgettext("search conditions", "or")
     parts = [explain(c, code) if not isinstance(c, All | Any) else f"({explain(c, code)})" for c in node.children]
-    return f" {joiner} ".join(parts)
+    # "eine Person auf einem Pferd" asks for riding or standing on: said once, as it was asked.
+    return f" {joiner} ".join(dict.fromkeys(parts))
 
 
 def reading_note(reading: Reading, lang: str | None = None) -> str:

@@ -317,8 +317,11 @@ class _Parser:
     def parse_relation(self) -> tuple[tuple[str, ...], tuple[str, str], str] | None:
         """(predicates, (kind, name) of the object, the object's size or ""), or None."""
         start = self.i
+        while self.peek() in self.q.linkers:  # "personne qui tient", "person who is holding"
+            self.i += 1
         phrase = self.take(self.w.relations, 4)
         if phrase is None:
+            self.i = start
             return None
         self.skip_articles()
         size = self.parse_size() or ""
@@ -461,22 +464,27 @@ def tokenize(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
 
 
 def _known(token: str, words: SearchWords) -> float:
-    """How surely ``token`` is a word of this language: a word of its tables counts 1, a small
-    word (article, stopword) a quarter, digits and signs nothing."""
+    """How surely ``token`` is a word of this language: a word of its tables counts 1 (a half
+    when it is only part of a longer phrase: "dos" of "sac à dos"), a small word (article,
+    stopword) a quarter, digits and signs nothing."""
     token = token.lstrip("-")
     if _NUMBER.fullmatch(token.removesuffix("+")) or token in ("+", "&", ",", "-"):
         return 0.0
-    if token in _vocabulary_words(words.code):
+    whole, part = _vocabulary_words(words.code)
+    if token in whole:
         return 1.0
+    if token in part:
+        return 0.5
     if token in words.query.stopwords or token in words.query.articles:
         return 0.25
     return 0.0
 
 
-_VOCABULARY: dict[str, frozenset[str]] = {}
+_VOCABULARY: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
 
-def _vocabulary_words(code: str) -> frozenset[str]:
+def _vocabulary_words(code: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(words that are a phrase of the language's tables on their own, words only inside one)."""
     if code not in _VOCABULARY:
         w = search_words(code)
         q = w.query
@@ -484,7 +492,10 @@ def _vocabulary_words(code: str) -> frozenset[str]:
         for name in ("at_least", "at_most", "more_than", "fewer_than", "or_more", "or_fewer", "exactly", "none"):
             phrases.extend(getattr(q, name))
         phrases.extend([*q.many, *q.negation, *q.disjunction, *q.conjunction])
-        _VOCABULARY[code] = frozenset(word for phrase in phrases for word in phrase.split()) - set(q.stopwords)
+        small = set(q.stopwords) | set(q.articles)
+        whole = frozenset(p for p in phrases if " " not in p) - small
+        part = frozenset(word for p in phrases for word in p.split()) - whole - small
+        _VOCABULARY[code] = (whole, part)
     return _VOCABULARY[code]
 
 

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
 
+from captioning.lang import DEFAULT_LANGUAGE as CAPTION_DEFAULT_LANGUAGE
+from captioning.lang import LANGUAGES, language
 from captioning.lang.words import Noun, fold
 from captioning.vocabulary import FAMILY, SUPERCATEGORY
 
@@ -37,8 +39,8 @@ for _label, _family in FAMILY.items():
     FAMILIES[_family] = (*FAMILIES.get(_family, ()), _label)
 
 PREDICATES = ("riding", "on", "holding", "in front of", "behind", "next to")
-SEARCH_LANGUAGES = ("en", "de", "fr", "es")
-DEFAULT_LANGUAGE = "en"
+SEARCH_LANGUAGES: tuple[str, ...] = tuple(LANGUAGES)
+DEFAULT_LANGUAGE = CAPTION_DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class QueryWords:
         sizes: everyday size words the captioner never writes -> size class ("huge" -> large).
         places: everyday place words the captioner never writes -> place ("middle" -> centre).
         place_tail: words after a place that add nothing ("on the left side").
+        linkers: words between a thing and its relation ("who is", "qui", "que", "der").
         relations: everyday relation phrases besides the language's own -> predicate(s).
         supercategories: words for a COCO supercategory (``s:<name>`` in the index) the
             language module does not have as a back-off family noun.
@@ -82,6 +85,7 @@ class QueryWords:
     sizes: Mapping[str, str] = None  # type: ignore[assignment]
     places: Mapping[str, str] = None  # type: ignore[assignment]
     place_tail: tuple[str, ...] = ()
+    linkers: tuple[str, ...] = ()
     relations: Mapping[str, str] = None  # type: ignore[assignment]
     supercategories: Mapping[str, str] = None  # type: ignore[assignment]
 
@@ -124,6 +128,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
             **dict.fromkeys(_w("lower|foreground"), "bottom"),
         },
         place_tail=_w("side|corner|half|edge"),
+        linkers=_w("who|that|which|is|are|being"),
         relations={
             **dict.fromkeys(_w("on top of|sitting on|standing on|lying on|onto|atop"), "on"),
             **dict.fromkeys(_w("rides|ride|riding on"), "riding"),
@@ -172,6 +177,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         },
         places={**dict.fromkeys(_w("mitte|zentrum"), "centre"), **dict.fromkeys(_w("vordergrund"), "bottom")},
         place_tail=_w("seite|ecke|hälfte|rand"),
+        linkers=_w("der|die|das|welcher|welche|welches|ist|sind"),
         relations={
             **dict.fromkeys(_w("sitzt auf|liegt auf|oben auf"), "on"),
             **dict.fromkeys(_w("reitet|reiten|reitend|fährt|fahren"), "riding"),
@@ -199,7 +205,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         none=_w("aucun|aucune|pas de|zero"),
         many=_w("beaucoup de|plusieurs|de nombreux|de nombreuses|nombreux|nombreuses|des tas de"),
         negation=_w("sans|pas|sauf|excepte|hormis"),
-        conjunction=_w("et|avec|plus|ainsi que|&|,"),
+        conjunction=_w("et|avec|ainsi que|&|,"),
         disjunction=_w("ou"),
         articles=_w("le|la|les|l|un|une|des|du|de|d|au|aux"),
         stopwords=_w(
@@ -214,6 +220,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         },
         places={**dict.fromkeys(_w("milieu"), "centre"), **dict.fromkeys(_w("premier plan"), "bottom")},
         place_tail=_w("cote|coin|moitie|bord"),
+        linkers=_w("qui|est|sont|etant"),
         relations={
             **dict.fromkeys(_w("assis sur|debout sur|couche sur|pose sur|au dessus de"), "on"),
             **dict.fromkeys(_w("monte|montent|montant|chevauche|chevauchent|a cheval sur|conduit"), "riding"),
@@ -238,7 +245,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         none=_w("ningun|ninguna|ninguno|ningunos|ningunas|cero|nadie"),
         many=_w("muchos|muchas|varios|varias|numerosos|numerosas"),
         negation=_w("sin|no|excepto|salvo|menos"),
-        conjunction=_w("y|e|con|mas|ademas de|&|,"),
+        conjunction=_w("y|e|con|ademas de|&|,"),
         disjunction=_w("o|u"),
         articles=_w("el|la|los|las|lo|un|una|unos|unas|del|al|de"),
         stopwords=_w(
@@ -252,6 +259,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         },
         places={**dict.fromkeys(_w("medio"), "centre"), **dict.fromkeys(_w("primer plano"), "bottom")},
         place_tail=_w("lado|esquina|mitad|borde"),
+        linkers=_w("que|esta|estan|es|son"),
         relations={
             **dict.fromkeys(_w("sentado en|sentada en|de pie en|encima de"), "on"),
             **dict.fromkeys(_w("monta|montan|montando|montado en|montada en|a caballo en|va en"), "riding"),
@@ -311,27 +319,15 @@ class SearchWords:
 SIZE_CLASS = {"most": "large", "large": "large", "medium": "medium", "small": "small", "very small": "small"}
 
 
-def _module(code: str) -> ModuleType:
-    import importlib
-
-    return importlib.import_module(f"captioning.lang.{code}")
-
-
 def _object_words(module: ModuleType) -> tuple[dict[str, str], dict[str, str]]:
-    """(folded phrase -> label or "" , folded phrase -> family) from the module's reading words."""
-    reading = module.READING
-    objects = getattr(reading, "objects", reading)
-    families = dict(getattr(reading, "families", {}))
-    table: dict[str, str] = {}
-    for phrase, label in objects.items():
-        if label.startswith("family:"):
-            families.setdefault(phrase, label.removeprefix("family:"))
-        else:
-            table.setdefault(fold(phrase), label)
-    for family, noun in module.FAMILY_NOUNS.items():
-        for form in noun.forms():
-            families.setdefault(form, family)
-    return table, {fold(k): v for k, v in families.items() if v != "object"}
+    """(folded phrase -> label, folded phrase -> family) from the module's reading words
+    (``READING``) and the words only a search box needs (``SEARCH_SYNONYMS``, where a module has
+    them); phrases that name no object ("bus stop") are left out."""
+    objects = {fold(k): v for k, v in module.READING.objects.items() if v}
+    for phrase, label in getattr(module, "SEARCH_SYNONYMS", {}).items():
+        objects.setdefault(fold(phrase), label)
+    families = {fold(k): v for k, v in module.READING.families.items() if v != "object"}
+    return objects, families
 
 
 def _genders(module: ModuleType) -> list[str]:
@@ -391,12 +387,9 @@ def _relation_words(module: ModuleType) -> dict[str, tuple[str, ...]]:
     it joins two things."""
     phrases: dict[str, set[str]] = {}
     relations = getattr(module, "RELATIONS", None)
-    if relations is None:
-        return {}
-    by_family = getattr(module, "BY_FAMILY", None) or getattr(module, "RIDING_BY_FAMILY", {})
-    entries = [(p, r) for p, r in relations.items()]
-    for key, words in by_family.items():
-        entries.append((key[0] if isinstance(key, tuple) else "riding", words))
+    if relations is None:  # English: the predicates are its words ("riding", "next to")
+        return {p: (p,) for p in PREDICATES}
+    entries = [*relations.items(), *((predicate, words) for (predicate, _), words in module.BY_FAMILY.items())]
     for predicate, words in entries:
         said = []
         if predicate != "holding":
@@ -411,7 +404,7 @@ def _relation_words(module: ModuleType) -> dict[str, tuple[str, ...]]:
 @functools.cache
 def search_words(code: str) -> SearchWords:
     """The words of language ``code`` ("en", "de", "fr", "es")."""
-    module = _module(code)
+    module = language(code)
     query = QUERY_WORDS[code]
     objects, families = _object_words(module)
     nouns: dict[str, tuple[str, str]] = {}
@@ -429,8 +422,7 @@ def search_words(code: str) -> SearchWords:
         if family in FAMILIES:
             nouns.setdefault(phrase, _family_kind(family))
     for phrase, label in objects.items():
-        if label:
-            nouns.setdefault(phrase, ("label", label))
+        nouns.setdefault(phrase, ("label", label))
     for phrase, sup in query.supercategories.items():
         nouns[phrase] = ("super", sup)
     own.update(p for p, (kind, _) in nouns.items() if kind == "super" and p in query.supercategories)
