@@ -39,6 +39,7 @@ from webapp.search.vocabulary import (
     SEARCH_LANGUAGES,
     SearchWords,
     expand,
+    is_stopword,
     normalise_word,
     search_words,
 )
@@ -114,7 +115,8 @@ class Reading:
 class ParsedQuery:
     node: Node | None
     lang: str = DEFAULT_LANGUAGE  # the language the query was read in
-    words: list[str] = field(default_factory=list)  # free words looked up in alt text
+    words: list[str] = field(default_factory=list)  # free words looked up in alt text (index form)
+    typed: dict[str, str] = field(default_factory=dict)  # index form -> the word as typed (folded)
     readings: list[Reading] = field(default_factory=list)
 
 
@@ -138,6 +140,7 @@ class _Parser:
         self.q = words.query
         self.i = 0
         self.words: list[str] = []
+        self.typed: dict[str, str] = {}
         self.readings: list[Reading] = []
         self._last: Meaning = Meaning()
 
@@ -195,12 +198,15 @@ class _Parser:
         return items[0] if len(items) == 1 else All(tuple(items))
 
     def parse_unary(self) -> Node | None:
+        q = self.q
         token = self.peek() or ""
         negate = False
         if token.startswith("-") and len(token) > 1:
             self.tokens[self.i] = token[1:]
             negate = True
-        elif self.match(self.q.negation, 2) and not self.match(self.q.none):
+        elif self.match(self.q.negation, 2) and not any(
+            self.match(phrases) for phrases in (q.none, q.at_least, q.at_most, q.more_than, q.fewer_than)
+        ):
             typed = self.take(self.q.negation, 2)
             negate = True
             if self.at_end() or self.match(self.q.disjunction, 1):
@@ -427,7 +433,7 @@ class _Parser:
     def parse_word(self) -> Node | None:
         token = self.tokens[self.i]
         self.i += 1
-        if token in self.q.stopwords or token in self.w.relations or token in ("+", "-"):
+        if token in self.q.stopwords or token in self.w.relations or token in ("+", "-") or is_stopword(token):
             return None
         if token in self.q.negation:
             raise QueryError(f"“{token}” needs something after it, for example “dog {token} cat”.")
@@ -435,8 +441,9 @@ class _Parser:
         if not word:
             return None
         self.words.append(word)
-        self._last = Meaning(word=word)
-        return Atom(f"w:{word}", 1, None, Meaning(word=word))
+        self.typed.setdefault(word, token)
+        self._last = Meaning(word=token)
+        return Atom(f"w:{word}", 1, None, Meaning(word=token))
 
 
 def _negated(node: Node) -> Node:
@@ -517,4 +524,4 @@ def parse(text: str, lang: str | None = None, *, hint: str | None = None) -> Par
     node = parser.parse()
     if len(atoms(node)) > MAX_TERMS:
         raise QueryError(f"The search has more than {MAX_TERMS} conditions; use fewer words.")
-    return ParsedQuery(node=node, lang=code, words=parser.words, readings=parser.readings)
+    return ParsedQuery(node=node, lang=code, words=parser.words, typed=parser.typed, readings=parser.readings)

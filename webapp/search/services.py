@@ -185,9 +185,10 @@ def _suggest(owner_id: int, query: str, parsed: ParsedQuery) -> list[str]:
         mine = SearchTerm.objects.filter(owner_id=owner_id, key__startswith=f"w:{word[:1]}")
         vocabulary = set(mine.values_list("key", flat=True).distinct()[:5000])
         candidates = [*search_words(parsed.lang).known_words, *(k[2:] for k in vocabulary)]
-        close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+        typed = parsed.typed.get(word, word)
+        close = difflib.get_close_matches(typed, candidates, n=1, cutoff=0.6)
         if close:
-            corrected = corrected.replace(word, close[0], 1)
+            corrected = corrected.replace(typed, close[0], 1)
             changed = True
     return [corrected] if changed else []
 
@@ -201,7 +202,7 @@ def _unknown_notes(owner_id: int, parsed: ParsedQuery) -> list[str]:
                     "“%(word)s” is not one of the 80 kinds of thing the detector knows, and none of your "
                     "photos’ alt text mentions it."
                 )
-                % {"word": word}
+                % {"word": parsed.typed.get(word, word)}
             )
     return notes
 

@@ -138,7 +138,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         supercategories={
             **dict.fromkeys(_w("pet|pets|wildlife"), "animal"),
             **dict.fromkeys(_w("transport"), "vehicle"),
-            **dict.fromkeys(_w("foods|meal|fruit|fruits"), "food"),
+            **dict.fromkeys(_w("food|foods|meal|fruit|fruits"), "food"),
             **dict.fromkeys(_w("furniture|furnitures"), "furniture"),
             **dict.fromkeys(_w("electronic|electronics|gadget|gadgets"), "electronic"),
             **dict.fromkeys(_w("appliance|appliances"), "appliance"),
@@ -249,7 +249,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         disjunction=_w("o|u"),
         articles=_w("el|la|los|las|lo|un|una|unos|unas|del|al|de"),
         stopwords=_w(
-            "el|la|los|las|lo|un|una|unos|unas|del|al|de|y|e|o|u|con|en|a|es|son|esta|estan|foto|fotos|imagen|"
+            "el|la|los|las|lo|un|una|unos|unas|del|al|de|y|e|o|u|con|en|a|es|esta|estan|foto|fotos|imagen|"
             "imagenes|muestra|mostrar|busca|buscar|encuentra|mis|por|favor|que|para"
         ),
         to=_w("a|-"),
@@ -514,13 +514,26 @@ IRREGULAR_PLURALS = {
 
 @functools.cache
 def _stopwords() -> frozenset[str]:
-    return frozenset(w for q in QUERY_WORDS.values() for w in q.stopwords)
+    return frozenset(w for q in QUERY_WORDS.values() for w in q.stopwords if " " not in w)
+
+
+def is_stopword(word: str) -> bool:
+    """A small word of any search language: the index does not know the language of a text, so
+    none of them is indexed, and a query skips them too ("le", "der", "the")."""
+    return fold(word) in _stopwords()
 
 
 def normalise_word(word: str) -> str:
     """The form a free word is indexed and searched under, whatever its language: folded (case and
     accents dropped), then a simple singular by English's regular rules, which also take the "-s"
-    plural of French and Spanish ("chiens" -> "chien", "playas" -> "playa")."""
+    plural of French and Spanish ("chiens" -> "chien", "playas" -> "playa"), and without a final
+    "e" so that the "-es" and "-s" plurals meet ("pelouses", "pelouse", "coches", "coche" ->
+    "pelous", "coch"). A search key, never shown."""
+    word = _singular(word)
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+
+
+def _singular(word: str) -> str:
     word = fold(re.sub(r"['’]s$", "", word.casefold())).replace(" ", "")
     if word in IRREGULAR_PLURALS:
         return IRREGULAR_PLURALS[word]
@@ -539,5 +552,4 @@ def text_words(text: str) -> list[str]:
     """The searchable words of a text (alt text, in any language), normalised, without the
     stopwords of any search language."""
     words = _WORD.findall(re.sub(r"['’]s\b", "", text.casefold()))
-    stop = _stopwords()
-    return [normalise_word(w) for w in words if fold(w) not in stop]
+    return [normalise_word(w) for w in words if not is_stopword(w)]
