@@ -664,7 +664,9 @@ SEARCH_SYNONYMS: dict[str, str] = {
     **dict.fromkeys("rucksacks".split(), "backpack"),
     **dict.fromkeys("parasols".split(), "umbrella"),
     **dict.fromkeys("neckties".split(), "tie"),
-    **dict.fromkeys(["sports ball", "sports balls", "footballs", "basketballs", "soccer balls", "tennis balls"], "sports ball"),
+    **dict.fromkeys(
+        ["sports ball", "sports balls", "footballs", "basketballs", "soccer balls", "tennis balls"], "sports ball"
+    ),
     **dict.fromkeys("mitts".split(), "baseball glove"),
     **dict.fromkeys(["skate boards"], "skateboard"),
     **dict.fromkeys(["surf boards"], "surfboard"),

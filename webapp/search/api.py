@@ -53,9 +53,7 @@ def search(
     nothing matched."""
     if not q.strip():
         return fail(400, "Send a search in the 'q' parameter, for example ?q=two+dogs.", "invalid")
-    result = services.search(
-        request.user, q, page=min(page, services.MAX_PAGE), per_page=per_page, lang=lang or None
-    )
+    result = services.search(request.user, q, page=min(page, services.MAX_PAGE), per_page=per_page, lang=lang or None)
     if result.error:
         return fail(400, result.error, "bad_search")
     return {

@@ -114,7 +114,9 @@ def _a(code: str, meaning: Meaning) -> str:
     module = _module(code)
     noun = _noun(module, meaning.kind, meaning.name)
     if not noun.gender or not hasattr(module, "indefinite"):
-        return f"{module.number_word(1)} {noun_phrase(code, meaning.kind, meaning.name, plural=False, size=meaning.size)}"
+        return (
+            f"{module.number_word(1)} {noun_phrase(code, meaning.kind, meaning.name, plural=False, size=meaning.size)}"
+        )
     return module.indefinite(noun, size=meaning.size)
 
 
@@ -135,7 +137,11 @@ def _atom(code: str, atom: Atom) -> str:
         return gettext("exactly %(count)s %(things)s") % {"count": low, "things": _things(code, meaning, low)}
     if low == 0:
         return gettext("at most %(count)s %(things)s") % {"count": high, "things": _things(code, meaning, high)}
-    return gettext("%(low)s to %(high)s %(things)s") % {"low": low, "high": high, "things": _things(code, meaning, high)}
+    return gettext("%(low)s to %(high)s %(things)s") % {
+        "low": low,
+        "high": high,
+        "things": _things(code, meaning, high),
+    }
 
 
 def explain(node: Node | None, lang: str | None = None) -> str:

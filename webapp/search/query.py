@@ -427,7 +427,10 @@ class _Parser:
                 "count each kind, for example “two backpacks”."
             )
         suffix = place_suffix(size, places[:2])
-        each = [Atom(f"o:{label}{suffix}", low, high, Meaning("label", label, size, tuple(places[:2]))) for label in FAMILIES[family]]
+        each = [
+            Atom(f"o:{label}{suffix}", low, high, Meaning("label", label, size, tuple(places[:2])))
+            for label in FAMILIES[family]
+        ]
         return Any(tuple(each)) if low else All(tuple(each))
 
     def parse_word(self) -> Node | None:

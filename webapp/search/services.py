@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from webapp.photos import signals
 from webapp.photos.models import Photo
 from webapp.photos.results import read_description
-from webapp.search.models import SearchKeyCount, SearchTerm
 from webapp.search.explain import explain, reader_language, reading_note
+from webapp.search.models import SearchKeyCount, SearchTerm
 from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
 from webapp.search.sql import count_matches, key_sizes, matching_ids
 from webapp.search.terms import photo_terms
@@ -215,9 +215,7 @@ def _page(owner: Any, node: Node, offset: int, per_page: int, sizes: dict[str, i
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def search(
-    owner: Any, text: str, page: int = 1, per_page: int | None = None, lang: str | None = None
-) -> SearchResult:
+def search(owner: Any, text: str, page: int = 1, per_page: int | None = None, lang: str | None = None) -> SearchResult:
     """The owner's photos that match ``text``, newest first, one page of them. The query may be in
     any search language (read from its words; ``lang``, else the interface language, breaks a
     tie); the explanation and notes are in ``lang``, else the interface language."""

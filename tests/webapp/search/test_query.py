@@ -257,7 +257,9 @@ def test_the_language_is_read_from_the_words(query: str, lang: str) -> None:
 def test_a_word_of_every_language_goes_by_the_readers_language() -> None:
     # "bus" and "zebra" are words of all four: the reader's language reads them, to the same key.
     assert query_language("bus", "fr") == "fr" and query_language("bus", "de") == "de"
-    assert {parse("bus", hint=code).node for code in ("en", "de", "fr", "es")} == {Atom("o:bus", 1, None, parse("bus").node.meaning)}
+    assert {parse("bus", hint=code).node for code in ("en", "de", "fr", "es")} == {
+        Atom("o:bus", 1, None, parse("bus").node.meaning)
+    }
 
 
 @pytest.mark.parametrize(
@@ -310,7 +312,9 @@ def test_a_family_without_a_supercategory_is_any_of_its_kinds() -> None:
 def test_free_words_of_any_language_search_the_alt_text() -> None:
     for query, word in [("Hund am Strand", "strand"), ("chien sur la plage", "plage"), ("perros en la playa", "playa")]:
         parsed = parse(query)
-        assert list(parsed.typed.values()) == [word] and [a.key for a in parsed.node.children][1] == f"w:{parsed.words[0]}"
+        assert (
+            list(parsed.typed.values()) == [word] and [a.key for a in parsed.node.children][1] == f"w:{parsed.words[0]}"
+        )
     # Plurals and accents meet in the index form, in any language.
     assert len({*parse("plages Plage playas playa Strände strände").words}) == 3
 
@@ -337,7 +341,8 @@ def test_what_search_understood_is_said_in_the_readers_language(query: str, read
 
 
 @pytest.mark.parametrize(
-    "query", ["mindestens Hunde", "zwei", "drei Blorps", "Hund ohne", "au moins chiens", "deux", "al menos perros", "cinco"]
+    "query",
+    ["mindestens Hunde", "zwei", "drei Blorps", "Hund ohne", "au moins chiens", "deux", "al menos perros", "cinco"],
 )
 def test_unreadable_queries_raise_a_message_in_every_language(query: str) -> None:
     with pytest.raises(QueryError):

@@ -324,7 +324,13 @@ LANGUAGE_FORMS: list[tuple[str, str, str, str, Callable]] = [
         "al menos dos personas",
         lambda t: t.counts["person"] >= 2,
     ),
-    ("3 or more people", "3 oder mehr Personen", "3 personnes ou plus", "3 o más personas", lambda t: t.counts["person"] >= 3),
+    (
+        "3 or more people",
+        "3 oder mehr Personen",
+        "3 personnes ou plus",
+        "3 o más personas",
+        lambda t: t.counts["person"] >= 3,
+    ),
     (
         "more than 2 people",
         "mehr als 2 Personen",
@@ -339,9 +345,21 @@ LANGUAGE_FORMS: list[tuple[str, str, str, str, Callable]] = [
         "menos de 3 personas",
         lambda t: t.counts["person"] < 3,
     ),
-    ("at most 1 person", "höchstens eine Person", "au plus une personne", "como máximo una persona", lambda t: t.counts["person"] <= 1),
+    (
+        "at most 1 person",
+        "höchstens eine Person",
+        "au plus une personne",
+        "como máximo una persona",
+        lambda t: t.counts["person"] <= 1,
+    ),
     ("no people", "keine Personen", "aucune personne", "ninguna persona", lambda t: t.counts["person"] == 0),
-    ("dog and person", "Hund und Person", "chien et personne", "perro y persona", lambda t: t.counts["dog"] and t.counts["person"]),
+    (
+        "dog and person",
+        "Hund und Person",
+        "chien et personne",
+        "perro y persona",
+        lambda t: t.counts["dog"] and t.counts["person"],
+    ),
     (
         "person with frisbee",
         "Person mit Frisbee",
@@ -349,8 +367,20 @@ LANGUAGE_FORMS: list[tuple[str, str, str, str, Callable]] = [
         "persona con frisbi",
         lambda t: t.counts["person"] and t.counts["frisbee"],
     ),
-    ("dog or elephant", "Hund oder Elefant", "chien ou éléphant", "perro o elefante", lambda t: t.counts["dog"] or t.counts["elephant"]),
-    ("person without dog", "Person ohne Hund", "personne sans chien", "persona sin perro", lambda t: t.counts["person"] and not t.counts["dog"]),
+    (
+        "dog or elephant",
+        "Hund oder Elefant",
+        "chien ou éléphant",
+        "perro o elefante",
+        lambda t: t.counts["dog"] or t.counts["elephant"],
+    ),
+    (
+        "person without dog",
+        "Person ohne Hund",
+        "personne sans chien",
+        "persona sin perro",
+        lambda t: t.counts["person"] and not t.counts["dog"],
+    ),
     ("animals", "Tiere", "animaux", "animales", lambda t: t.supers["animal"] >= 1),
     ("two animals", "zwei Tiere", "deux animaux", "dos animales", lambda t: t.supers["animal"] == 2),
     ("vehicle", "Fahrzeug", "véhicule", "vehículo", lambda t: t.supers["vehicle"] >= 1),
@@ -450,7 +480,9 @@ def test_a_query_finds_photos_whatever_language_their_text_is_in(imported) -> No
     # A person wrote the alt text in French: the objects are found in any language, the words of
     # the text in its own, case-, accent- and plural-insensitively.
     photo = Photo.objects.get(owner=imported, original_name="000000442450.jpg")
-    photo_services.review_alt(photo, action="edit", text="Un chien saute pour attraper un frisbee sur la pelouse ensoleillée")
+    photo_services.review_alt(
+        photo, action="edit", text="Un chien saute pour attraper un frisbee sur la pelouse ensoleillée"
+    )
     dogs = found(imported, "dog")
     assert "000000442450.jpg" in dogs
     assert found(imported, "Hund") == found(imported, "chien") == found(imported, "perro") == dogs
