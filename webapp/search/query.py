@@ -1,7 +1,7 @@
 """The query language of the search box: plain words in English, German, French or Spanish in,
 a tree of count conditions out.
 
-Pure Python (no Django). Grammar, informally (each word in the query's language, see
+Pure Python (Django only to mark the error messages for translation). Grammar, informally (each word in the query's language, see
 :mod:`webapp.search.vocabulary`)::
 
     query    := any ("or" any)*
@@ -31,6 +31,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
+from captioning.lang import language
 from captioning.lang.words import fold
 from webapp.search.terms import VERTICAL_PLACES, place_suffix, relation_key, subject_key
 from webapp.search.vocabulary import (
@@ -50,7 +53,20 @@ MAX_COUNT = 10_000
 
 
 class QueryError(ValueError):
-    """The query cannot be read; the message says why and what would work."""
+    """The query cannot be read; the message says why and what would work.
+
+    ``message`` is an English message marked for translation with ``%(name)s`` placeholders,
+    ``params`` fill them: ``str(error)`` is the English text; :meth:`translated` the reader's
+    (``webapp.search.services`` calls it under the reader's language)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message, self.params = message, params
+        super().__init__(message % params)
+
+    def translated(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(self.message) % self.params
 
 
 @dataclass(frozen=True)
@@ -131,6 +147,7 @@ def atoms(node: Node | None) -> list[Atom]:
 
 
 _NUMBER = re.compile(r"\d+")
+_NEEDS_SOMETHING = gettext_noop("“%(typed)s” needs something after it, for example “%(dog)s %(typed)s %(cat)s”.")
 
 
 class _Parser:
@@ -143,6 +160,21 @@ class _Parser:
         self.typed: dict[str, str] = {}
         self.readings: list[Reading] = []
         self._last: Meaning = Meaning()
+
+    def examples(self) -> dict[str, str]:
+        """Nouns for the examples of a message, in the query's language ("Hunde", "chiens")."""
+        nouns = language(self.w.code).NOUNS
+        families = language(self.w.code).FAMILY_NOUNS
+        return {
+            "dog": nouns["dog"].singular,
+            "cat": nouns["cat"].singular,
+            "dogs": nouns["dog"].plural,
+            "people": nouns["person"].plural,
+            "cars": nouns["car"].plural,
+            "cups": nouns["cup"].plural,
+            "backpacks": nouns["backpack"].plural,
+            "animals": families["animal"].plural,
+        }
 
     # -- token helpers ---------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> str | None:
@@ -210,7 +242,7 @@ class _Parser:
             typed = self.take(self.q.negation, 2)
             negate = True
             if self.at_end() or self.match(self.q.disjunction, 1):
-                raise QueryError(f"“{typed}” needs something after it, for example “dog {typed} cat”.")
+                raise QueryError(_NEEDS_SOMETHING, typed=typed, **self.examples())
         node = self.parse_term()
         if node is None or not negate:
             return node
@@ -227,7 +259,7 @@ class _Parser:
         if phrase := self.take(q.fewer_than):
             n = self.number(phrase)
             if n == 0:
-                raise QueryError("Nothing can be fewer than zero: try “no dogs”.")
+                raise QueryError(gettext_noop("Nothing can be fewer than zero: ask for none of them instead."))
             return 0, n - 1
         if self.take(q.none):
             self.skip_articles()
@@ -254,7 +286,11 @@ class _Parser:
     def number(self, after: str) -> int:
         token = self.peek()
         if not self.is_number(token):
-            raise QueryError(f"“{after}” needs a number, for example “{after} 2 dogs”.")
+            raise QueryError(
+                gettext_noop("“%(typed)s” needs a number, for example “%(typed)s 2 %(dogs)s”."),
+                typed=after,
+                **self.examples(),
+            )
         assert token is not None
         bare = token.removesuffix("+")
         if bare.isdigit():
@@ -265,7 +301,11 @@ class _Parser:
             self.i += n
             value = self.w.numbers[phrase]
         if value > MAX_COUNT:
-            raise QueryError(f"{value} is more than any photo holds; use a number up to {MAX_COUNT}.")
+            raise QueryError(
+                gettext_noop("%(count)s is more than any photo holds; use a number up to %(most)s."),
+                count=value,
+                most=MAX_COUNT,
+            )
         return value
 
     def quantity_after_number(self) -> tuple[int, int | None]:
@@ -347,17 +387,29 @@ class _Parser:
             if quantity is not None or size is not None:
                 typed = " ".join(self.tokens[start : self.i])
                 if self.at_end():
-                    raise QueryError(f"“{typed}” of what? Add a thing, for example “{typed} dogs”.")
+                    raise QueryError(
+                        gettext_noop("“%(typed)s” of what? Add a thing, for example “%(typed)s %(dogs)s”."),
+                        typed=typed,
+                        **self.examples(),
+                    )
                 raise QueryError(
-                    f"“{self.peek()}” after “{typed}” is not one of the 80 kinds of thing the detector counts; "
-                    f"counts and sizes work with things such as dogs, people, cars or cups."
+                    gettext_noop(
+                        "“%(word)s” after “%(typed)s” is not one of the 80 kinds of thing the detector counts; "
+                        "counts and sizes work with things such as %(dogs)s, %(people)s, %(cars)s or %(cups)s."
+                    ),
+                    word=self.peek(),
+                    typed=typed,
+                    **self.examples(),
                 )
             self.i = start  # articles skipped while looking for a thing are words again
             return self.parse_word()
         kind, name = thing
         low, high = quantity if quantity is not None else (1, None)
         if low == 0 and high is None:
-            raise QueryError("“at least 0” matches every photo; leave the count out, for example “dogs”.")
+            raise QueryError(
+                gettext_noop("At least 0 matches every photo; leave the count out, for example “%(dogs)s”."),
+                **self.examples(),
+            )
         places: list[str] = []
         relation = None
         while True:  # after the noun, in any order: a relation, places, a size ("perro grande")
@@ -402,7 +454,10 @@ class _Parser:
         if relation is not None:
             predicates, (okind, oname), osize = relation
             if okind == "family":
-                raise QueryError("A relation works with one kind of thing or a broad group such as animals.")
+                raise QueryError(
+                    gettext_noop("A relation works with one kind of thing or a broad group such as %(animals)s."),
+                    **self.examples(),
+                )
             subject = base + (f"@{size}" if size else "")
             obj = subject_key(okind, oname) + (f"@{osize}" if osize else "")
             options = [
@@ -423,8 +478,11 @@ class _Parser:
         the index counts each label, so "some" and "none" are exact, other counts are not."""
         if (low, high) not in ((1, None), (0, 0)):
             raise QueryError(
-                "Counts work with one kind of thing or a broad group such as animals: "
-                "count each kind, for example “two backpacks”."
+                gettext_noop(
+                    "Counts work with one kind of thing or a broad group such as %(animals)s: "
+                    "count each kind, for example “2 %(backpacks)s”."
+                ),
+                **self.examples(),
             )
         suffix = place_suffix(size, places[:2])
         each = [
@@ -439,7 +497,7 @@ class _Parser:
         if token in self.q.stopwords or token in self.w.relations or token in ("+", "-") or is_stopword(token):
             return None
         if token in self.q.negation:
-            raise QueryError(f"“{token}” needs something after it, for example “dog {token} cat”.")
+            raise QueryError(_NEEDS_SOMETHING, typed=token, **self.examples())
         word = normalise_word(token)
         if not word:
             return None
@@ -521,10 +579,16 @@ def parse(text: str, lang: str | None = None, *, hint: str | None = None) -> Par
     """Read a query in ``lang`` (``None``: the language its words are in, ``hint`` breaking a
     tie). Raises :class:`QueryError` with a message for the person."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"The search is {len(text)} characters long; use at most {MAX_QUERY_LENGTH}.")
+        raise QueryError(
+            gettext_noop("The search is %(length)s characters long; use at most %(most)s."),
+            length=len(text),
+            most=MAX_QUERY_LENGTH,
+        )
     code = lang or query_language(text, hint)
     parser = _Parser(tokenize(text, code), search_words(code))
     node = parser.parse()
     if len(atoms(node)) > MAX_TERMS:
-        raise QueryError(f"The search has more than {MAX_TERMS} conditions; use fewer words.")
+        raise QueryError(
+            gettext_noop("The search has more than %(most)s conditions; use fewer words."), most=MAX_TERMS
+        )
     return ParsedQuery(node=node, lang=code, words=parser.words, typed=parser.typed, readings=parser.readings)

@@ -232,7 +232,8 @@ def search(owner: Any, text: str, page: int = 1, per_page: int | None = None, la
     try:
         parsed = parse(text, hint=lang)
     except QueryError as exc:
-        result.error = str(exc)
+        with translation.override(lang):
+            result.error = exc.translated()
         return result
     result.lang = parsed.lang
     with translation.override(lang):

@@ -347,3 +347,20 @@ def test_what_search_understood_is_said_in_the_readers_language(query: str, read
 def test_unreadable_queries_raise_a_message_in_every_language(query: str) -> None:
     with pytest.raises(QueryError):
         parse(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "reader", "said"),
+    [
+        ("mindestens Hunde", "de", "„mindestens“ braucht eine Zahl, zum Beispiel „mindestens 2 Hunde“."),
+        ("at least dogs", "fr", "« at least » demande un nombre, par exemple « at least 2 dogs »."),
+        ("dos", "en", "“dos” of what? Add a thing, for example “dos perros”."),
+        ("chien sans", "es", "«sans» necesita algo detrás, por ejemplo «chien sans chat»."),
+    ],
+)
+def test_a_query_that_cannot_be_read_says_why_in_the_readers_language(query: str, reader: str, said: str) -> None:
+    # The message in the reader's language, its examples in the query's.
+    with pytest.raises(QueryError) as info:
+        parse(query, hint=reader)
+    with translation.override(reader):
+        assert info.value.translated() == said
