@@ -1,8 +1,8 @@
 """The query language of the search box: plain words in English, German, French or Spanish in,
 a tree of count conditions out.
 
-Pure Python (Django only to mark the error messages for translation). Grammar, informally (each word in the query's language, see
-:mod:`webapp.search.vocabulary`)::
+Pure Python (Django only marks the error messages for translation). Grammar, informally (each
+word in the query's language, see :mod:`webapp.search.vocabulary`)::
 
     query    := any ("or" any)*
     any      := unary (["and" | "with" | "," | "&"] unary)*
@@ -588,7 +588,5 @@ def parse(text: str, lang: str | None = None, *, hint: str | None = None) -> Par
     parser = _Parser(tokenize(text, code), search_words(code))
     node = parser.parse()
     if len(atoms(node)) > MAX_TERMS:
-        raise QueryError(
-            gettext_noop("The search has more than %(most)s conditions; use fewer words."), most=MAX_TERMS
-        )
+        raise QueryError(gettext_noop("The search has more than %(most)s conditions; use fewer words."), most=MAX_TERMS)
     return ParsedQuery(node=node, lang=code, words=parser.words, typed=parser.typed, readings=parser.readings)
