@@ -151,8 +151,9 @@ _NEEDS_SOMETHING = gettext_noop("“%(typed)s” needs something after it, for e
 
 
 class _Parser:
-    def __init__(self, tokens: list[str], words: SearchWords) -> None:
+    def __init__(self, tokens: list[str], words: SearchWords, shown: list[str] | None = None) -> None:
         self.tokens = tokens
+        self.shown = shown if shown is not None else list(tokens)  # each token as typed ("" in a contraction)
         self.w = words
         self.q = words.query
         self.i = 0
@@ -177,6 +178,11 @@ class _Parser:
         }
 
     # -- token helpers ---------------------------------------------------------------------------
+    def said(self, start: int, end: int | None = None) -> str:
+        """Tokens ``start`` to ``end`` (default: the next one) as the person typed them."""
+        end = start + 1 if end is None else end
+        return " ".join(w for w in self.shown[start:end] if w)
+
     def peek(self, offset: int = 0) -> str | None:
         j = self.i + offset
         return self.tokens[j] if j < len(self.tokens) else None
@@ -239,7 +245,9 @@ class _Parser:
         elif self.match(self.q.negation, 2) and not any(
             self.match(phrases) for phrases in (q.none, q.at_least, q.at_most, q.more_than, q.fewer_than)
         ):
-            typed = self.take(self.q.negation, 2)
+            start = self.i
+            self.take(self.q.negation, 2)
+            typed = self.said(start, self.i)
             negate = True
             if self.at_end() or self.match(self.q.disjunction, 1):
                 raise QueryError(_NEEDS_SOMETHING, typed=typed, **self.examples())
@@ -250,14 +258,15 @@ class _Parser:
 
     def parse_quantity(self) -> tuple[int, int | None] | None:
         q = self.q
-        if phrase := self.take(q.at_least):
-            return self.number(phrase), None
-        if phrase := self.take(q.at_most):
-            return 0, self.number(phrase)
-        if phrase := self.take(q.more_than):
-            return self.number(phrase) + 1, None
-        if phrase := self.take(q.fewer_than):
-            n = self.number(phrase)
+        start = self.i
+        if self.take(q.at_least):
+            return self.number(start), None
+        if self.take(q.at_most):
+            return 0, self.number(start)
+        if self.take(q.more_than):
+            return self.number(start) + 1, None
+        if self.take(q.fewer_than):
+            n = self.number(start)
             if n == 0:
                 raise QueryError(gettext_noop("Nothing can be fewer than zero: ask for none of them instead."))
             return 0, n - 1
@@ -283,12 +292,13 @@ class _Parser:
         token = token.removesuffix("+")
         return token.isdigit() or self.match(self.w.numbers, 3) is not None
 
-    def number(self, after: str) -> int:
+    def number(self, after: int | None = None) -> int:
+        """The number here; ``after``: where the words that asked for it start (for a message)."""
         token = self.peek()
         if not self.is_number(token):
             raise QueryError(
                 gettext_noop("“%(typed)s” needs a number, for example “%(typed)s 2 %(dogs)s”."),
-                typed=after,
+                typed=self.said(after if after is not None else self.i, self.i),
                 **self.examples(),
             )
         assert token is not None
@@ -310,7 +320,7 @@ class _Parser:
 
     def quantity_after_number(self) -> tuple[int, int | None]:
         token = self.peek() or ""
-        n = self.number("")
+        n = self.number()
         if token.endswith("+") or self.peek() == "+":
             if self.peek() == "+":
                 self.i += 1
@@ -321,7 +331,7 @@ class _Parser:
             return 0, n
         start = self.i
         if self.take(self.q.to, 1) and self.is_number(self.peek()):
-            high = self.number("")
+            high = self.number()
             return min(n, high), max(n, high)
         self.i = start
         return n, n
@@ -333,12 +343,13 @@ class _Parser:
     def parse_thing(self) -> tuple[str, str] | None:
         """(kind, name) of a noun phrase here, or None."""
         self.skip_articles()
+        start = self.i
         phrase = self.take(self.w.nouns, self.w.max_noun_words)
         if phrase is None:
             return None
         kind, name = self.w.nouns[phrase]
         if phrase not in self.w.own_nouns:
-            reading = Reading(phrase, kind, name)
+            reading = Reading(self.said(start, self.i), kind, name)
             if reading not in self.readings:
                 self.readings.append(reading)
         return kind, name
@@ -385,7 +396,7 @@ class _Parser:
         thing = self.parse_thing()
         if thing is None:
             if quantity is not None or size is not None:
-                typed = " ".join(self.tokens[start : self.i])
+                typed = self.said(start, self.i)
                 if self.at_end():
                     raise QueryError(
                         gettext_noop("“%(typed)s” of what? Add a thing, for example “%(typed)s %(dogs)s”."),
@@ -397,7 +408,7 @@ class _Parser:
                         "“%(word)s” after “%(typed)s” is not one of the 80 kinds of thing the detector counts; "
                         "counts and sizes work with things such as %(dogs)s, %(people)s, %(cars)s or %(cups)s."
                     ),
-                    word=self.peek(),
+                    word=self.said(self.i),
                     typed=typed,
                     **self.examples(),
                 )
@@ -497,14 +508,15 @@ class _Parser:
         if token in self.q.stopwords or token in self.w.relations or token in ("+", "-") or is_stopword(token):
             return None
         if token in self.q.negation:
-            raise QueryError(_NEEDS_SOMETHING, typed=token, **self.examples())
+            raise QueryError(_NEEDS_SOMETHING, typed=self.said(self.i - 1), **self.examples())
         word = normalise_word(token)
         if not word:
             return None
         self.words.append(word)
-        self.typed.setdefault(word, token)
-        self._last = Meaning(word=token)
-        return Atom(f"w:{word}", 1, None, Meaning(word=token))
+        shown = self.said(self.i - 1) or token
+        self.typed.setdefault(word, shown)
+        self._last = Meaning(word=shown)
+        return Atom(f"w:{word}", 1, None, Meaning(word=shown))
 
 
 def _negated(node: Node) -> Node:
@@ -520,7 +532,14 @@ _TOKEN = re.compile(r"-?[^\W_]+\+?|\+|&|,|-")
 
 def tokenize(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """Folded words of ``text`` (case and accents dropped), contractions of ``lang`` apart."""
+    return _tokens(text, lang)[0]
+
+
+def _tokens(text: str, lang: str) -> tuple[list[str], list[str]]:
+    """(the folded tokens, each as typed: lower case with its accents; "" for the second half of
+    a contraction)."""
     tokens: list[str] = []
+    shown: list[str] = []
     for raw in _TOKEN.findall(_SPLIT.sub(" ", text.casefold())):
         negative = raw.startswith("-") and len(raw) > 1
         body = expand(lang, fold(raw[1:] if negative else raw) or raw)
@@ -528,7 +547,8 @@ def tokenize(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         if negative:
             parts[0] = "-" + parts[0]
         tokens.extend(parts)
-    return tokens
+        shown.extend([raw.lstrip("-") if negative else raw, *[""] * (len(parts) - 1)])
+    return tokens, shown
 
 
 def _known(token: str, words: SearchWords) -> float:
@@ -585,7 +605,8 @@ def parse(text: str, lang: str | None = None, *, hint: str | None = None) -> Par
             most=MAX_QUERY_LENGTH,
         )
     code = lang or query_language(text, hint)
-    parser = _Parser(tokenize(text, code), search_words(code))
+    tokens, shown = _tokens(text, code)
+    parser = _Parser(tokens, search_words(code), shown)
     node = parser.parse()
     if len(atoms(node)) > MAX_TERMS:
         raise QueryError(gettext_noop("The search has more than %(most)s conditions; use fewer words."), most=MAX_TERMS)
