@@ -62,6 +62,7 @@ class QueryWords:
         places: everyday place words the captioner never writes -> place ("middle" -> centre).
         place_tail: words after a place that add nothing ("on the left side").
         linkers: words between a thing and its relation ("who is", "qui", "que", "der").
+        numbers: number words the language module does not write ("couple", "Dutzend", "ambos").
         relations: everyday relation phrases besides the language's own -> predicate(s).
         supercategories: words for a COCO supercategory (``s:<name>`` in the index) the
             language module does not have as a back-off family noun.
@@ -86,6 +87,7 @@ class QueryWords:
     places: Mapping[str, str] = None  # type: ignore[assignment]
     place_tail: tuple[str, ...] = ()
     linkers: tuple[str, ...] = ()
+    numbers: Mapping[str, int] = None  # type: ignore[assignment]
     relations: Mapping[str, str] = None  # type: ignore[assignment]
     supercategories: Mapping[str, str] = None  # type: ignore[assignment]
 
@@ -129,6 +131,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         },
         place_tail=_w("side|corner|half|edge"),
         linkers=_w("who|that|which|is|are|being"),
+        numbers={"single": 1, "pair": 2, "couple": 2, "both": 2, "dozen": 12},
         relations={
             **dict.fromkeys(_w("on top of|sitting on|standing on|lying on|onto|atop"), "on"),
             **dict.fromkeys(_w("rides|ride|riding on"), "riding"),
@@ -178,6 +181,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         places={**dict.fromkeys(_w("mitte|zentrum"), "centre"), **dict.fromkeys(_w("vordergrund"), "bottom")},
         place_tail=_w("seite|ecke|hälfte|rand"),
         linkers=_w("der|die|das|welcher|welche|welches|ist|sind"),
+        numbers={"beide": 2, "dutzend": 12},
         relations={
             **dict.fromkeys(_w("sitzt auf|liegt auf|oben auf"), "on"),
             **dict.fromkeys(_w("reitet|reiten|reitend|fährt|fahren"), "riding"),
@@ -221,6 +225,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         places={**dict.fromkeys(_w("milieu"), "centre"), **dict.fromkeys(_w("premier plan"), "bottom")},
         place_tail=_w("cote|coin|moitie|bord"),
         linkers=_w("qui|est|sont|etant"),
+        numbers={"paire": 2, "douzaine": 12, "les deux": 2},
         relations={
             **dict.fromkeys(_w("assis sur|debout sur|couche sur|pose sur|au dessus de"), "on"),
             **dict.fromkeys(_w("monte|montent|montant|chevauche|chevauchent|a cheval sur|conduit"), "riding"),
@@ -260,6 +265,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         places={**dict.fromkeys(_w("medio"), "centre"), **dict.fromkeys(_w("primer plano"), "bottom")},
         place_tail=_w("lado|esquina|mitad|borde"),
         linkers=_w("que|esta|estan|es|son"),
+        numbers={"par": 2, "docena": 12, "ambos": 2, "ambas": 2},
         relations={
             **dict.fromkeys(_w("sentado en|sentada en|de pie en|encima de"), "on"),
             **dict.fromkeys(_w("monta|montan|montando|montado en|montada en|a caballo en|va en"), "riding"),
@@ -427,6 +433,7 @@ def search_words(code: str) -> SearchWords:
         nouns[phrase] = ("super", sup)
     own.update(p for p, (kind, _) in nouns.items() if kind == "super" and p in query.supercategories)
     numbers, ones = _number_words(module)
+    numbers.update({fold(k): v for k, v in query.numbers.items()})
     sizes = {**_size_words(module), **query.sizes}
     places, lead = _place_words(module)
     places.update(query.places)

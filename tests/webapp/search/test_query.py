@@ -3,7 +3,9 @@ German, French and Spanish."""
 
 from __future__ import annotations
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 from django.utils import translation
 
 from webapp.search.explain import explain, reading_note
@@ -364,3 +366,36 @@ def test_a_query_that_cannot_be_read_says_why_in_the_readers_language(query: str
         parse(query, hint=reader)
     with translation.override(reader):
         assert info.value.translated() == said
+
+
+def _all_words() -> list[str]:
+    from webapp.search.vocabulary import SEARCH_LANGUAGES, search_words
+
+    words: set[str] = set()
+    for code in SEARCH_LANGUAGES:
+        w = search_words(code)
+        words.update(w.known_words)
+        words.update(w.query.articles + w.query.negation + w.query.conjunction + w.query.disjunction)
+        words.update(w.query.at_least + w.query.at_most + w.query.none + w.query.exactly + w.query.or_more)
+    return sorted(words)
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    st.lists(
+        st.one_of(st.sampled_from(_all_words()), st.text(max_size=6), st.sampled_from(["-", "+", "2", "2+", ","])),
+        max_size=10,
+    ),
+    st.sampled_from(["en", "de", "fr", "es"]),
+)
+def test_any_words_in_any_language_parse_or_say_why(words: list[str], reader: str) -> None:
+    text = " ".join(words)
+    try:
+        parsed = parse(text, hint=reader)
+    except QueryError as error:
+        with translation.override(reader):
+            assert error.translated()
+        return
+    assert parsed.lang in ("en", "de", "fr", "es")
+    with translation.override(reader):
+        explain(parsed.node, reader)
