@@ -109,9 +109,13 @@ def stated_counts(text: str, words: ReadingWords = EN) -> dict[str, tuple[int, b
     for k, label, _ in words.find_objects(text):
         if label.startswith("family:") or label in out:
             continue
+        while k > 0 and tokens[k - 1] in words.count_gap:  # "ein fast bildfüllender Kühlschrank"
+            k -= 1
         before = tokens[max(0, k - 1 - len(floor)) : k]
-        if floor and len(before) == 1 + len(floor) and before[1:] == floor and before[0] in numbers:
-            out[label] = (numbers[before[0]], False)
+        # A floor of one is said with the article in some languages ("ein oder mehr", "un o más").
+        low = numbers.get(before[0], 1 if before[0] in words.articles else None) if before else None
+        if floor and len(before) == 1 + len(floor) and before[1:] == floor and low is not None:
+            out[label] = (low, False)
         elif before and before[-1] in numbers:
             out[label] = (numbers[before[-1]], True)
         elif before and before[-1] in words.articles:
@@ -557,8 +561,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown or not langs:
             known = ", ".join(sorted(LANGUAGES))
             parser.error(f"unknown language {', '.join(map(repr, unknown)) or '(none)'}; known: {known}")
-        if args.folds:
-            parser.error("--lang is not supported with --folds yet (cross-validation scores English)")
         if args.naive is not None:
             parser.error("--naive scores the English baseline only")
     if args.folds:
@@ -594,7 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = {
             "mode": "cross-validated",
             "model": model,
-            **cross_validate(target, extra, folds=args.folds, seed=args.seed, options=options),
+            **cross_validate(target, extra, folds=args.folds, seed=args.seed, options=options, langs=langs),
         }
     else:
         if args.instances is None:

@@ -148,7 +148,7 @@ FAMILY_NOUNS: dict[str, Noun] = {
 HEDGE = "posiblemente"
 MANY = {"m": "muchos", "f": "muchas"}
 SOME = {"m": "varios", "f": "varias"}  # "posiblemente varios perros"
-OR_MORE = "o más"  # "dos o más perros"
+AT_LEAST = "al menos"  # "al menos un perro", "al menos dos perros": English "one or more dogs"
 OTHER = {"m": ("otro", "otros"), "f": ("otra", "otras")}  # "otro perro", "otros objetos"
 MORE = "más"  # "dos perros más"
 AND = "y"
@@ -451,18 +451,15 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     g = word.gender
     link = (mention.label, mention.ids)
     segments: list[Segment] = []
-    if mention.certainty == "hedged":
+    if mention.certainty == "hedged":  # as in English: one, or "varios" (a number would claim too much)
         segments.append((f"{HEDGE} ", None))
-    if mention.quantity == "group":
+        segments.append((indefinite(word) if mention.count == 1 else f"{SOME[g]} {word.plural}", link))
+    elif mention.quantity == "group":
         segments.append((f"{GROUP_OF} {word.plural}", link))
-    elif mention.count == 1 and mention.quantity in ("exact", "some"):
-        segments.append((indefinite(word), link))
-    elif mention.certainty == "hedged" or mention.quantity == "some":
-        segments.append((f"{SOME[g]} {word.plural}", link))
     elif mention.quantity == "many":
         segments.append((f"{MANY[g]} {word.plural}", link))
     elif mention.quantity == "at_least":
-        segments.append((f"{_count(mention.count, g)} {OR_MORE} {word.plural}", link))
+        segments.append((f"{AT_LEAST} {_counted(word, mention.count)}", link))
     else:
         segments.append((_counted(word, mention.count), link))
     if mention.relation is not None:
@@ -605,12 +602,13 @@ def _relation(s: RelationSentence) -> list[Segment]:
 READING = FoldedReadingWords(
     objects=_OBJECTS,
     families=family_table(FAMILY_NOUNS),
-    numbers={fold(num2words(n, lang=CODE)): n for n in range(2, 13)},
+    numbers={"un": 1, "una": 1, "uno": 1, **{fold(num2words(n, lang=CODE)): n for n in range(2, 13)}},
     articles=frozenset(["un", "una"]),
-    floor=("o", "mas"),
+    floor=("al", "menos"),
+    floor_before=("al", "menos"),
     hedges=frozenset([fold(HEDGE)]),
     hedge_gap=frozenset(
-        {"un", "una", "varios", "varias", "otro", "otra", "otros", "otras", "muchos", "muchas", "muy", "o", "mas"}
+        {"un", "una", "varios", "varias", "otro", "otra", "otros", "otras", "muchos", "muchas", "muy", "al", "menos"}
         | {"grupo", "de"}
     ),
     relations=(

@@ -383,8 +383,9 @@ EMPTY_ALT = (
     "ou des choses que le modèle ne connaît pas."
 )
 EMPTY_LONG = (
+    # "ne lit pas" would read as "lit" (a bed) to the reading words: "lire" instead.
     EMPTY_ALT + " Le modèle ne connaît que 80 sortes courantes de choses du quotidien ; "
-    "il ne décrit pas les scènes et ne lit pas le texte."
+    "il ne sait ni décrire les scènes ni lire le texte."
 )
 BOXES_NOTE = "Les tailles sont approximatives : ce modèle entoure les objets de rectangles, pas de leur forme exacte."
 
@@ -398,7 +399,8 @@ PHRASES = {
     "unclear_on": "{thing} porte un texte qui n'a pas pu être lu clairement.",
     "unclear_alone": "Il y a un texte qui n'a pas pu être lu clairement.",
     "plate": "La plaque d'immatriculation {thing} est visible (non transcrite).",
-    "mostly": "L'image est surtout du texte. On y lit : «\u00a0{text}\u00a0».",
+    # Not "on y lit": "lit" would read as a bed.
+    "mostly": "L'image est surtout du texte. Il dit : «\u00a0{text}\u00a0».",
     "row": " / ",
     "no_objects": "Aucun élément reconnaissable.",
 }
@@ -453,18 +455,15 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     word = noun(mention.label)
     link = (mention.label, mention.ids)
     segments: list[Segment] = []
-    if mention.certainty == "hedged":
+    if mention.certainty == "hedged":  # as in English: one, or "plusieurs" (a number would claim too much)
         segments.append((f"{HEDGE} ", None))
-    if mention.quantity == "group":
+        segments.append((indefinite(word) if mention.count == 1 else f"{SOME[word.gender]} {word.plural}", link))
+    elif mention.quantity == "group":
         segments.append((f"{GROUP_OF} {_de(word.plural, word)}", link))
-    elif mention.count == 1 and mention.quantity in ("exact", "some"):
-        segments.append((indefinite(word), link))
-    elif mention.certainty == "hedged" or mention.quantity == "some":
-        segments.append((f"{SOME[word.gender]} {word.plural}", link))
     elif mention.quantity == "many":
         segments.append((f"beaucoup {_de(word.plural, word)}", link))
     elif mention.quantity == "at_least":
-        segments.append((f"{AT_LEAST} {_count(mention.count, word.gender)} {word.plural}", link))
+        segments.append((f"{AT_LEAST} {_counted(word, mention.count)}", link))
     else:
         segments.append((_counted(word, mention.count), link))
     if mention.relation is not None:
@@ -610,7 +609,7 @@ def _agreeing(*stems: str) -> set[str]:
 READING = FoldedReadingWords(
     objects=_OBJECTS,
     families=family_table(FAMILY_NOUNS),
-    numbers={fold(num2words(n, lang=CODE)): n for n in range(2, 13)},
+    numbers={"un": 1, "une": 1, **{fold(num2words(n, lang=CODE)): n for n in range(2, 13)}},
     articles=frozenset(["un", "une"]),
     floor=("au", "moins"),
     floor_before=("au", "moins"),

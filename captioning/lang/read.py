@@ -25,6 +25,8 @@ class ReadingWords:
         numbers: number words -> value ("two" -> 2).
         articles: words that count one ("a", "an").
         floor: words between a number and its noun that make the number a floor ("or more").
+        count_gap: words that may stand between a number or article and its noun in the alt text
+            (German "ein fast bildfüllender Kühlschrank"); English has none there.
         hedges: words that hedge what follows ("possibly").
         hedge_gap: words that may stand between a hedge and the noun it hedges (articles, sizes,
             "more", "another"); number words count too.
@@ -39,6 +41,7 @@ class ReadingWords:
     numbers: Mapping[str, int] = field(default_factory=dict)
     articles: frozenset[str] = frozenset()
     floor: tuple[str, ...] = ()
+    count_gap: frozenset[str] = frozenset()
     hedges: frozenset[str] = frozenset()
     hedge_gap: frozenset[str] = frozenset()
     ambiguous: Mapping[str, tuple[str, frozenset[str]]] = field(default_factory=dict)

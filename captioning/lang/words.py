@@ -132,13 +132,18 @@ class FoldedReadingWords(ReadingWords):
     ``floor_before``: a floor said before its number ("au moins deux chiens"): the words are read
     as if they followed the number ("deux au moins chiens"), which is where
     :attr:`~captioning.lang.read.ReadingWords.floor` looks for them (set ``floor`` to the same words).
+
+    ``ignore``: words read as if they were not there: an adjective phrase between an article and
+    its noun that English says after the noun ("ein fast bildfüllender Kühlschrank" is read as
+    "ein Kühlschrank", one refrigerator, as "a refrigerator filling most of the photo" is).
     """
 
     floor_before: tuple[str, ...] = ()
+    ignore: frozenset[str] = frozenset()
     token: str = r"[a-z0-9]+"
 
     def tokens(self, text: str) -> list[str]:
-        words = re.findall(self.token, fold(text))
+        words = [w for w in re.findall(self.token, fold(text)) if w not in self.ignore]
         k = len(self.floor_before)
         if not k:
             return words

@@ -93,3 +93,17 @@ def test_language_rows_flag_a_language_off_english() -> None:
     assert not by["de"]["within_tolerance"] and by["de"]["count_errors"] == 1
     assert by["de"]["delta_vs_en"]["count_accuracy"] == pytest.approx(-0.1)
     assert LANGUAGE_TOLERANCE == 0.02
+
+
+def test_cross_validation_scores_the_same_held_out_plans_in_each_language(make: MakeInstances) -> None:
+    from captioning.crossval import cross_validate
+    from tests.captioning.test_captioning_crossval import _tiny_set
+
+    report = cross_validate(_tiny_set(make, 8), folds=2, seed=0, langs=CODES)
+    assert [row["lang"] for row in report["by_language"]] == CODES
+    assert set(report["languages"]) == set(CODES) - {"en"}
+    for lang, each in report["languages"].items():
+        assert each["images"] == report["images"] == 8
+        # the same held-out plans: the same alt texts' objects, read in that language
+        assert [r["salient"] for r in each["per_image"]] == [r["salient"] for r in report["per_image"]]
+        assert each["recall"] == report["recall"], lang

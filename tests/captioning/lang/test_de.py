@@ -21,7 +21,7 @@ EXPECTED = {
         "Möglicherweise ein weiterer sehr kleiner Hund unten links.",
     ),
     "numbers": (
-        "Ein fast bildfüllender Elefant, zwei oder mehr Tassen links und viele Bücher.",
+        "Ein fast bildfüllender Elefant, mindestens zwei Tassen links und viele Bücher.",
         "Ein fast bildfüllender Elefant. Zwei Tassen links: eine kleine und eine mittelgroße. "
         "21 Bücher über das ganze Foto verteilt, die meisten klein; das größte ist mittelgroß und links. "
         "Beide Tassen befinden sich neben dem Elefanten.",

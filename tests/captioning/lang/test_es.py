@@ -21,7 +21,7 @@ EXPECTED = {
         "Posiblemente otro perro muy pequeño abajo a la izquierda.",
     ),
     "numbers": (
-        "Un elefante que ocupa la mayor parte de la foto, dos o más tazas a la izquierda y muchos libros.",
+        "Un elefante que ocupa la mayor parte de la foto, al menos dos tazas a la izquierda y muchos libros.",
         "Un elefante que ocupa la mayor parte de la foto. Dos tazas a la izquierda: una pequeña y una mediana. "
         "21 libros por toda la foto, la mayoría pequeños; el más grande es mediano y está a la izquierda. "
         "Ambas tazas están junto al elefante.",

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from captioning.evaluate import caption_objects, hedged_objects, stated_counts
 from captioning.lang import de, en, es, fr, realise
 from captioning.lang.words import fold
 from captioning.model import PREDICATES
@@ -187,3 +188,39 @@ def test_realiser_properties(code: str, plan: Plan) -> None:
             want = m.label if m.label in lang.NOUNS else f"family:{m.label}"
             if noun.singular.lower() in m.text.lower() or noun.plural.lower() in m.text.lower():
                 assert want in found, (m.text, found)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+@settings(max_examples=150, deadline=None)
+@given(plan=plans())
+def test_same_facts_as_english(code: str, plan: Plan) -> None:
+    """Read back with each language's own words, the alt text names the same objects, with the same
+    numbers and hedges, as the English one (what captioning.evaluate scores); the one difference
+    allowed is a trailing mention one of them dropped for length."""
+    en_text, text = realise(plan, "en"), realise(plan, code)
+    said = [sum(m.field == "alt_text" for m in t.mentions) for t in (en_text, text)]
+    words, en_words = LANGUAGES[code].READING, en.READING
+    facts = [
+        (caption_objects(t.alt_text, w), stated_counts(t.alt_text, w), hedged_objects(t.alt_text, w))
+        for t, w in ((en_text, en_words), (text, words))
+    ]
+    if said[0] == said[1]:
+        assert facts[0] == facts[1], (en_text.alt_text, text.alt_text)
+    else:  # the shorter one names a prefix of what the longer one names
+        shorter, longer = sorted(facts, key=lambda f: len(f[0]))
+        assert longer[0][: len(shorter[0])] == shorter[0], (en_text.alt_text, text.alt_text)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_fixed_texts_name_nothing(code: str) -> None:
+    """The texts said when nothing is recognised, the boxes note and the text-reading phrases name
+    no object ("ne lit pas" once read as "lit", a bed)."""
+    lang = LANGUAGES[code]
+    fixed = [
+        lang.EMPTY_ALT,
+        lang.EMPTY_LONG,
+        lang.BOXES_NOTE,
+        *(p.format(thing="", text="") for p in lang.PHRASES.values()),
+    ]
+    for text in fixed:
+        assert list(lang.READING.find_objects(text)) == [], text

@@ -157,14 +157,11 @@ def test_lang_says_the_text_in_that_language_and_refuses_an_unknown_one(tmp_path
     plain = run_describe(str(BUS_PHOTO), "--json", env_extra={"DATA_DIR": str(tmp_path)})
     assert plain.returncode == 0, plain.stderr
     english = json.loads(plain.stdout)
-    for lang in codes:
-        result = run_describe(str(BUS_PHOTO), "--json", "--lang", lang, env_extra={"DATA_DIR": str(tmp_path)})
-        assert result.returncode == 0, result.stderr
-        record = json.loads(result.stdout)
-        assert record["lang"] == lang and 0 < len(record["alt_text"]) <= 125
-        assert record["objects"] == english["objects"]  # the same facts, said in another language
-        if lang == "en":
-            assert (record["alt_text"], record["long_description"]) == (
-                english["alt_text"],
-                english["long_description"],
-            )
+    # One other language (each language's text is tested in tests/captioning; this is the command).
+    lang = next((code for code in codes if code != "en"), "en")
+    result = run_describe(str(BUS_PHOTO), "--json", "--lang", lang, env_extra={"DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["lang"] == lang and 0 < len(record["alt_text"]) <= 125
+    assert record["objects"] == english["objects"]  # the same facts, said in another language
+    assert (record["alt_text"] != english["alt_text"]) == (lang != "en")
