@@ -496,9 +496,6 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     raise TypeError(f"not a sentence: {s!r}")
 
 
-sentence = long_sentence
-
-
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
     return [(f"{HEDGE} ", None), *segments] if hedged else segments
 

@@ -181,6 +181,16 @@ SIZES: dict[str, tuple[str, str, str, str, bool]] = {
     "small": ("petit", "petite", "petits", "petites", True),
     "very small": ("très petit", "très petite", "très petits", "très petites", True),
 }
+# A person's size in the photo goes after the noun with "taille": "une grande personne" means a
+# grown-up, "une petite personne" a child.
+SIZES_BY_HEIGHT: dict[str, str] = {
+    "most": "de très grande taille",
+    "large": "de grande taille",
+    "medium": "de taille moyenne",
+    "small": "de petite taille",
+    "very small": "de très petite taille",
+}
+_BY_HEIGHT = frozenset(["person"])
 FILLING = "qui remplit la majeure partie de la photo"
 SPANNING = "qui s'étend sur la majeure partie de la photo"
 
@@ -213,10 +223,17 @@ def elides_before(word: str, noun_: Noun | None = None) -> bool:
     return first in ("a", "e", "i", "o", "u", "y", "h")
 
 
-def size_adjective(size: str, gender: str, *, plural: bool = False) -> tuple[str, bool]:
-    """``(adjective, before the noun?)``: ("small", "f") -> ("petite", True)."""
+def size_adjective(size: str, gender: str, *, plural: bool = False, label: str = "") -> tuple[str, bool]:
+    """``(adjective, before the noun?)``: ("small", "f") -> ("petite", True); a person ("person")
+    -> ("de petite taille", False)."""
+    if label in _BY_HEIGHT:
+        return SIZES_BY_HEIGHT[size], False
     forms = SIZES[size]
     return forms[(2 if plural else 0) + (gender == "f")], forms[4]
+
+
+def _label_of(word: Noun) -> str:
+    return next((label for label, n in NOUNS.items() if n is word), "")
 
 
 def noun_group(word: Noun, *, plural: bool = False, size: str = "") -> str:
@@ -224,7 +241,7 @@ def noun_group(word: Noun, *, plural: bool = False, size: str = "") -> str:
     text = word.plural if plural else word.singular
     if not size:
         return text
-    adj, before = size_adjective(size, word.gender, plural=plural)
+    adj, before = size_adjective(size, word.gender, plural=plural, label=_label_of(word))
     return f"{adj} {text}" if before else f"{text} {adj}"
 
 
@@ -294,6 +311,15 @@ def position_phrase(key: str) -> str:
     if key.startswith("mostly "):
         return f"{MOSTLY} {position_phrase(key.removeprefix('mostly '))}"
     return POSITIONS[key]
+
+
+# A place after a noun it tells apart: "le bol de gauche", "la personne du centre", "le bol du
+# bas"; the corners keep the adverb ("la tasse en haut à droite").
+_ATTRIBUTIVE = {"left": "de gauche", "right": "de droite", "centre": "du centre", "top": "du haut", "bottom": "du bas"}
+
+
+def position_attributive(key: str) -> str:
+    return _ATTRIBUTIVE.get(key) or position_phrase(key)
 
 
 def relation_words(predicate: str, object_family: str | None = None) -> RelationWords:
@@ -446,7 +472,7 @@ def holder(thing: Holder, key: str) -> str:
     """ "le bus" ("Texte sur le bus"), "du bus" ("La plaque d'immatriculation du bus")."""
     text = definite(noun(thing.label))
     if thing.position:
-        text = f"{text} {position_phrase(thing.position)}"
+        text = f"{text} {position_attributive(thing.position)}"
     return "".join(with_preposition("de", text)) if key == "plate" else text
 
 
@@ -500,9 +526,6 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     raise TypeError(f"not a sentence: {s!r}")
 
 
-sentence = long_sentence
-
-
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
     return [(f"{HEDGE} ", None), *segments] if hedged else segments
 
@@ -541,7 +564,7 @@ def _one(part: Part, word: Noun) -> str:
     amount = _count(part.count, word.gender)
     if part.size is None:
         return amount
-    adj, _ = size_adjective(part.size, word.gender, plural=part.count > 1)
+    adj, _ = size_adjective(part.size, word.gender, plural=part.count > 1, label=_label_of(word))
     return f"{amount} {adj}"
 
 
@@ -560,7 +583,7 @@ def _summary(s: Summary) -> list[Segment]:
     """ "onze livres dans toute la photo, tous petits ; le plus grand est de taille moyenne et à gauche"."""
     word = noun(s.label)
     g = word.gender
-    adj, _ = size_adjective(s.size, g, plural=True)
+    adj, _ = size_adjective(s.size, g, plural=True, label=s.label)
     spread = ("toutes" if g == "f" else "tous") if s.all_same else "la plupart"
     segments: list[Segment] = [
         (_counted(word, s.count), (s.label, s.ids)),
@@ -568,7 +591,7 @@ def _summary(s: Summary) -> list[Segment]:
     ]
     if s.largest is not None:
         largest = "la plus grande" if g == "f" else "le plus grand"
-        size, _ = size_adjective(s.largest.size, g)
+        size, _ = size_adjective(s.largest.size, g, label=s.label)
         segments.append((" ; ", None))
         segments.append((largest, (s.label, (s.largest.id,))))
         segments.append((f" est {size} et {position_phrase(s.largest.position)}", None))
@@ -582,7 +605,7 @@ def _ref(ref: Ref) -> tuple[str, Link]:
     if ref.kind == "the":
         return definite(word), link
     if ref.kind == "placed":
-        return f"{definite(word)} {position_phrase(ref.position or 'centre')}", link
+        return f"{definite(word)} {position_attributive(ref.position or 'centre')}", link
     if ref.kind == "one_of":
         one = "l'une" if word.gender == "f" else "l'un"
         return f"{one} des {word.plural}", link

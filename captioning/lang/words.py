@@ -4,6 +4,12 @@ A language module (``captioning/lang/<code>.py``) keeps all the words of its lan
 place: the nouns of the 80 COCO classes and of the back-off families, number words, hedges,
 positions, sizes and relation words. The captioner's realiser and search both read them from
 there, so each fact about a language lives once.
+
+Shared here: :class:`Noun` and :class:`RelationWords`; :func:`fold` (case- and accent-free look-up
+form); CLDR plural categories through babel (:func:`plural_category`, :func:`takes_plural`);
+and :class:`FoldedReadingWords`, reading words that fold text first (search and evaluation read
+"Baren" as "Bären"), with :func:`reading_table` and :func:`family_table` to build them from a
+language's nouns.
 """
 
 from __future__ import annotations

@@ -11,13 +11,17 @@ from captioning.plan import (
     AltRelation,
     Crowd,
     Extra,
+    Holder,
     Largest,
     Members,
     Part,
     Plan,
+    Quote,
     Ref,
     RelationSentence,
     Summary,
+    TextNote,
+    TextPlan,
 )
 
 BOOKS = tuple(range(10, 31))  # 21 books
@@ -118,6 +122,22 @@ PLANS: dict[str, Plan] = {
                 Ref("cup", (0, 1, 2), "some_of", total=4), "on", Ref("dining table", (5,), "the"), plural=True
             ),
             RelationSentence(Ref("bear", (6,), "one_of"), "behind", Ref("fire hydrant", (9,), "the")),
+        ),
+    ),
+    # Text read in the photo: quoted as read (never translated), on a holder or alone; a number
+    # plate and unclear text only said.
+    "text": Plan(
+        AltPlan(
+            (
+                AltMention("bus", (0,), 1, "exact", "stated", "left", None, False),
+                AltMention("car", (1, 2), 2, "exact", "stated"),
+            )
+        ),
+        (Members("bus", (0,), 1, "large", "left"), Members("car", (1, 2), 2, "small", "right")),
+        True,
+        TextPlan(
+            (Quote(("NEXT STOP",), Holder("bus")), Quote(("Main St",), None)),
+            (TextNote("plate", Holder("car", "right")), TextNote("unclear", Holder("bus")), TextNote("unclear", None)),
         ),
     ),
 }

@@ -39,6 +39,12 @@ EXPECTED = {
         "Ein kleiner Hydrant rechts. Drei der Tassen befinden sich auf dem Tisch. "
         "Einer der Bären befindet sich hinter dem Hydranten.",
     ),
+    "text": (
+        "Ein Bus links und zwei Autos. Text auf dem Bus: „NEXT STOP“. Text: „Main St“.",
+        "Ein großer Bus links. Zwei kleine Autos rechts. Text auf dem Bus: „NEXT STOP“. Text: „Main St“. "
+        "Das Auto rechts hat ein sichtbares Kennzeichen (nicht abgeschrieben). "
+        "Der Bus trägt Text, der nicht klar lesbar ist. Es gibt Text, der nicht klar lesbar ist.",
+    ),
 }
 
 

@@ -38,6 +38,12 @@ EXPECTED = {
         "Una boca de incendios pequeña a la derecha. Tres de las tazas están sobre la mesa. "
         "Uno de los osos está detrás de la boca de incendios.",
     ),
+    "text": (
+        "Un autobús a la izquierda y dos coches. Texto en el autobús: «NEXT STOP». Texto: «Main St».",
+        "Un autobús grande a la izquierda. Dos coches pequeños a la derecha. Texto en el autobús: «NEXT STOP». "
+        "Texto: «Main St». La matrícula del coche de la derecha es visible (sin transcribir). "
+        "El autobús tiene texto que no se pudo leer con claridad. Hay texto que no se pudo leer con claridad.",
+    ),
 }
 
 

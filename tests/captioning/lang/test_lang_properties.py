@@ -87,7 +87,7 @@ def alt_mentions(draw: st.DrawFn) -> AltMention:
     if n == 1 and quantity == "exact" and draw(st.booleans()):
         relation = AltRelation(draw(st.sampled_from(PREDICATES)), draw(st.sampled_from(LABELS)), _ids(draw, 1))
     place = None if relation else draw(st.none() | st.sampled_from(PLACES))
-    return AltMention(label, _ids(draw, n), n, quantity, certainty, place, relation, draw(st.booleans()))
+    return AltMention(label, _ids(draw, n), n, quantity, certainty, place, relation)
 
 
 @st.composite
@@ -144,6 +144,7 @@ def sentences(draw: st.DrawFn):  # noqa: ANN201
 @st.composite
 def plans(draw: st.DrawFn) -> Plan:
     mentions = tuple(draw(st.lists(alt_mentions(), min_size=1, max_size=6)))
+    # As planned: the first mention is never dropped, every later one may be.
     mentions = (AltMention(**{**mentions[0].__dict__, "droppable": False}), *mentions[1:])
     unnamed = draw(st.sampled_from(["none", "stated", "possible"]))
     long = tuple(draw(st.lists(sentences(), min_size=1, max_size=8)))
