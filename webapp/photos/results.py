@@ -17,6 +17,8 @@ from captioning import Description
 from segmentation.result import Instances
 
 log = logging.getLogger(__name__)
+# The languages a suggestion can be rendered in (captioning's realisers).
+ALT_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es")
 
 
 class StoredResult:
