@@ -27,7 +27,7 @@ Images without captions are skipped (nothing to compare with), so a file like co
 where only some images have captions, can be scored as it is. :func:`score` computes the metrics
 for any ``alt_for`` function (``bench/caption_salience.py`` uses it for cross-validation).
 
-Metrics over the alt text (objects read with :func:`captioning.vocabulary.find_objects`); the
+Metrics over the alt text (objects read with :meth:`captioning.lang.read.ReadingWords.find_objects`); the
 same mention, recall and count metrics over the whole description a reader gets (alt text + long
 description) are under ``description``:
 
@@ -65,75 +65,67 @@ import numpy as np
 
 from captioning.coco import category_names, instances_from_coco
 from captioning.describe import describe
-from captioning.grammar import count_noun, join_list, sentence
+from captioning.lang.en import READING as EN
+from captioning.lang.en import count_noun, join_list, sentence
+from captioning.lang.read import ReadingWords
 from captioning.model import Description
 from captioning.thresholds import GROUND_TRUTH_MODEL, score_floor
-from captioning.vocabulary import NUMBER_WORDS, family_members, find_objects, tokens
+from captioning.vocabulary import family_members
 from segmentation.result import Instances
 
 DEFAULT_RESULTS_MODEL = "ssdlite320_mobilenet_v3_large"
 
 
-def caption_objects(text: str) -> list[str]:
+def caption_objects(text: str, words: ReadingWords = EN) -> list[str]:
     """Classes (or ``family:<name>``) named in ``text``, in order of first mention."""
-    return list(dict.fromkeys(label for _, label, _ in find_objects(text)))
+    return list(dict.fromkeys(label for _, label, _ in words.find_objects(text)))
 
 
-HEDGE = "possibly"
-# How the alt says a relation ("A person riding a horse"): counted for coverage.
-# (Places never use them: "on the left", "at the top".)
-RELATION_WORDS = (" riding ", " holding ", " on a ", " on an ", " in front of ", " next to ")
-
-
-# Words that may stand between "possibly" and the noun it hedges: "possibly a medium-sized cup",
-# "possibly two more small dogs", "possibly another large dog".
-_HEDGE_GAP = frozenset(
-    ["a", "an", "another", "more", "or", "some", "very", "large", "small", "medium", "sized", "tiny", *NUMBER_WORDS]
-)
-
-
-def hedged_objects(text: str) -> list[bool]:
+def hedged_objects(text: str, words: ReadingWords = EN) -> list[bool]:
     """For each object of :func:`caption_objects`, whether its first mention is hedged ("possibly
     a cat", "possibly two cats", "possibly a medium-sized cup at the top")."""
-    words = tokens(text)
+    tokens = words.tokens(text)
+    gap = words.hedge_gap | set(words.numbers)
     first: dict[str, bool] = {}
-    for k, label, _ in find_objects(text):
+    for k, label, _ in words.find_objects(text):
         if label in first:
             continue
         j = k - 1
-        while j >= 0 and words[j] in _HEDGE_GAP and k - j <= 5:
+        while j >= 0 and tokens[j] in gap and k - j <= 5:
             j -= 1
-        first[label] = j >= 0 and words[j] == HEDGE
+        first[label] = j >= 0 and tokens[j] in words.hedges
     return list(first.values())
 
 
-def stated_counts(text: str) -> dict[str, tuple[int, bool]]:
+def stated_counts(text: str, words: ReadingWords = EN) -> dict[str, tuple[int, bool]]:
     """``{class: (n, exact)}`` for each class the text gives a number for: "a dog" -> (1, True),
     "three dogs" -> (3, True), "two or more dogs" -> (2, False). Vague ones ("many", "a group of",
     "some") are left out."""
-    words = tokens(text)
+    tokens = words.tokens(text)
+    numbers = words.numbers
+    floor = list(words.floor)
     out: dict[str, tuple[int, bool]] = {}
-    for k, label, _ in find_objects(text):
+    for k, label, _ in words.find_objects(text):
         if label.startswith("family:") or label in out:
             continue
-        before = words[max(0, k - 3) : k]
-        if len(before) == 3 and before[1:] == ["or", "more"] and before[0] in NUMBER_WORDS:
-            out[label] = (NUMBER_WORDS[before[0]], False)
-        elif before and before[-1] in NUMBER_WORDS:
-            out[label] = (NUMBER_WORDS[before[-1]], True)
-        elif before and before[-1] in ("a", "an"):
+        before = tokens[max(0, k - 1 - len(floor)) : k]
+        if floor and len(before) == 1 + len(floor) and before[1:] == floor and before[0] in numbers:
+            out[label] = (numbers[before[0]], False)
+        elif before and before[-1] in numbers:
+            out[label] = (numbers[before[-1]], True)
+        elif before and before[-1] in words.articles:
             out[label] = (1, True)
     return out
 
 
-def caption_numbers(text: str) -> dict[str, int]:
+def caption_numbers(text: str, words: ReadingWords = EN) -> dict[str, int]:
     """Numbers a human caption states (two and up): "two dogs" -> {"dog": 2}."""
-    words = tokens(text)
+    tokens = words.tokens(text)
     out: dict[str, int] = {}
-    for k, label, _ in find_objects(text):
-        for prev in reversed(words[max(0, k - 3) : k]):
-            if prev in NUMBER_WORDS and NUMBER_WORDS[prev] >= 2:
-                out.setdefault(label, NUMBER_WORDS[prev])
+    for k, label, _ in words.find_objects(text):
+        for prev in reversed(tokens[max(0, k - 3) : k]):
+            if prev in words.numbers and words.numbers[prev] >= 2:
+                out.setdefault(label, words.numbers[prev])
                 break
     return out
 
@@ -291,7 +283,7 @@ class _Tally:
         """Tally one text; return its hallucinated objects. ``checkable``: only numbers of these
         classes are checked (a captions-only set: where captions agree on a number)."""
         named = caption_objects(text)
-        self.relations += sum(verb in f" {text.lower()} " for verb in RELATION_WORDS)
+        self.relations += sum(verb in f" {text.lower()} " for verb in EN.relations)
         self.texts += 1
         self.recall_total += len(salient)
         self.recall_hits += len(salient & set(named))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from captioning.vocabulary import find_objects
+from captioning.lang.read import find_objects
 
 
 def labels(text: str) -> list[str]:

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from captioning.learning import Sample, agreement, agreement_of, fit, load_samples, sample_from
+from captioning.plan import ALT_MAX_GROUPS
 from captioning.salience import SalienceModel, load_model
-from captioning.text import ALT_MAX_GROUPS
 from captioning.thresholds import default_thresholds
 from webapp.photos.models import Photo
 from webapp.photos.results import read_result

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from captioning.grammar import NOUNS
+from captioning.lang.en import NOUNS
 from webapp.search.terms import VERTICAL_PLACES, place_suffix, relation_key, subject_key
 from webapp.search.vocabulary import (
     MAX_NOUN_WORDS,
@@ -131,7 +131,8 @@ def explain(node: Node) -> str:
 def _noun(kind: str, name: str, plural: bool) -> str:
     if kind == "super":
         return SUPER_NAMES[name][1 if plural else 0]
-    singular, plural_form = NOUNS.get(name, (name, name + "s"))
+    noun = NOUNS.get(name)
+    singular, plural_form = (noun.singular, noun.plural) if noun else (name, name + "s")
     return plural_form if plural else singular
 
 

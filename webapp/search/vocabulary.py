@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from captioning.grammar import NOUNS
+from captioning.lang.en import NOUNS
 from captioning.vocabulary import SUPERCATEGORY
 
 # COCO supercategory -> its labels, in COCO order: derived from the captioner's table, so search
@@ -201,7 +201,8 @@ def _build_nouns() -> dict[str, tuple[str, str]]:
     """Phrase (lower case) -> ("label" | "super", name)."""
     nouns: dict[str, tuple[str, str]] = {}
     for label in LABELS:
-        singular, plural = NOUNS.get(label, (label, _regular_plural(label)))
+        noun = NOUNS.get(label)
+        singular, plural = (noun.singular, noun.plural) if noun else (label, _regular_plural(label))
         for phrase in {label, _regular_plural(label), singular.lower(), plural.lower()}:
             nouns[phrase] = ("label", label)
     for word, label in LABEL_SYNONYMS.items():
