@@ -498,8 +498,11 @@ def delete_photo(photo: Photo) -> None:
     photo.delete()
 
 
-def html_snippet(photo: Photo) -> str:
-    """``<img>`` markup to paste into a page: the reviewed text, or the suggestion."""
+def html_snippet(photo: Photo, alt: str | None = None, lang: str = "") -> str:
+    """``<img>`` markup to paste into a page: ``alt`` (default: the reviewed text, or the
+    suggestion), with ``lang="..."`` when given (issue 18: a text in another language than the page's)."""
     from django.utils.html import escape
 
-    return f'<img src="{escape(photo.original_name)}" alt="{escape(photo.current_alt)}">'
+    alt = photo.current_alt if alt is None else alt
+    lang_attr = f' lang="{escape(lang)}"' if lang else ""
+    return f'<img src="{escape(photo.original_name)}" alt="{escape(alt)}"{lang_attr}>'
