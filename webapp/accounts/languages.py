@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation.trans_real import parse_accept_lang_header
+from ninja import Query
 
 from webapp.accounts.models import alt_text_language
 from webapp.photos.results import ALT_LANGUAGES
+
+# The API's ``?lang=`` parameter, as each endpoint that renders alt text declares it (the value is
+# read by :func:`api_alt_language`).
+LANG = Query(
+    None,
+    description="Language of the suggested alt text: "
+    + ", ".join(ALT_LANGUAGES)
+    + ". Default: the first of those in Accept-Language, else your account's setting. Another value is a 400.",
+)
 
 
 class UnsupportedLanguage(ValueError):

@@ -56,6 +56,9 @@ class Profile(models.Model):
 
 
 def alt_text_language(user: object) -> str:
-    """``user``'s alt text language: their setting, else English."""
-    profile = Profile.objects.filter(user_id=getattr(user, "pk", None)).only("alt_text_language").first()
-    return profile.alt_text_language if profile is not None else DEFAULT_ALT_LANGUAGE
+    """``user``'s (a user or a user id) alt text language: their setting, else English."""
+    user_id = user if isinstance(user, int) else getattr(user, "pk", None)
+    if user_id is None:
+        return DEFAULT_ALT_LANGUAGE
+    language = Profile.objects.filter(user_id=user_id).values_list("alt_text_language", flat=True).first()
+    return language or DEFAULT_ALT_LANGUAGE
