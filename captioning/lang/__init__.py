@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from captioning.lang import en
+from captioning.lang import de, en, es, fr
 from captioning.lang.base import Segment, add_text, assemble, fit_alt
 from captioning.model import Mention
 from captioning.plan import Plan
@@ -42,7 +42,7 @@ from captioning.plan import Plan
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Segment", "Text", "UnknownLanguage", "language", "realise"]
 
 #: ``{code: module}`` of every language the captioner speaks (see above for what a module provides).
-LANGUAGES: dict[str, ModuleType] = {module.CODE: module for module in (en,)}
+LANGUAGES: dict[str, ModuleType] = {module.CODE: module for module in (en, de, fr, es)}
 DEFAULT_LANGUAGE = "en"
 
 
