@@ -40,8 +40,10 @@ def supported(code: str) -> str | None:
 
 
 def page_alt_language(request: HttpRequest) -> str:
-    """The alt text language of a page: the signed-in person's setting."""
-    return alt_text_language(request.user)
+    """The alt text language of a page: the signed-in person's setting (read once per request)."""
+    if not hasattr(request, "_alt_text_language"):
+        request._alt_text_language = alt_text_language(request.user)
+    return request._alt_text_language
 
 
 def api_alt_language(request: HttpRequest) -> str:
@@ -60,4 +62,4 @@ def api_alt_language(request: HttpRequest) -> str:
     for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
         if code != "*" and (lang := supported(code)):
             return lang
-    return alt_text_language(request.user)
+    return page_alt_language(request)

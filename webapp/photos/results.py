@@ -105,6 +105,9 @@ def read_description(data: Mapping[str, Any] | None) -> Description | None:
 # -- languages (issue 18): the stored plan said in the language a reader asked for ---------------
 # Where the plan and its language sit inside ``Photo.result``: read with a key lookup, so a list of
 # photos gets them without loading the masks (``with_plans``).
+# The language of ``Photo.suggested_alt`` / ``long_description``: the worker describes in the
+# captioner's default language and every other one is rendered from the plan.
+SUGGESTION_LANGUAGE = DEFAULT_LANGUAGE
 PLAN_KEY = KeyTransform("plan", KeyTransform("description", "result"))
 LANG_KEY = KeyTransform("lang", KeyTransform("description", "result"))
 
@@ -156,6 +159,8 @@ def suggestion(photo: Photo, lang: str) -> Suggestion:
     """``photo``'s suggestion in ``lang``: the stored texts when they are in ``lang``, else
     rendered from the stored plan. A photo stored without a plan keeps its stored (English) text,
     said to be in its own language; an unreadable plan is logged and does the same."""
+    if lang == SUGGESTION_LANGUAGE:  # the stored texts: no plan to read
+        return Suggestion(photo.suggested_alt, photo.long_description, SUGGESTION_LANGUAGE)
     plan_data, stored_lang = _stored_plan(photo)
     if lang != stored_lang and plan_data:
         try:
