@@ -31,6 +31,7 @@ SAME_IN = {
     '<span class="visually-hidden">Page </span>%(number)s': {"fr"},
     "%(width)s × %(height)s pixels.": {"fr"},
     "%(counter)s photo": {"fr"},
+    "Photo %(name)s, %(status)s": {"fr"},
     "Error:": {"es"},
 }
 

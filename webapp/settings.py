@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "webapp.photos.context_processors.model_status",
+                "webapp.photos.context_processors.alt_language",
             ],
         },
     },

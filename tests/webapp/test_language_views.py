@@ -145,3 +145,14 @@ def test_the_scripts_words_come_in_the_page_language(client: Client) -> None:
     assert src.endswith("?lang=es")  # the address names the language: a cached copy is never another's
     catalogue = client.get(src).content.decode()
     assert "Copiado en el portapapeles." in catalogue
+
+
+@pytest.mark.django_db
+def test_the_security_check_page_is_in_the_chosen_language_too(user) -> None:  # noqa: ANN001
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    client.force_login(user)
+    response = client.post(reverse("accounts:account"), {"name": "x"})  # no CSRF token: refused
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert html_lang(body) == "fr" and "<h1>Action non autorisée</h1>" in body

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from webapp.accounts.languages import UnsupportedLanguage, api_alt_language, page_alt_language
 from webapp.integrations import exports, webhooks
 from webapp.integrations.models import Webhook
 from webapp.photos.models import Photo
@@ -42,7 +43,12 @@ def export_page(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in exports.EXPORT_FORMATS:
         raise Http404
-    exported = exports.export_library(request.user, fmt)
+    # The account's alt text language (issue 18), or the one the export page's form asks for.
+    try:
+        lang = api_alt_language(request) if "lang" in request.GET else page_alt_language(request)
+    except UnsupportedLanguage as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    exported = exports.export_library(request.user, fmt, lang)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response

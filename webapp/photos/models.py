@@ -66,6 +66,9 @@ class Photo(models.Model):
 
     # The person's decision (never written by a run).
     accepted_alt = models.TextField(blank=True)
+    # The language ``accepted_alt`` is in (issue 18): the one it was written or accepted in, kept
+    # with it; a person's text is never re-rendered into another language. "" when decorative.
+    accepted_alt_lang = models.CharField(max_length=8, blank=True)
     alt_source = models.CharField(max_length=12, choices=AltSource.choices, default=AltSource.NONE, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 

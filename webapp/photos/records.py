@@ -10,13 +10,19 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 
+from webapp.accounts.models import alt_text_language
 from webapp.photos.models import Photo
+from webapp.photos.results import suggestion, with_plans
 
 
-def photo_record(photo: Photo) -> dict[str, Any]:
-    """Everything a client needs about one photo. ``alt_text`` is the model's suggestion,
-    ``accepted_alt_text`` the person's decision (``""`` when decorative, ``None`` when not reviewed).
-    Uses prefetched ``detections`` when the queryset has them."""
+def photo_record(photo: Photo, lang: str | None = None) -> dict[str, Any]:
+    """Everything a client needs about one photo. ``alt_text`` and ``long_description`` are the
+    model's suggestion in ``lang`` (default: the owner's alt text language), rendered from the
+    stored plan; ``lang`` says which language they are in (a photo stored without a plan keeps its
+    English text). ``accepted_alt_text`` is the person's decision (``""`` when decorative, ``None``
+    when not reviewed), in ``accepted_alt_text_lang``, the language it was saved in.
+    Uses prefetched ``detections`` and ``with_plans`` annotations when the queryset has them."""
+    shown = suggestion(photo, alt_text_language(photo.owner_id) if lang is None else lang)
     return {
         "id": photo.pk,
         "file": photo.original_name,
@@ -25,9 +31,13 @@ def photo_record(photo: Photo) -> dict[str, Any]:
         "width": photo.width,
         "height": photo.height,
         "model": photo.model_name,
-        "alt_text": photo.suggested_alt,
-        "long_description": photo.long_description,
+        "alt_text": shown.alt_text,
+        "long_description": shown.long_description,
+        "lang": shown.lang,
         "accepted_alt_text": photo.accepted_alt if photo.is_reviewed else None,
+        "accepted_alt_text_lang": (photo.accepted_alt_lang or "en")
+        if photo.is_reviewed and not photo.is_decorative
+        else None,
         "alt_source": photo.alt_source or None,
         "decorative": photo.is_decorative,
         "objects": [
@@ -49,8 +59,8 @@ def photo_record(photo: Photo) -> dict[str, Any]:
 
 
 def for_records(photos: QuerySet[Photo]) -> QuerySet[Photo]:
-    """``photos`` ready for :func:`photo_record`: with their objects, without the stored masks."""
-    return photos.defer("result").prefetch_related("detections")
+    """``photos`` ready for :func:`photo_record`: with their objects and plans, without the stored masks."""
+    return with_plans(photos.defer("result").prefetch_related("detections"))
 
 
 def library(owner: Any) -> QuerySet[Photo]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from webapp.photos import signals
 from webapp.photos.models import Photo
-from webapp.photos.results import read_description
+from webapp.photos.results import read_description, with_plans
 from webapp.search.explain import explain, reader_language, reading_note
 from webapp.search.models import SearchKeyCount, SearchTerm
 from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
@@ -210,7 +210,8 @@ def _unknown_notes(owner_id: int, parsed: ParsedQuery) -> list[str]:
 def _page(owner: Any, node: Node, offset: int, per_page: int, sizes: dict[str, int]) -> list[Photo]:
     """One page of photos, newest (highest id) first; ``result`` (masks) is not read."""
     ids = matching_ids(owner.pk, node, limit=per_page, offset=offset, sizes=sizes)
-    found = Photo.objects.filter(owner=owner, status=Photo.Status.DONE, pk__in=ids).defer("result")
+    # With their plans (issue 18): the thumbnails' alt text is rendered in the reader's language.
+    found = with_plans(Photo.objects.filter(owner=owner, status=Photo.Status.DONE, pk__in=ids).defer("result"))
     by_id = {photo.pk: photo for photo in found}
     return [by_id[pk] for pk in ids if pk in by_id]
 

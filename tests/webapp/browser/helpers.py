@@ -93,16 +93,24 @@ def audit(page: object, name: str) -> list[str]:
 
 
 def ui(lang: str, text: str, *, context: str | None = None, n: int | None = None, plural: str = "") -> str:
-    """``text`` as the interface shows it in ``lang`` (the app's own catalogues, through Django's
-    gettext; ``n`` and ``plural`` as ngettext). Placeholders are left for the caller to fill."""
+    """``text`` as the interface shows it in ``lang`` (the app's own catalogues through Django's
+    gettext: the pages' ``django`` domain, else the scripts' ``djangojs``; ``n`` and ``plural`` as
+    ngettext). Placeholders are left for the caller to fill."""
     from django.utils import translation
+    from django.utils.translation.trans_real import DjangoTranslation
 
     with translation.override(lang):
         if n is not None:
             if context:
-                return translation.npgettext(context, text, plural, n)
-            return translation.ngettext(text, plural, n)
-        return translation.pgettext(context, text) if context else translation.gettext(text)
+                said = translation.npgettext(context, text, plural, n)
+            else:
+                said = translation.ngettext(text, plural, n)
+        else:
+            said = translation.pgettext(context, text) if context else translation.gettext(text)
+    if said in (text, plural) and lang != "en" and not context:
+        scripts = DjangoTranslation(lang, domain="djangojs")
+        said = scripts.ngettext(text, plural, n) if n is not None else scripts.gettext(text)
+    return said
 
 
 def link_text(sentence: str) -> str:
