@@ -19,12 +19,13 @@ import dataclasses
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 
 from captioning.lang import DEFAULT_LANGUAGE as CAPTION_DEFAULT_LANGUAGE
 from captioning.lang import LANGUAGES, language
 from captioning.lang.words import Noun, fold
+from captioning.model import PREDICATES
 from captioning.vocabulary import FAMILY, SUPERCATEGORY
 
 # COCO supercategory -> its labels, in COCO order: derived from the captioner's table, so search
@@ -38,7 +39,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {}
 for _label, _family in FAMILY.items():
     FAMILIES[_family] = (*FAMILIES.get(_family, ()), _label)
 
-PREDICATES = ("riding", "on", "holding", "in front of", "behind", "next to")
 SEARCH_LANGUAGES: tuple[str, ...] = tuple(LANGUAGES)
 DEFAULT_LANGUAGE = CAPTION_DEFAULT_LANGUAGE
 
@@ -83,13 +83,13 @@ class QueryWords:
     articles: tuple[str, ...]
     stopwords: tuple[str, ...]
     to: tuple[str, ...] = ()
-    sizes: Mapping[str, str] = None  # type: ignore[assignment]
-    places: Mapping[str, str] = None  # type: ignore[assignment]
+    sizes: Mapping[str, str] = field(default_factory=dict)
+    places: Mapping[str, str] = field(default_factory=dict)
     place_tail: tuple[str, ...] = ()
     linkers: tuple[str, ...] = ()
-    numbers: Mapping[str, int] = None  # type: ignore[assignment]
-    relations: Mapping[str, str] = None  # type: ignore[assignment]
-    supercategories: Mapping[str, str] = None  # type: ignore[assignment]
+    numbers: Mapping[str, int] = field(default_factory=dict)
+    relations: Mapping[str, str] = field(default_factory=dict)
+    supercategories: Mapping[str, str] = field(default_factory=dict)
 
 
 def _w(text: str) -> tuple[str, ...]:
@@ -364,8 +364,14 @@ def _size_words(module: ModuleType) -> dict[str, str]:
     for key, size in SIZE_CLASS.items():
         if table is None:  # English: one form, from the realiser
             forms: tuple[str, ...] = (module.size_adjective(key),)
-        elif isinstance(table[key], str):  # German: a stem that declines
-            forms = tuple(table[key] + ending for ending in ("", "e", "er", "es", "en", "em"))
+        elif isinstance(table[key], str):  # German: a stem, declined by the module's own tables
+            forms = (table[key],) + tuple(
+                module.adjective(table[key], g, case, plural=plural, declension=declension)
+                for g in _genders(module)
+                for case in module.CASES
+                for plural in (False, True)
+                for declension in ("strong", "mixed", "weak")
+            )
         else:  # French, Spanish: the agreeing forms
             forms = tuple(f for f in table[key] if isinstance(f, str))
         for form in forms:
