@@ -10,11 +10,11 @@ the language's module in :mod:`captioning.lang` and are put together by its own 
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 from django.utils.translation import get_language, gettext, pgettext
 
+from captioning.lang import language
 from captioning.lang.words import Noun, takes_plural
 from webapp.search.query import All, Any, Atom, Meaning, Node, Not, Reading
 from webapp.search.vocabulary import DEFAULT_LANGUAGE, SEARCH_LANGUAGES
@@ -27,7 +27,7 @@ def reader_language(lang: str | None = None) -> str:
 
 
 def _module(code: str) -> ModuleType:
-    return importlib.import_module(f"captioning.lang.{code}")
+    return language(code)
 
 
 # COCO supercategories that no language module has a back-off noun for: their names are messages.

@@ -110,7 +110,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         none=_w("no|zero|none|no one|nobody"),
         many=_w("many|several|multiple|lots of|lots|various|a lot of"),
         negation=_w("not|without|except|excluding|minus"),
-        conjunction=_w("and|with|plus|but|also|&|,"),
+        conjunction=_w("with|plus|but|also|&|,"),
         disjunction=_w("or"),
         articles=_w("a|an|the|some|any|of"),
         stopwords=_w(
@@ -153,7 +153,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         },
     ),
     "de": QueryWords(
-        at_least=_w("mindestens|wenigstens|minimal|min|minimum"),
+        at_least=_w("wenigstens|minimal|min|minimum"),
         at_most=_w("höchstens|maximal|max|bis zu|nicht mehr als"),
         more_than=_w("mehr als|über"),
         fewer_than=_w("weniger als|unter"),
@@ -161,10 +161,10 @@ QUERY_WORDS: dict[str, QueryWords] = {
         or_fewer=_w("oder weniger"),
         exactly=_w("genau|exakt|nur|genau ein|genau eine"),
         none=_w("kein|keine|keinen|keinem|keiner|keines|null|niemand"),
-        many=_w("viele|mehrere|einige|etliche|zahlreiche"),
+        many=_w("mehrere|etliche|zahlreiche"),
         negation=_w("ohne|nicht|außer|ausser|abzüglich"),
-        conjunction=_w("und|mit|sowie|plus|auch|&|,"),
-        disjunction=_w("oder"),
+        conjunction=_w("mit|sowie|plus|auch|&|,"),
+        disjunction=(),
         articles=_w("der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|irgendein|irgendeine"),
         stopwords=_w(
             "der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|und|oder|mit|in|im|am|an|auf|zu|zum|"
@@ -199,7 +199,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         },
     ),
     "fr": QueryWords(
-        at_least=_w("au moins|au minimum|minimum|pas moins de"),
+        at_least=_w("au minimum|minimum|pas moins de"),
         at_most=_w("au plus|au maximum|maximum|jusqu a|pas plus de"),
         more_than=_w("plus de|plus que"),
         fewer_than=_w("moins de|moins que"),
@@ -207,10 +207,10 @@ QUERY_WORDS: dict[str, QueryWords] = {
         or_fewer=_w("ou moins"),
         exactly=_w("exactement|seulement|juste|uniquement|pile"),
         none=_w("aucun|aucune|pas de|zero"),
-        many=_w("beaucoup de|plusieurs|de nombreux|de nombreuses|nombreux|nombreuses|des tas de"),
+        many=_w("de nombreux|de nombreuses|nombreux|nombreuses|des tas de"),
         negation=_w("sans|pas|sauf|excepte|hormis"),
-        conjunction=_w("et|avec|ainsi que|&|,"),
-        disjunction=_w("ou"),
+        conjunction=_w("avec|ainsi que|&|,"),
+        disjunction=(),
         articles=_w("le|la|les|l|un|une|des|du|de|d|au|aux"),
         stopwords=_w(
             "le|la|les|l|un|une|des|du|de|d|au|aux|et|ou|avec|dans|en|a|sur|est|sont|photo|photos|image|"
@@ -240,7 +240,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         },
     ),
     "es": QueryWords(
-        at_least=_w("al menos|por lo menos|como minimo|minimo|no menos de"),
+        at_least=_w("por lo menos|como minimo|minimo|no menos de"),
         at_most=_w("como maximo|a lo sumo|maximo|hasta|no mas de"),
         more_than=_w("mas de|mas que"),
         fewer_than=_w("menos de|menos que"),
@@ -248,10 +248,10 @@ QUERY_WORDS: dict[str, QueryWords] = {
         or_fewer=_w("o menos"),
         exactly=_w("exactamente|solo|solamente|justo|unicamente"),
         none=_w("ningun|ninguna|ninguno|ningunos|ningunas|cero|nadie"),
-        many=_w("muchos|muchas|varios|varias|numerosos|numerosas"),
+        many=_w("numerosos|numerosas"),
         negation=_w("sin|no|excepto|salvo|menos"),
-        conjunction=_w("y|e|con|ademas de|&|,"),
-        disjunction=_w("o|u"),
+        conjunction=_w("e|con|ademas de|&|,"),
+        disjunction=_w("u"),
         articles=_w("el|la|los|las|lo|un|una|unos|unas|del|al|de"),
         stopwords=_w(
             "el|la|los|las|lo|un|una|unos|unas|del|al|de|y|e|o|u|con|en|a|es|esta|estan|foto|fotos|imagen|"
@@ -413,11 +413,32 @@ def _relation_words(module: ModuleType) -> dict[str, tuple[str, ...]]:
     return {phrase: tuple(p for p in PREDICATES if p in preds) for phrase, preds in phrases.items() if phrase}
 
 
+def _with_module_words(module: ModuleType, query: QueryWords) -> QueryWords:
+    """``query`` with the words the language module already has: its "and", "or", "at least",
+    "many" and "some" ("und", "oder", "mindestens", "viele", "einige")."""
+
+    def words(*names: str) -> tuple[str, ...]:
+        found: list[str] = []
+        for name in names:
+            value = getattr(module, name, None)
+            values = value.values() if isinstance(value, Mapping) else [value] if value else []
+            found.extend(fold(v.strip()) for v in values)
+        return tuple(found)
+
+    return dataclasses.replace(
+        query,
+        conjunction=(*query.conjunction, *words("AND", "CONJUNCTION")),
+        disjunction=(*query.disjunction, *words("OR")),
+        at_least=(*query.at_least, *words("AT_LEAST")),
+        many=(*query.many, *words("MANY", "SOME")),
+    )
+
+
 @functools.cache
 def search_words(code: str) -> SearchWords:
     """The words of language ``code`` ("en", "de", "fr", "es")."""
     module = language(code)
-    query = QUERY_WORDS[code]
+    query = _with_module_words(module, QUERY_WORDS[code])
     objects, families = _object_words(module)
     nouns: dict[str, tuple[str, str]] = {}
     own: set[str] = set()
