@@ -536,11 +536,10 @@ def tokenize(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
 
 
 def _tokens(text: str, lang: str) -> tuple[list[str], list[str]]:
-    """(the folded tokens, each as typed: lower case with its accents; "" for the second half of
-    a contraction)."""
+    """(the folded tokens, each as typed; "" for the second half of a contraction)."""
     tokens: list[str] = []
     shown: list[str] = []
-    for raw in _TOKEN.findall(_SPLIT.sub(" ", text.casefold())):
+    for raw in _TOKEN.findall(_SPLIT.sub(" ", text)):
         negative = raw.startswith("-") and len(raw) > 1
         body = expand(lang, fold(raw[1:] if negative else raw) or raw)
         parts = body.split() or [raw]

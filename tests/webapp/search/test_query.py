@@ -312,7 +312,7 @@ def test_a_family_without_a_supercategory_is_any_of_its_kinds() -> None:
 
 
 def test_free_words_of_any_language_search_the_alt_text() -> None:
-    for query, word in [("Hund am Strand", "strand"), ("chien sur la plage", "plage"), ("perros en la playa", "playa")]:
+    for query, word in [("Hund am Strand", "Strand"), ("chien sur la plage", "plage"), ("perros en la playa", "playa")]:
         parsed = parse(query)
         assert (
             list(parsed.typed.values()) == [word] and [a.key for a in parsed.node.children][1] == f"w:{parsed.words[0]}"
