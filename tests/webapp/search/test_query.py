@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hypothesis
 import pytest
-from hypothesis import strategies as st
 from django.utils import translation
+from hypothesis import strategies as st
 
 from webapp.search.explain import explain, reading_note
 from webapp.search.query import All, Any, Atom, Not, QueryError, parse, query_language
