@@ -58,13 +58,16 @@ def test_search_with_and_without_results(page: object, stack: Stack, lang: str, 
     box.press("Enter")
     found = t("%(counter)s photo found", plural="%(counter)s photos found", n=1) % {"counter": 1}
     page.wait_for_function(f"document.getElementById('search-status').textContent.includes('{found}')")
-    assert "large elephant on the left" in page.locator("#search-explanation").inner_text()
+    # What search understood, in the page's language whatever the query's (issue 18).
+    said = {"en": "large elephant on the left", "de": "großer Elefant links"}[lang]
+    assert said in page.locator("#search-explanation").inner_text()
     box.fill("large elephant in the centre")
     box.press("Enter")
     page.wait_for_function(f"document.getElementById('search-status').textContent.includes({t('No photos found')!r})")
 
     # Without JavaScript's help the same URL renders the same answer; bad words are explained.
     page.goto("/search/?q=at+least+dogs")
-    assert "needs a number" in page.locator("[data-error-summary]").inner_text()
+    why = {"en": "needs a number", "de": "braucht eine Zahl"}[lang]
+    assert why in page.locator("[data-error-summary]").inner_text()
     assert axe_violations(page) == []
     shot(page, "search-error")
