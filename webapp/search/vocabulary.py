@@ -260,7 +260,7 @@ QUERY_WORDS: dict[str, QueryWords] = {
         to=_w("a|-"),
         sizes={
             **dict.fromkeys(_w("gran|enorme|enormes|gigante|gigantes"), "large"),
-            **dict.fromkeys(_w("chico|chica|chicos|chicas|diminuto|diminuta|diminutos|diminutas"), "small"),
+            **dict.fromkeys(_w("diminuto|diminuta|diminutos|diminutas"), "small"),
         },
         places={**dict.fromkeys(_w("medio"), "centre"), **dict.fromkeys(_w("primer plano"), "bottom")},
         place_tail=_w("lado|esquina|mitad|borde"),

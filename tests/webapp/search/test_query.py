@@ -399,3 +399,14 @@ def test_any_words_in_any_language_parse_or_say_why(words: list[str], reader: st
     assert parsed.lang in ("en", "de", "fr", "es")
     with translation.override(reader):
         explain(parsed.node, reader)
+
+
+@pytest.mark.parametrize("code", ["en", "de", "fr", "es"])
+def test_no_word_means_two_things_in_one_language(code: str) -> None:
+    # A noun is never also a size, a place or a relation word ("chico" is a boy, not small).
+    from webapp.search.vocabulary import search_words
+
+    w = search_words(code)
+    nouns = set(w.nouns)
+    assert not nouns & set(w.sizes) and not nouns & set(w.places) and not nouns & set(w.relations)
+    assert not set(w.sizes) & set(w.places)
