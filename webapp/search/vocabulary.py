@@ -39,7 +39,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {}
 for _label, _family in FAMILY.items():
     FAMILIES[_family] = (*FAMILIES.get(_family, ()), _label)
 
-SEARCH_LANGUAGES: tuple[str, ...] = tuple(LANGUAGES)
 DEFAULT_LANGUAGE = CAPTION_DEFAULT_LANGUAGE
 
 
@@ -276,6 +275,11 @@ QUERY_WORDS: dict[str, QueryWords] = {
         supercategories={fold("comida"): "food", fold("electronica"): "electronic", fold("fruta"): "food"},
     ),
 }
+
+
+#: The languages search reads: every language of the captioner that has its query words above (a
+#: new language is its module in captioning/lang/ and one entry of QUERY_WORDS).
+SEARCH_LANGUAGES: tuple[str, ...] = tuple(code for code in LANGUAGES if code in QUERY_WORDS)
 
 
 @dataclass(frozen=True)

@@ -410,3 +410,10 @@ def test_no_word_means_two_things_in_one_language(code: str) -> None:
     nouns = set(w.nouns)
     assert not nouns & set(w.sizes) and not nouns & set(w.places) and not nouns & set(w.relations)
     assert not set(w.sizes) & set(w.places)
+
+
+def test_search_reads_every_language_the_captioner_speaks() -> None:
+    from captioning.lang import LANGUAGES
+    from webapp.search.vocabulary import QUERY_WORDS, SEARCH_LANGUAGES
+
+    assert set(SEARCH_LANGUAGES) == set(LANGUAGES) == set(QUERY_WORDS)
