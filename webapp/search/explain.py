@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from babel import Locale
 from django.utils.translation import get_language, gettext, pgettext
 
 from captioning.lang import language
@@ -169,3 +170,11 @@ def reading_note(reading: Reading, lang: str | None = None) -> str:
         "typed": reading.typed,
         "things": things,
     }
+
+
+def language_note(query_lang: str, lang: str | None = None) -> str:
+    """ "Your search was read as French." in the reader's language (the language's name from
+    CLDR, through babel: "Französisch", "francés")."""
+    code = reader_language(lang)
+    name = Locale.parse(code).languages.get(query_lang, query_lang)
+    return gettext("Your search was read as %(language)s.") % {"language": name}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from webapp.photos import signals
 from webapp.photos.models import Photo
 from webapp.photos.results import read_description, with_plans
-from webapp.search.explain import explain, reader_language, reading_note
+from webapp.search.explain import explain, language_note, reader_language, reading_note
 from webapp.search.models import SearchKeyCount, SearchTerm
 from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
 from webapp.search.sql import count_matches, key_sizes, matching_ids
@@ -239,6 +239,8 @@ def search(owner: Any, text: str, page: int = 1, per_page: int | None = None, la
     result.lang = parsed.lang
     with translation.override(lang):
         result.notes = [reading_note(r, lang) for r in parsed.readings]
+        if parsed.lang != lang:  # "deux chiens" under a German interface: say how it was read
+            result.notes.insert(0, language_note(parsed.lang, lang))
         if parsed.node is None:
             result.error = gettext(
                 "The search has only small words such as “the” or “and”; add a thing, for example “dog”."

@@ -500,6 +500,9 @@ def test_a_query_finds_photos_whatever_language_their_text_is_in(imported) -> No
 def test_the_explanation_and_notes_are_in_the_readers_language(imported) -> None:  # noqa: ANN001
     result = services.search(imported, "two people", lang="de")
     assert result.explanation == "genau 2 Personen" and result.lang == "en"
+    assert result.notes == ["Ihre Suche wurde als Englisch gelesen."]
+    assert services.search(imported, "zwei Personen", lang="en").notes == ["Your search was read as German."]
+    assert services.search(imported, "two people", lang="en").notes == []
     result = services.search(imported, "Welpen", lang="fr")
     assert result.lang == "de" and result.explanation == "au moins un chien"
     assert any("chiens" in note for note in result.notes)
