@@ -550,47 +550,49 @@ def _tokens(text: str, lang: str) -> tuple[list[str], list[str]]:
     return tokens, shown
 
 
-def _known(token: str, words: SearchWords) -> float:
-    """How surely ``token`` is a word of this language: a word of its tables counts 1 (a half
-    when it is only part of a longer phrase: "dos" of "sac à dos"), a small word (article,
-    stopword) a quarter, digits and signs nothing."""
-    token = token.lstrip("-")
-    if _NUMBER.fullmatch(token.removesuffix("+")) or token in ("+", "&", ",", "-"):
-        return 0.0
-    whole, part = _vocabulary_words(words.code)
-    if token in whole:
-        return 1.0
-    if token in part:
-        return 0.5
-    if token in words.query.stopwords or token in words.query.articles:
-        return 0.25
-    return 0.0
+def _score(tokens: list[str], words: SearchWords) -> float:
+    """How much of ``tokens`` reads as this language: each word of a phrase of its tables counts 1
+    (longest phrase first: "plus de" is two), a small word (article, stopword) a quarter, digits,
+    signs and unknown words nothing."""
+    phrases, longest = _phrases(words.code)
+    small = set(words.query.stopwords) | set(words.query.articles)
+    score, i = 0.0, 0
+    while i < len(tokens):
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            phrase = " ".join(t.lstrip("-") for t in tokens[i : i + n])
+            if phrase in phrases and (n > 1 or phrase not in small):
+                score += n
+                i += n
+                break
+        else:
+            score += 0.25 if tokens[i] in small else 0.0
+            i += 1
+    return score
 
 
-_VOCABULARY: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+_PHRASES: dict[str, tuple[frozenset[str], int]] = {}
 
 
-def _vocabulary_words(code: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(words that are a phrase of the language's tables on their own, words only inside one)."""
-    if code not in _VOCABULARY:
+def _phrases(code: str) -> tuple[frozenset[str], int]:
+    """Every phrase of the language's tables (nouns, numbers, sizes, places, relations, the query
+    words), and the longest one's length in words."""
+    if code not in _PHRASES:
         w = search_words(code)
         q = w.query
-        phrases = [*w.nouns, *w.numbers, *w.sizes, *w.places, *w.relations]
+        phrases = {*w.nouns, *w.numbers, *w.sizes, *w.places, *w.relations}
         for name in ("at_least", "at_most", "more_than", "fewer_than", "or_more", "or_fewer", "exactly", "none"):
-            phrases.extend(getattr(q, name))
-        phrases.extend([*q.many, *q.negation, *q.disjunction, *q.conjunction])
-        small = set(q.stopwords) | set(q.articles)
-        whole = frozenset(p for p in phrases if " " not in p) - small
-        part = frozenset(word for p in phrases for word in p.split()) - whole - small
-        _VOCABULARY[code] = (whole, part)
-    return _VOCABULARY[code]
+            phrases.update(getattr(q, name))
+        phrases.update([*q.many, *q.negation, *q.disjunction, *q.conjunction])
+        phrases -= {"+", "&", ",", "-"}
+        _PHRASES[code] = (frozenset(phrases), max(len(p.split()) for p in phrases))
+    return _PHRASES[code]
 
 
 def query_language(text: str, hint: str | None = None) -> str:
     """The language whose words ``text`` uses most; ``hint`` (the reader's language), then
     English, wins a tie."""
     order = list(dict.fromkeys([*([hint] if hint in SEARCH_LANGUAGES else []), DEFAULT_LANGUAGE, *SEARCH_LANGUAGES]))
-    scores = {code: sum(_known(t, search_words(code)) for t in tokenize(text, code)) for code in order}
+    scores = {code: _score(tokenize(text, code), search_words(code)) for code in order}
     return max(order, key=lambda code: (scores[code], -order.index(code)))
 
 

@@ -497,7 +497,7 @@ def search_words(code: str) -> SearchWords:
 # French and Spanish contract a preposition with the article ("au centre", "à côté du chien",
 # "al menos", "junto al coche"); search reads the two words apart, in the query and in its tables.
 CONTRACTIONS: dict[str, dict[str, str]] = {
-    "fr": {"au": "a le", "aux": "a les", "du": "de le"},
+    "fr": {"au": "a le", "aux": "a les", "du": "de le", "d": "de"},  # "d'éléphants": "de" elided
     "es": {"al": "a el", "del": "de el"},
 }
 
