@@ -160,7 +160,6 @@ class _Parser:
         self.words: list[str] = []
         self.typed: dict[str, str] = {}
         self.readings: list[Reading] = []
-        self._last: Meaning = Meaning()
 
     def examples(self) -> dict[str, str]:
         """Nouns for the examples of a message, in the query's language ("Hunde", "chiens")."""
@@ -206,12 +205,8 @@ class _Parser:
         return found[0]
 
     def skip_articles(self) -> None:
-        while self.peek() in self.q.articles and not self._starts_thing():
+        while self.peek() in self.q.articles:
             self.i += 1
-
-    def _starts_thing(self) -> bool:
-        """An article that is itself a noun's first word stays ("la" is never one; safe anyway)."""
-        return self.match(self.w.nouns, self.w.max_noun_words) is not None and self.peek() not in self.q.articles
 
     # -- grammar ---------------------------------------------------------------------------------
     def parse(self) -> Node | None:
@@ -438,7 +433,6 @@ class _Parser:
                 low = 0
                 continue
             break
-        self._last = Meaning(kind, name)
         if kind == "family":
             return self.family_term(name, low, high, size or "", places)
         return self.thing_term(kind, name, low, high, size or "", places, relation)
@@ -515,7 +509,6 @@ class _Parser:
         self.words.append(word)
         shown = self.said(self.i - 1) or token
         self.typed.setdefault(word, shown)
-        self._last = Meaning(word=shown)
         return Atom(f"w:{word}", 1, None, Meaning(word=shown))
 
 
