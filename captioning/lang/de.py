@@ -418,7 +418,9 @@ EMPTY_LONG = (
     EMPTY_ALT
     + " Das Modell kennt nur 80 häufige Arten alltäglicher Dinge; es beschreibt keine Szenen und liest keinen Text."
 )
-BOXES_NOTE = "Die Größen sind grob: Dieses Modell umreißt Objekte mit Rechtecken, nicht mit ihrer genauen Form."
+BOXES_NOTE = (
+    "Größenangaben sind grob geschätzt: Dieses Modell umrahmt Objekte mit Rechtecken statt mit ihrer genauen Form."
+)
 
 #: Text read in the photo (keys as captioning.lang.en.PHRASES); ``{thing}`` comes from :func:`holder`
 #: in the case the phrase needs (:data:`_HOLDER_CASE`). Quotes are German quotation marks.
@@ -554,6 +556,11 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     raise TypeError(f"not a sentence: {s!r}")
 
 
+def _where(position: str | None) -> Segment:
+    """A place after a noun (" rechts"); nothing where the plan gives no place (never a made-up one)."""
+    return (" " + position_phrase(position) if position else "", None)
+
+
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
     return [(f"{HEDGE} ", None), *segments] if hedged else segments
 
@@ -569,21 +576,19 @@ def _members(s: Members, from_masks: bool) -> list[Segment]:
     if s.count == 1:
         if s.size == "most":
             return [(_with_stem(word, _MOST[from_masks]), link)]
-        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+        return [(indefinite(word, size=s.size or ""), link), _where(s.position)]
     if not s.parts:
         return [
             (_counted(word, s.count, size=s.size or ""), link),
-            (" " + position_phrase(s.position or "centre"), None),
+            _where(s.position),
         ]
     if s.size is not None:  # "zwei kleine Personen: eine links und eine in der Mitte"
-        parts = [
-            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
-        ]
+        parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
         return [(_counted(word, s.count, size=s.size), link), (": ", None), *_join(parts)]
     if s.position is not None:  # "vier Elefanten in der Mitte: zwei große und ein kleiner"
         parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
         return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}: ", None), *_join(parts)]
-    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
     return [(_counted(word, s.count), link), (": ", None), *_join(parts)]
 
 
@@ -634,7 +639,7 @@ def _ref(ref: Ref, case: str) -> Segment:
     if ref.kind == "the":
         return (definite(word, case), link)
     if ref.kind == "placed":
-        return (f"{definite(word, case)} {position_phrase(ref.position or 'centre')}", link)
+        return (f"{definite(word, case)}{_where(ref.position)[0]}", link)
     plural_gen = word.plural  # the genitive plural is the nominative plural ("der Bären")
     if ref.kind == "one_of":
         return (f"{_ONE[case][word.gender]} der {plural_gen}", link)

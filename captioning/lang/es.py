@@ -496,6 +496,11 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     raise TypeError(f"not a sentence: {s!r}")
 
 
+def _where(position: str | None) -> Segment:
+    """A place after a noun; nothing where the plan gives no place (never a made-up one)."""
+    return (" " + position_phrase(position) if position else "", None)
+
+
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
     return [(f"{HEDGE} ", None), *segments] if hedged else segments
 
@@ -511,21 +516,19 @@ def _members(s: Members, from_masks: bool) -> list[Segment]:
     if s.count == 1:
         if s.size == "most":
             return [(indefinite(word), link), (" " + _most(from_masks), None)]
-        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+        return [(indefinite(word, size=s.size or ""), link), _where(s.position)]
     if not s.parts:
         return [
             (_counted(word, s.count, size=s.size or ""), link),
-            (" " + position_phrase(s.position or "centre"), None),
+            _where(s.position),
         ]
     if s.size is not None:  # "dos personas pequeñas: una a la izquierda y una en el centro"
-        parts = [
-            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
-        ]
+        parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
         return [(_counted(word, s.count, size=s.size), link), (": ", None), *_join(parts)]
     if s.position is not None:  # "cuatro elefantes en el centro: dos grandes y uno pequeño"
         parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
         return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}: ", None), *_join(parts)]
-    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
     return [(_counted(word, s.count), link), (": ", None), *_join(parts)]
 
 
@@ -575,7 +578,7 @@ def _ref(ref: Ref) -> tuple[str, Link]:
     if ref.kind == "the":
         return definite(word), link
     if ref.kind == "placed":
-        return f"{definite(word)} {position_attributive(ref.position or 'centre')}", link
+        return f"{definite(word)} {position_attributive(ref.position)}" if ref.position else definite(word), link
     if ref.kind == "one_of":
         return f"{_pronoun_count(1, g)} de {the_plural} {word.plural}", link
     if ref.kind == "some_of":

@@ -413,7 +413,9 @@ EMPTY_LONG = (
     EMPTY_ALT + " Le modèle ne connaît que 80 sortes courantes de choses du quotidien ; "
     "il ne sait ni décrire les scènes ni lire le texte."
 )
-BOXES_NOTE = "Les tailles sont approximatives : ce modèle entoure les objets de rectangles, pas de leur forme exacte."
+BOXES_NOTE = (
+    "Les tailles sont approximatives : ce modèle encadre les objets par des rectangles, sans suivre leur forme exacte."
+)
 
 #: Text read in the photo (keys as captioning.lang.en.PHRASES). French quotation marks with
 #: no-break spaces; a space before the colon (French typography).
@@ -526,6 +528,11 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     raise TypeError(f"not a sentence: {s!r}")
 
 
+def _where(position: str | None) -> Segment:
+    """A place after a noun; nothing where the plan gives no place (never a made-up one)."""
+    return (" " + position_phrase(position) if position else "", None)
+
+
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
     return [(f"{HEDGE} ", None), *segments] if hedged else segments
 
@@ -541,21 +548,19 @@ def _members(s: Members, from_masks: bool) -> list[Segment]:
     if s.count == 1:
         if s.size == "most":
             return [(indefinite(word), link), (" " + _most(from_masks), None)]
-        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+        return [(indefinite(word, size=s.size or ""), link), _where(s.position)]
     if not s.parts:
         return [
             (_counted(word, s.count, size=s.size or ""), link),
-            (" " + position_phrase(s.position or "centre"), None),
+            _where(s.position),
         ]
     if s.size is not None:  # "deux petites personnes : une à gauche et une au centre"
-        parts = [
-            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
-        ]
+        parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
         return [(_counted(word, s.count, size=s.size), link), (_COLON, None), *_join(parts)]
     if s.position is not None:  # "quatre éléphants au centre : deux grands et un petit"
         parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
         return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}{_COLON}", None), *_join(parts)]
-    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
     return [(_counted(word, s.count), link), (_COLON, None), *_join(parts)]
 
 
@@ -605,7 +610,7 @@ def _ref(ref: Ref) -> tuple[str, Link]:
     if ref.kind == "the":
         return definite(word), link
     if ref.kind == "placed":
-        return f"{definite(word)} {position_attributive(ref.position or 'centre')}", link
+        return f"{definite(word)} {position_attributive(ref.position)}" if ref.position else definite(word), link
     if ref.kind == "one_of":
         one = "l'une" if word.gender == "f" else "l'un"
         return f"{one} des {word.plural}", link

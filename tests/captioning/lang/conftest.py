@@ -9,6 +9,7 @@ from captioning.plan import (
     AltMention,
     AltPlan,
     AltRelation,
+    BoxesNote,
     Crowd,
     Extra,
     Holder,
@@ -139,6 +140,12 @@ PLANS: dict[str, Plan] = {
             (Quote(("NEXT STOP",), Holder("bus")), Quote(("Main St",), None)),
             (TextNote("plate", Holder("car", "right")), TextNote("unclear", Holder("bus")), TextNote("unclear", None)),
         ),
+    ),
+    # Boxes only: "spanning" rather than "filling", and the note that sizes are rough.
+    "boxes": Plan(
+        AltPlan((AltMention("bed", (0,), 1, "exact", "stated", "most", None, False),)),
+        (Members("bed", (0,), 1, "most", None), BoxesNote()),
+        False,
     ),
 }
 

@@ -45,6 +45,11 @@ EXPECTED = {
         "Das Auto rechts hat ein sichtbares Kennzeichen (nicht abgeschrieben). "
         "Der Bus trägt Text, der nicht klar lesbar ist. Es gibt Text, der nicht klar lesbar ist.",
     ),
+    "boxes": (
+        "Ein fast das ganze Foto überspannendes Bett.",
+        "Ein fast das ganze Foto überspannendes Bett. "
+        "Größenangaben sind grob geschätzt: Dieses Modell umrahmt Objekte mit Rechtecken statt mit ihrer genauen Form.",
+    ),
 }
 
 

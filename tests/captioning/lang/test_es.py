@@ -44,6 +44,11 @@ EXPECTED = {
         "Texto: «Main St». La matrícula del coche de la derecha es visible (sin transcribir). "
         "El autobús tiene texto que no se pudo leer con claridad. Hay texto que no se pudo leer con claridad.",
     ),
+    "boxes": (
+        "Una cama que se extiende por la mayor parte de la foto.",
+        "Una cama que se extiende por la mayor parte de la foto. "
+        "Los tamaños son aproximados: este modelo delimita los objetos con rectángulos, no con su forma exacta.",
+    ),
 }
 
 

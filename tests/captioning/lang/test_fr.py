@@ -46,6 +46,12 @@ EXPECTED = {
         "La plaque d'immatriculation de la voiture de droite est visible (non transcrite). "
         "Le bus porte un texte qui n'a pas pu être lu clairement. Il y a un texte qui n'a pas pu être lu clairement.",
     ),
+    "boxes": (
+        "Un lit qui s'étend sur la majeure partie de la photo.",
+        "Un lit qui s'étend sur la majeure partie de la photo. "
+        "Les tailles sont approximatives : ce modèle encadre les objets par des rectangles, "
+        "sans suivre leur forme exacte.",
+    ),
 }
 
 
