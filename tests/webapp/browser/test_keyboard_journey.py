@@ -63,6 +63,7 @@ def test_queued_and_processing_states(
     open_page: Callable[[str], object], held_stack: Stack, lang: str, t: Callable[..., str]
 ) -> None:
     username = f"states-user-{lang}"
+    held_stack.stop_process("worker")  # held back (the journey in another language may have started it)
     client = Browser(held_stack.url)
     client.sign_up(username)
     with BUS_PHOTO.open("rb") as bus, ELEPHANT_PHOTO.open("rb") as elephants:
@@ -105,6 +106,7 @@ def test_keyboard_only_journey(
     open_page: Callable[[str], object], held_stack: Stack, lang: str, t: Callable[..., str]
 ) -> None:
     username = f"keyboard-user-{lang}"
+    held_stack.stop_process("worker")  # held back again: the run in another language started it
     Browser(held_stack.url).sign_up(username)
     page = open_page(held_stack.url)
     keys = page.keyboard

@@ -95,7 +95,7 @@ def test_empty_library_upload_errors_account_404_and_403(
     assert audit(page, f"account-token-{lang}") == []
 
     # 403: a form whose security token no longer matches (what a stale page gets).
-    page.evaluate("document.querySelector('main form input[name=csrfmiddlewaretoken]').value = 'x'.repeat(64)")
+    page.evaluate("document.getElementById('token-name').form.csrfmiddlewaretoken.value = 'x'.repeat(64)")
     page.get_by_role("button", name=t("Create a token")).click()
     page.wait_for_selector(f"h1:has-text('{t('Not allowed')}')")
     assert audit(page, f"403-{lang}") == []
@@ -146,6 +146,7 @@ def test_done_photos_photo_page_edit_errors_accept_and_search(page: object, lang
     # The overlay picture loaded, has its own alt text, and each region is listed in words.
     overlay = page.locator("#overlay-image")
     page.wait_for_function("document.getElementById('overlay-image').complete")
+    page.wait_for_load_state("load")  # the page's scripts (the catalogue, then app.js) have run
     assert page.evaluate("document.getElementById('overlay-image').naturalWidth") == 640
     # Mask shapes from a mask model (the development YOLO-seg file), boxes from a boxes-only one.
     boxes_only = DEV_WEIGHTS == SSDLITE_WEIGHTS

@@ -99,3 +99,12 @@ def test_a_photo_stored_before_plans_shows_its_english_text_as_english(logged_in
     body = page(logged_in, photo)
     suggestion = re.search(r'<p class="suggestion" lang="en">(.*?)</p>', body, re.S)
     assert suggestion and text_of(suggestion.group(1)) == ALT["en"]
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
+def test_the_regions_boxes_keep_css_numbers_in_every_language(logged_in, user, lang: str) -> None:  # noqa: ANN001
+    # Django formats numbers for the interface language ("22,64" in German): CSS needs "22.64".
+    photo = described_photo(user)
+    choose_ui(logged_in, lang)
+    styles = re.findall(r'data-highlight="\d+" style="([^"]*)"', page(logged_in, photo))
+    assert styles and all(re.fullmatch(r"(\w+: \d+(\.\d+)?%; ?){4}", s.strip() + " ") for s in styles), styles
