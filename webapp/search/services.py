@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext
 
+from captioning.lang.words import fold
 from webapp.photos import signals
 from webapp.photos.models import Photo
 from webapp.photos.results import read_description, with_plans
@@ -175,8 +176,9 @@ def _scores(owner_id: int, photo_ids: list[int], parsed: ParsedQuery) -> dict[in
     return scores
 
 
-def _suggest(owner_id: int, query: str, parsed: ParsedQuery) -> list[str]:
-    """For each free word no photo of this owner mentions, the closest known word (if any)."""
+def _suggest(owner_id: int, query: str, parsed: ParsedQuery, lang: str) -> list[str]:
+    """For each free word no photo of this owner mentions, the closest known word (if any) of the
+    query's language or the reader's."""
     corrected = query.lower()
     changed = False
     for word in parsed.words:
@@ -184,9 +186,10 @@ def _suggest(owner_id: int, query: str, parsed: ParsedQuery) -> list[str]:
             continue
         mine = SearchTerm.objects.filter(owner_id=owner_id, key__startswith=f"w:{word[:1]}")
         vocabulary = set(mine.values_list("key", flat=True).distinct()[:5000])
-        candidates = [*search_words(parsed.lang).known_words, *(k[2:] for k in vocabulary)]
-        typed = parsed.typed.get(word, word)
-        close = difflib.get_close_matches(typed, candidates, n=1, cutoff=0.6)
+        known = {*search_words(parsed.lang).known_words, *search_words(lang).known_words}
+        candidates = [*sorted(known), *(k[2:] for k in vocabulary)]
+        typed = parsed.typed.get(word, word).lower()
+        close = difflib.get_close_matches(fold(typed), candidates, n=1, cutoff=0.6)
         if close:
             corrected = corrected.replace(typed, close[0], 1)
             changed = True
@@ -260,5 +263,5 @@ def search(owner: Any, text: str, page: int = 1, per_page: int | None = None, la
         with translation.override(lang):
             result.notes.extend(_unknown_notes(owner.pk, parsed))
         if result.total == 0:
-            result.suggestions = _suggest(owner.pk, text, parsed)
+            result.suggestions = _suggest(owner.pk, text, parsed, lang)
     return result

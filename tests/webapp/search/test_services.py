@@ -206,6 +206,9 @@ def test_edited_alt_text_is_searchable_and_the_old_words_go(imported) -> None:  
 def test_unknown_words_get_did_you_mean_or_an_explanation(imported) -> None:  # noqa: ANN001
     typo = services.search(imported, "dgo")
     assert typo.total == 0 and typo.suggestions == ["dog"]
+    # In the reader's language too, and with the word's capitals.
+    assert services.search(imported, "Hnude", lang="de").suggestions == ["hunde"]
+    assert services.search(imported, "perors", lang="es").suggestions == ["perros"]
     nonsense = services.search(imported, "xyzzyq")
     assert nonsense.total == 0 and not nonsense.suggestions
     assert any("xyzzyq" in note and "80 kinds" in note for note in nonsense.notes)
