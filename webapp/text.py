@@ -46,9 +46,7 @@ def check_plain_text(text: str, what: str = "The text") -> str:
     if ch is not None:
         name = unicodedata.name(ch, "a control character")
         raise ValueError(
-            _(
-                "%(what)s contains an invisible control character (U+%(code)s, %(name)s); remove it and try again."
-            )
+            _("%(what)s contains an invisible control character (U+%(code)s, %(name)s); remove it and try again.")
             % {"what": what, "code": f"{ord(ch):04X}", "name": name.lower()}
         )
     return text

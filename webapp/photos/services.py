@@ -464,9 +464,7 @@ def _resend(pk: int, now: datetime, previous: datetime | None, report: SweepRepo
         Photo.objects.filter(pk=pk, enqueued_at=now).update(enqueued_at=previous)
 
 
-def review_alt(
-    photo: Photo, *, action: str, text: str = "", suggestion: str | None = None, lang: str = "en"
-) -> Photo:
+def review_alt(photo: Photo, *, action: str, text: str = "", suggestion: str | None = None, lang: str = "en") -> Photo:
     """Record the person's decision: ``accept`` the suggestion, save ``edit``ed text, or mark
     the photo ``decorative`` (alt=""). ``suggestion`` is the suggestion as the person saw it (its
     rendering in ``lang``; default the stored one); ``lang`` is the language of the text kept."""
