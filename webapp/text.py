@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from django.utils.translation import gettext as _
+
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,8 +55,8 @@ def check_plain_text(text: str, what: str = "The text") -> str:
     if ch is not None:
         name = unicodedata.name(ch, "a control character")
         raise ValueError(
-            f"{what} contains an invisible control character (U+{ord(ch):04X}, {name.lower()}); "
-            "remove it and try again."
+            _("%(what)s contains an invisible control character (U+%(code)s, %(name)s); remove it and try again.")
+            % {"what": what, "code": f"{ord(ch):04X}", "name": name.lower()}
         )
     return text
 

@@ -638,3 +638,50 @@ READING = ReadingWords(
     relations=(" riding ", " holding ", " on a ", " on an ", " in front of ", " next to "),
     token=r"[a-z]+",
 )
+
+
+# -- search: words people type in a search box ---------------------------------------------------
+# (Added for issue 18's search, branch issue18s.) Everyday words for the COCO classes that READING
+# leaves out, because in captions they are ambiguous ("glass" the material, "screen", "seat",
+# "signal") or rare ("telly", "loo"): in a query they can only mean the class. Search
+# (webapp/search/vocabulary.py) reads them besides READING.objects; the evaluation does not, so its
+# figures do not move. Word -> COCO label; plurals written out.
+SEARCH_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys("human humans somebody someone".split(), "person"),
+    **dict.fromkeys("cycle cycles".split(), "bicycle"),
+    **dict.fromkeys("aeroplane aeroplanes".split(), "airplane"),
+    **dict.fromkeys("automobile automobiles cab cabs".split(), "car"),
+    **dict.fromkeys(["coaches"], "bus"),
+    **dict.fromkeys("lorries pickups".split(), "truck"),
+    **dict.fromkeys("canoes kayaks".split(), "boat"),
+    **dict.fromkeys("locomotives trams".split(), "train"),
+    **dict.fromkeys("stoplights signal signals".split(), "traffic light"),
+    **dict.fromkeys("gulls parrots".split(), "bird"),
+    **dict.fromkeys("doggy doggies hound hounds".split(), "dog"),
+    **dict.fromkeys("kitties".split(), "cat"),
+    **dict.fromkeys("foal foals".split(), "horse"),
+    **dict.fromkeys("bulls".split(), "cow"),
+    **dict.fromkeys("rucksacks".split(), "backpack"),
+    **dict.fromkeys("parasols".split(), "umbrella"),
+    **dict.fromkeys("neckties".split(), "tie"),
+    **dict.fromkeys(
+        ["sports ball", "sports balls", "footballs", "basketballs", "soccer balls", "tennis balls"], "sports ball"
+    ),
+    **dict.fromkeys("mitts".split(), "baseball glove"),
+    **dict.fromkeys(["skate boards"], "skateboard"),
+    **dict.fromkeys(["surf boards"], "surfboard"),
+    **dict.fromkeys("glass glasses".split(), "wine glass"),
+    **dict.fromkeys(["dining tables"], "dining table"),
+    **dict.fromkeys("houseplants".split(), "potted plant"),
+    **dict.fromkeys("seat seats".split(), "chair"),
+    **dict.fromkeys("settee settees".split(), "couch"),
+    **dict.fromkeys("loo loos".split(), "toilet"),
+    **dict.fromkeys("telly tellies screen screens".split(), "tv"),
+    **dict.fromkeys("notebooks".split(), "laptop"),
+    **dict.fromkeys(["cell phones", "cellphones", "smartphones", "mobile", "mobiles", "mobile phones"], "cell phone"),
+    **dict.fromkeys(["remote controls"], "remote"),
+    **dict.fromkeys("freezer freezers".split(), "refrigerator"),
+    **dict.fromkeys("teddies".split(), "teddy bear"),
+    **dict.fromkeys(["hair dryers", "hairdryers"], "hair drier"),
+    **dict.fromkeys("scissor".split(), "scissors"),
+}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from captioning.model import DetectedObject as DescribedObject
@@ -19,17 +20,17 @@ if TYPE_CHECKING:
 
 class Photo(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        PROCESSING = "processing", "Processing"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        REJECTED = "rejected", "Rejected"
+        QUEUED = "queued", _("Queued")
+        PROCESSING = "processing", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        REJECTED = "rejected", _("Rejected")
 
     class AltSource(models.TextChoices):
-        NONE = "", "Not reviewed"
-        ACCEPTED = "accepted", "Suggestion accepted"
-        EDITED = "edited", "Written by a person"
-        DECORATIVE = "decorative", "Decorative"
+        NONE = "", _("Not reviewed")
+        ACCEPTED = "accepted", _("Suggestion accepted")
+        EDITED = "edited", _("Written by a person")
+        DECORATIVE = "decorative", _("Decorative")
 
     # A run ended: nothing more happens to the photo unless someone retries it.
     FINISHED = frozenset({Status.DONE, Status.FAILED, Status.REJECTED})
@@ -65,6 +66,9 @@ class Photo(models.Model):
 
     # The person's decision (never written by a run).
     accepted_alt = models.TextField(blank=True)
+    # The language ``accepted_alt`` is in (issue 18): the one it was written or accepted in, kept
+    # with it; a person's text is never re-rendered into another language. "" when decorative.
+    accepted_alt_lang = models.CharField(max_length=8, blank=True)
     alt_source = models.CharField(max_length=12, choices=AltSource.choices, default=AltSource.NONE, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 

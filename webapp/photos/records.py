@@ -11,7 +11,9 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 
+from webapp.accounts.models import alt_text_language
 from webapp.photos.models import DetectedObject, Photo
+from webapp.photos.results import suggestion, with_plans
 
 OBJECT_FIELDS = ("label", "score", "x0", "y0", "x1", "y1", "area_fraction", "position", "certainty")
 
@@ -38,11 +40,17 @@ def object_record(
     }
 
 
-def photo_record(photo: Photo, objects: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Everything a client needs about one photo. ``alt_text`` is the model's suggestion,
-    ``accepted_alt_text`` the person's decision (``""`` when decorative, ``None`` when not reviewed).
+def photo_record(
+    photo: Photo, lang: str | None = None, objects: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Everything a client needs about one photo. ``alt_text`` and ``long_description`` are the
+    model's suggestion in ``lang`` (default: the owner's alt text language), rendered from the
+    stored plan; ``lang`` says which language they are in (a photo stored without a plan keeps its
+    English text). ``accepted_alt_text`` is the person's decision (``""`` when decorative, ``None``
+    when not reviewed), in ``accepted_alt_text_lang``, the language it was saved in.
     ``objects``: its ``object_record``s when the caller read them already (``photo_records``);
-    otherwise from ``photo.detections``, prefetched when the queryset has them."""
+    otherwise from ``photo.detections``, prefetched when the queryset has them. Uses the
+    ``with_plans`` annotations when the queryset has them."""
     if objects is None:
         # .all() (not .exclude) so a prefetch is used: one query for a whole page of photos.
         objects = [
@@ -50,6 +58,7 @@ def photo_record(photo: Photo, objects: list[dict[str, Any]] | None = None) -> d
             for o in photo.detections.all()
             if o.certainty != "dropped"
         ]
+    shown = suggestion(photo, alt_text_language(photo.owner_id) if lang is None else lang)
     return {
         "id": photo.pk,
         "file": photo.original_name,
@@ -58,9 +67,13 @@ def photo_record(photo: Photo, objects: list[dict[str, Any]] | None = None) -> d
         "width": photo.width,
         "height": photo.height,
         "model": photo.model_name,
-        "alt_text": photo.suggested_alt,
-        "long_description": photo.long_description,
+        "alt_text": shown.alt_text,
+        "long_description": shown.long_description,
+        "lang": shown.lang,
         "accepted_alt_text": photo.accepted_alt if photo.is_reviewed else None,
+        "accepted_alt_text_lang": (photo.accepted_alt_lang or "en")
+        if photo.is_reviewed and not photo.is_decorative
+        else None,
         "alt_source": photo.alt_source or None,
         "decorative": photo.is_decorative,
         "objects": objects,
@@ -69,7 +82,7 @@ def photo_record(photo: Photo, objects: list[dict[str, Any]] | None = None) -> d
     }
 
 
-def photo_records(photos: QuerySet[Photo]) -> list[dict[str, Any]]:
+def photo_records(photos: QuerySet[Photo], lang: str | None = None) -> list[dict[str, Any]]:
     """``photo_record`` of each of ``photos`` (a page: sliced), their objects read in one query as
     plain values: a page of 48 photos has ~500 objects, and building a model instance for each
     was a third of the API list's CPU."""
@@ -83,12 +96,12 @@ def photo_records(photos: QuerySet[Photo]) -> list[dict[str, Any]]:
     )
     for photo_id, *values in rows:
         objects[photo_id].append(object_record(*values))
-    return [photo_record(p, objects[p.pk]) for p in page]
+    return [photo_record(p, lang, objects[p.pk]) for p in page]
 
 
 def for_records(photos: QuerySet[Photo]) -> QuerySet[Photo]:
-    """``photos`` ready for :func:`photo_record`: with their objects, without the stored masks."""
-    return photos.defer("result").prefetch_related("detections")
+    """``photos`` ready for :func:`photo_record`: with their objects and plans, without the stored masks."""
+    return with_plans(photos.defer("result").prefetch_related("detections"))
 
 
 def library(owner: Any) -> QuerySet[Photo]:

@@ -512,25 +512,29 @@ def _resend(pk: int, now: datetime, previous: datetime | None, report: SweepRepo
         Photo.objects.filter(pk=pk, enqueued_at=now).update(enqueued_at=previous)
 
 
-def review_alt(photo: Photo, *, action: str, text: str = "") -> Photo:
+def review_alt(photo: Photo, *, action: str, text: str = "", suggestion: str | None = None, lang: str = "en") -> Photo:
     """Record the person's decision: ``accept`` the suggestion, save ``edit``ed text, or mark
-    the photo ``decorative`` (alt="")."""
+    the photo ``decorative`` (alt=""). ``suggestion`` is the suggestion as the person saw it (its
+    rendering in ``lang``; default the stored one); ``lang`` is the language of the text kept."""
+    # issue 18 (languages): the suggestion as shown, and the language the kept text is in.
+    suggestion = photo.suggested_alt if suggestion is None else suggestion
     if action == "decorative":
         photo.alt_source, photo.accepted_alt = Photo.AltSource.DECORATIVE, ""
     elif action == "accept":
-        if not photo.suggested_alt:
+        if not suggestion:
             raise ValueError("There is no suggestion to accept yet.")
-        photo.alt_source, photo.accepted_alt = Photo.AltSource.ACCEPTED, photo.suggested_alt
+        photo.alt_source, photo.accepted_alt = Photo.AltSource.ACCEPTED, suggestion
     elif action == "edit":
         text = " ".join(check_plain_text(text, "The alt text").split())
         if not text:
             raise ValueError("Enter the alt text, or mark the photo as decorative.")
-        source = Photo.AltSource.ACCEPTED if text == photo.suggested_alt else Photo.AltSource.EDITED
+        source = Photo.AltSource.ACCEPTED if text == suggestion else Photo.AltSource.EDITED
         photo.alt_source, photo.accepted_alt = source, text
     else:
         raise ValueError(f"Unknown action {action!r}.")
+    photo.accepted_alt_lang = "" if action == "decorative" else lang
     photo.accepted_at = timezone.now()
-    photo.save(update_fields=["alt_source", "accepted_alt", "accepted_at", "updated_at"])
+    photo.save(update_fields=["alt_source", "accepted_alt", "accepted_alt_lang", "accepted_at", "updated_at"])
     signals.alt_reviewed.send(sender=Photo, photo=photo)
     return photo
 
@@ -540,8 +544,11 @@ def delete_photo(photo: Photo) -> None:
     photo.delete()
 
 
-def html_snippet(photo: Photo) -> str:
-    """``<img>`` markup to paste into a page: the reviewed text, or the suggestion."""
+def html_snippet(photo: Photo, alt: str | None = None, lang: str = "") -> str:
+    """``<img>`` markup to paste into a page: ``alt`` (default: the reviewed text, or the
+    suggestion), with ``lang="..."`` when given (issue 18: a text in another language than the page's)."""
     from django.utils.html import escape
 
-    return f'<img src="{escape(photo.original_name)}" alt="{escape(photo.current_alt)}">'
+    alt = photo.current_alt if alt is None else alt
+    lang_attr = f' lang="{escape(lang)}"' if lang else ""
+    return f'<img src="{escape(photo.original_name)}" alt="{escape(alt)}"{lang_attr}>'
