@@ -40,9 +40,7 @@ def object_record(
     }
 
 
-def photo_record(
-    photo: Photo, lang: str | None = None, objects: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
+def photo_record(photo: Photo, lang: str | None = None, objects: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Everything a client needs about one photo. ``alt_text`` and ``long_description`` are the
     model's suggestion in ``lang`` (default: the owner's alt text language), rendered from the
     stored plan; ``lang`` says which language they are in (a photo stored without a plan keeps its
