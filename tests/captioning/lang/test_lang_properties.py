@@ -65,9 +65,11 @@ SHARED = {
     "fr": set(
         "bus train trains pizza pizzas sandwich orange table tables vase vases frisbee frisbees snowboard "
         "snowboards skateboard skateboards surf tennis baseball donut donuts animal four fours ours skis "
-        "photo a centre hot dog dogs oranges stop six".split()
+        # "exact": "leur contour exact" (the boxes note as review-fr item 12 words it).
+        "photo a centre hot dog dogs oranges stop six exact".split()
     ),
-    "es": set("animal pizza pizzas a snowboard stop".split()),
+    # "banana" is the Spanish word understood everywhere (DLE; review-es item 9).
+    "es": set("animal pizza pizzas a snowboard stop banana bananas".split()),
 }
 
 
