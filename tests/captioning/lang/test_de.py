@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from captioning.lang import de, realise
-from captioning.plan import Members, Plan, Ref, RelationSentence, Sentence
+from captioning.plan import Crowd, Members, Plan, Ref, RelationSentence, Sentence
 
 EXPECTED = {
     "riding": (
@@ -109,3 +109,18 @@ def test_standing_on_skis() -> None:
     assert _said(riding) == "Die Person steht auf den Skiern."
     on = RelationSentence(Ref("person", (2,), "the"), "on", Ref("skis", (3,), "placed", "left"))
     assert _said(on) == "Die Person steht auf den linken Skiern."
+
+
+# review-de item 4: "Gruppe" is said of people and animals; things gather in an "Ansammlung"
+# (+ dative plural after "von": "von Donuts", "von Brokkoliröschen").
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("person", "Eine Gruppe von Personen oben."),
+        ("sheep", "Eine Gruppe von Schafen oben."),
+        ("donut", "Eine Ansammlung von Donuts oben."),
+        ("broccoli", "Eine Ansammlung von Brokkoliröschen oben."),
+    ],
+)
+def test_group_of_people_gathering_of_things(label: str, expected: str) -> None:
+    assert _said(Crowd(label, (0,), "top")) == expected
