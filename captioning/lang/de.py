@@ -105,8 +105,9 @@ NOUNS: dict[str, Noun] = {
     "apple": _n("Apfel", "Äpfel", "m"),
     "sandwich": _n("Sandwich", "Sandwiches", "n"),
     "orange": _n("Orange", "Orangen", "f"),
-    # Broccoli is a mass noun in German too; one piece is a "Brokkolistück" ("drei Brokkolistücke").
-    "broccoli": _n("Brokkolistück", "Brokkolistücke", "n"),
+    # Broccoli is a mass noun in German too; what COCO boxes is a floret, a "Brokkoliröschen"
+    # (review-de item 6: "Brokkolistück" is a rare ad-hoc compound).
+    "broccoli": _n("Brokkoliröschen", "Brokkoliröschen", "n"),
     "carrot": _n("Karotte", "Karotten", "f"),
     "hot dog": _n("Hotdog", "Hotdogs", "m"),
     "pizza": _n("Pizza", "Pizzas", "f"),
@@ -161,7 +162,11 @@ AT_LEAST = "mindestens"  # "mindestens ein Hund", "mindestens zwei Hunde": Engli
 OTHER = "weitere"  # "weitere Gegenstände", "zwei weitere Hunde", "ein weiterer Hund"
 AND = "und"
 OR = "oder"
-GROUP_OF = "eine Gruppe von"  # + dative plural: "eine Gruppe von Personen"
+GROUP_OF = "eine Gruppe von"  # + dative plural: "eine Gruppe von Personen" (people and animals)
+# Things gather in an "Ansammlung" ("eine Ansammlung von Donuts"): "Gruppe" said of food or
+# objects reads as a translation of "group" (review-de item 4).
+GATHERING_OF = "eine Ansammlung von"
+_GROUPS = frozenset(["person", "animal"])
 AMONG_THEM = "darunter"
 BOTH = "beide"
 ALL = "alle"
@@ -177,7 +182,8 @@ POSITIONS: dict[str, str] = {
     "upper right": "oben rechts",
     "lower left": "unten links",
     "lower right": "unten rechts",
-    "across the photo": "über das ganze Foto verteilt",
+    # An adverbial like "links" (no commas needed, unlike "über das ganze Bild verteilt").
+    "across the photo": "überall im Bild",
 }
 MOSTLY = "überwiegend"  # "überwiegend links"
 
@@ -207,6 +213,24 @@ BY_FAMILY: dict[tuple[str, str], RelationWords] = {
     ("riding", "animal"): RelationWords("auf", ("reitet", "reiten"), "auf", "dat"),
     ("riding", "board"): RelationWords("auf", ("steht", "stehen"), "auf", "dat"),
     ("on", "board"): RelationWords("auf", ("steht", "stehen"), "auf", "dat"),
+}
+# "befindet sich auf" five times in a row reads as officialese (review-de item 3): things that
+# stand or lie on a surface say so ("Die Flasche steht auf dem Tisch", "Das Messer liegt auf dem
+# Tisch"); people, animals and anything else keep "befindet sich".
+_POSTURE = {
+    **dict.fromkeys(
+        ("bottle", "wine glass", "cup", "bowl", "vase", "potted plant", "clock"),
+        ("steht", "stehen"),
+    ),
+    **dict.fromkeys(
+        [
+            *"knife fork spoon book remote broccoli pizza sandwich banana apple".split(),
+            *"orange carrot donut cake scissors toothbrush".split(),
+            "cell phone",
+            "hot dog",
+        ],
+        ("liegt", "liegen"),
+    ),
 }
 # The case "mit" takes in the alt ("eine Person mit einem Regenschirm") differs from the verb's.
 ATTRIBUTIVE_CASE = "dat"
@@ -365,7 +389,7 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["Schlips"], "tie"),
     **dict.fromkeys(["Gepäck", "Rollkoffer"], "suitcase"),
     **dict.fromkeys(["Frisbeescheibe", "Wurfscheibe"], "frisbee"),
-    **dict.fromkeys("Ski Skier".split(), "skis"),
+    **dict.fromkeys("Ski Skier Skiern".split(), "skis"),
     **dict.fromkeys("Fußball Tennisball Basketball Volleyball".split(), "sports ball"),
     **dict.fromkeys(["Fanghandschuh"], "baseball glove"),
     **dict.fromkeys(["Surfboard"], "surfboard"),
@@ -373,7 +397,9 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys("Schale Schalen".split(), "bowl"),
     **dict.fromkeys("Burger Hamburger".split(), "sandwich"),
     **dict.fromkeys("Apfelsine Apfelsinen".split(), "orange"),
-    **dict.fromkeys(["Brokkoli", "Broccoli", "Stück Brokkoli", "Brokkoliröschen"], "broccoli"),
+    **dict.fromkeys(
+        ["Brokkoli", "Broccoli", "Stück Brokkoli", *"Brokkolistück Brokkolistücke Brokkolistücken".split()], "broccoli"
+    ),
     **dict.fromkeys("Möhre Möhren Mohrrübe".split(), "carrot"),
     **dict.fromkeys(["Hot Dog", "Hot Dogs", "Hot-Dog"], "hot dog"),
     **dict.fromkeys("Torte Torten Törtchen Muffin".split(), "cake"),
@@ -412,14 +438,14 @@ SEPARATOR = ", "
 CONJUNCTION = f" {AND} "
 
 EMPTY_ALT = (
-    "Keine erkennbaren Objekte; das Foto zeigt vielleicht eine Szene, Text oder Dinge, die das Modell nicht kennt."
+    "Keine erkennbaren Objekte; das Bild zeigt vielleicht eine Szene, Text oder Dinge, die das Modell nicht kennt."
 )
 EMPTY_LONG = (
     EMPTY_ALT
     + " Das Modell kennt nur 80 häufige Arten alltäglicher Dinge; es beschreibt keine Szenen und liest keinen Text."
 )
 BOXES_NOTE = (
-    "Größenangaben sind grob geschätzt: Dieses Modell umrahmt Objekte mit Rechtecken statt mit ihrer genauen Form."
+    "Die Größenangaben sind nur ungefähr: Dieses Modell erfasst Objekte als Rechtecke, nicht in ihrer genauen Form."
 )
 
 #: Text read in the photo (keys as captioning.lang.en.PHRASES); ``{thing}`` comes from :func:`holder`
@@ -431,7 +457,7 @@ PHRASES = {
     "list": ", ",
     "unclear_on": "{thing} trägt Text, der nicht klar lesbar ist.",
     "unclear_alone": "Es gibt Text, der nicht klar lesbar ist.",
-    "plate": "{thing} hat ein sichtbares Kennzeichen (nicht abgeschrieben).",
+    "plate": "{thing} hat ein sichtbares Kennzeichen (nicht wiedergegeben).",
     "mostly": "Das Bild besteht größtenteils aus Text. Er lautet: „{text}“.",
     "row": " / ",
     "no_objects": "Keine erkennbaren Objekte.",
@@ -440,8 +466,8 @@ _HOLDER_CASE = {"on": "dat", "unclear_on": "nom", "plate": "nom"}
 
 # "most of the photo" as an adjective before the noun ("ein fast bildfüllender Hund"): a relative
 # clause would need commas that a list in the alt text cannot close cleanly. Boxes claim extent,
-# not coverage: "überspannend".
-_MOST = {True: "fast bildfüllend", False: "fast das ganze Foto überspannend"}
+# not coverage: "reichend" ("überspannen" is said of bridges and arches).
+_MOST = {True: "fast bildfüllend", False: "fast über das ganze Bild reichend"}
 # "einer der Hunde": the indefinite pronoun, by case and gender.
 _ONE = {
     "nom": {"m": "einer", "f": "eine", "n": "eines"},
@@ -469,12 +495,15 @@ def _with_stem(word: Noun, stem: str, case: str = "nom") -> str:
     return f"{indefinite_article(word.gender, case)} {adj} {noun_form(word, case)}"
 
 
-def _group(word: Noun, *, most: bool | None = None) -> str:
-    """ "eine Gruppe von Personen" (``most``: "eine fast bildfüllende Gruppe von Personen")."""
-    people = noun_form(word, "dat", plural=True)
+def _group(label: str, *, most: bool | None = None) -> str:
+    """ "eine Gruppe von Personen", "eine Ansammlung von Donuts" (``most``: "eine fast
+    bildfüllende Gruppe von Personen")."""
+    group = GROUP_OF if (label in _GROUPS or _family(label) in _GROUPS) else GATHERING_OF
+    members = noun_form(noun(label), "dat", plural=True)
     if most is None:
-        return f"{GROUP_OF} {people}"
-    return f"eine {adjective(_MOST[most], 'f', declension='mixed')} Gruppe von {people}"
+        return f"{group} {members}"
+    article, head, of = group.split(" ")
+    return f"{article} {adjective(_MOST[most], 'f', declension='mixed')} {head} {of} {members}"
 
 
 def _join(items: Sequence[Sequence[Segment]]) -> list[Segment]:
@@ -491,9 +520,28 @@ def _family(label: str) -> str | None:
 
 
 def holder(thing: Holder, key: str) -> str:
-    """ "dem Bus" ("Text auf dem Bus"), "der Bus links" ("Der Bus links trägt Text ...")."""
-    text = definite(noun(thing.label), _HOLDER_CASE.get(key, "nom"))
-    return f"{text} {position_phrase(thing.position)}" if thing.position else text
+    """ "dem Bus" ("Text auf dem Bus"), "der linke Bus" ("Der linke Bus trägt Text ...")."""
+    return placed(noun(thing.label), _HOLDER_CASE.get(key, "nom"), thing.position)
+
+
+# One of several told apart by its place: an attributive adjective, declined weak after "der"
+# ("die linke Fernbedienung", "dem rechten Stuhl", "die mittlere Tasse"). A place adverb after the
+# object reads as an adverbial of the verb: "hält die Fernbedienung links" = holds it on the left
+# (review-de items 1 and 8; Duden, Die Grammatik: free adverbials stand in the middle field).
+PLACE_ADJECTIVES = {"left": "link", "right": "recht", "top": "ober", "bottom": "unter", "centre": "mittler"}
+
+
+def placed(word: Noun, case: str, position: str | None, *, plural: bool = False) -> str:
+    """ "die linke Fernbedienung", "dem mittleren Stuhl"; a corner has no adjective: "der Bus unten
+    rechts", and an object (accusative) "die Handtasche unten rechts im Bild" so that the place
+    cannot be read as the verb's."""
+    if position in PLACE_ADJECTIVES:
+        adj = adjective(PLACE_ADJECTIVES[position], word.gender, case, plural=plural, declension="weak")
+        return f"{definite_article(word.gender, case, plural=plural)} {adj} {noun_form(word, case, plural=plural)}"
+    text = f"{definite_article(word.gender, case, plural=plural)} {noun_form(word, case, plural=plural)}"
+    if not position:
+        return text
+    return f"{text} {position_phrase(position)}" + (" im Bild" if case == "acc" else "")
 
 
 def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[Segment]:
@@ -508,7 +556,7 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
         segments.append((one if mention.count == 1 else f"{SOME} {word.plural}", link))
         most = most and mention.count != 1
     elif mention.quantity == "group":
-        segments.append((_group(word, most=from_masks if most else None), link))
+        segments.append((_group(mention.label, most=from_masks if most else None), link))
         most = False
     elif mention.quantity == "many":
         segments.append((f"{MANY} {word.plural}", link))
@@ -545,10 +593,9 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     if isinstance(s, Extra):
         return [(f"{HEDGE} ", None), *_extra(s)]
     if isinstance(s, Crowd):
-        word = noun(s.label)
         if s.place == "most":
-            return [(_group(word, most=from_masks), (s.label, s.ids))]
-        return [(_group(word), (s.label, s.ids)), (" " + position_phrase(s.place), None)]
+            return [(_group(s.label, most=from_masks), (s.label, s.ids))]
+        return [(_group(s.label), (s.label, s.ids)), (" " + position_phrase(s.place), None)]
     if isinstance(s, RelationSentence):
         return _relation(s)
     if isinstance(s, BoxesNote):
@@ -617,9 +664,9 @@ def _extra(s: Extra) -> list[Segment]:
 
 
 def _summary(s: Summary) -> list[Segment]:
-    """ "elf Bücher über das ganze Foto verteilt, alle klein; das größte ist mittelgroß und links"."""
+    """ "elf Bücher überall im Bild, alle klein; das größte ist mittelgroß und links"."""
     word = noun(s.label)
-    spread = ALL if s.all_same else "die meisten"
+    spread = ALL if s.all_same else "die meisten davon"  # "die meisten" alone is terse
     segments: list[Segment] = [
         (_counted(word, s.count), (s.label, s.ids)),
         (f" {position_phrase(s.position)}, {spread} {SIZES[s.size]}", None),
@@ -633,13 +680,16 @@ def _summary(s: Summary) -> list[Segment]:
 
 
 def _ref(ref: Ref, case: str) -> Segment:
-    """ "der Hund", "dem Hund links", "einer der Hunde", "zwei der Tassen", "beide Tassen", "alle
+    """ "der Hund", "dem linken Hund", "einer der Hunde", "zwei der Tassen", "beide Tassen", "alle
     drei Tassen", "den drei Tassen"."""
     word, link = noun(ref.label), (ref.label, ref.ids)
+    if ref.label in _ON_SKIS and ref.kind in ("the", "placed") and case == "dat":
+        # "auf den Skiern", not "auf dem Paar Ski" (review-de item 2): the measure noun is for counting.
+        return (placed(_ON_SKIS[ref.label], case, ref.position, plural=True), link)
     if ref.kind == "the":
         return (definite(word, case), link)
     if ref.kind == "placed":
-        return (f"{definite(word, case)}{_where(ref.position)[0]}", link)
+        return (placed(word, case, ref.position), link)
     plural_gen = word.plural  # the genitive plural is the nominative plural ("der Bären")
     if ref.kind == "one_of":
         return (f"{_ONE[case][word.gender]} der {plural_gen}", link)
@@ -653,10 +703,18 @@ def _ref(ref: Ref, case: str) -> Segment:
     return (f"{adjective('all', word.gender, case, plural=True)} {_count(ref.total, word.gender)} {many}", link)
 
 
+# Skis as the place of a relation: plural "die Ski(er)", dative "den Skiern" (Duden: Ski, Plural Ski
+# or Skier). Only in the long description: the alt keeps "auf einem Paar Ski", whose article states
+# the one pair English states ("a pair of skis"), which a bare "auf Skiern" would not.
+_ON_SKIS = {"skis": Noun("Ski", "Skier", "m", {"dat": ("Ski", "Skiern")})}
+
+
 def _relation(s: RelationSentence) -> list[Segment]:
-    """ "Die Person links reitet auf dem Pferd.", "Drei der Tassen befinden sich auf dem Tisch.",
+    """ "Die linke Person reitet auf dem Pferd.", "Drei der Tassen stehen auf dem Tisch.",
     "Die zwei Personen reiten jeweils auf einem der Pferde."."""
     words = relation_words(s.predicate, _family(s.object.label))
+    if s.predicate == "on" and words is RELATIONS["on"] and s.subject.label in _POSTURE:
+        words = RelationWords(words.attributive, _POSTURE[s.subject.label], words.preposition, words.case)
     verb = words.verb[1 if (s.plural or s.each) else 0]
     middle = f" {verb} " + ("jeweils " if s.each else "") + (f"{words.preposition} " if words.preposition else "")
     return [_ref(s.subject, "nom"), (middle, None), _ref(s.object, words.case)]
@@ -683,9 +741,9 @@ READING = FoldedReadingWords(
     hedge_gap=frozenset(
         _ARTICLES
         | _declined("klein", "groß", "mittelgroß", "weiter", "viel", "einig")
-        | {"sehr", "mindestens", "gruppe", "von"}
+        | {"sehr", "mindestens", "gruppe", "ansammlung", "von"}
     ),
-    # "ein fast bildfüllender Hund" / "ein fast das ganze Foto überspannender Hund" count one dog.
-    ignore=frozenset({"fast", "das", "ganze", "foto"} | _declined("bildfüllend", "überspannend")),
+    # "ein fast bildfüllender Hund" / "ein fast über das ganze Bild reichender Hund" count one dog.
+    ignore=frozenset({"fast", "uber", "das", "ganze", "bild"} | _declined("bildfullend", "reichend")),
     relations=(" auf einem ", " auf einer ", " mit einem ", " mit einer ", " neben ", " vor ", " hinter "),
 )

@@ -58,7 +58,9 @@ NOUNS: dict[str, Noun] = {
     "truck": _n("camión", "camiones", "m"),
     "boat": _n("barco", "barcos", "m"),
     "traffic light": _n("semáforo", "semáforos", "m"),
-    "fire hydrant": _n("boca de incendios", "bocas de incendios", "f"),
+    # The words understood in every Spanish-speaking country (review-es item 9): "hidrante",
+    # "banana", "refrigerador", "control remoto"; the Spanish ones are kept for reading.
+    "fire hydrant": _n("hidrante", "hidrantes", "m"),
     "stop sign": _n("señal de stop", "señales de stop", "f"),
     "parking meter": _n("parquímetro", "parquímetros", "m"),
     "bench": _n("banco", "bancos", "m"),
@@ -94,11 +96,12 @@ NOUNS: dict[str, Noun] = {
     "knife": _n("cuchillo", "cuchillos", "m"),
     "spoon": _n("cuchara", "cucharas", "f"),
     "bowl": _n("cuenco", "cuencos", "m"),
-    "banana": _n("plátano", "plátanos", "m"),
+    "banana": _n("banana", "bananas", "f"),
     "apple": _n("manzana", "manzanas", "f"),
     "sandwich": _n("sándwich", "sándwiches", "m"),
     "orange": _n("naranja", "naranjas", "f"),
-    "broccoli": _n("brócoli", "brócolis", "m"),
+    # What COCO boxes is a piece: "un brócoli" is a whole head (DLE; review-es item 1).
+    "broccoli": _n("trozo de brócoli", "trozos de brócoli", "m"),
     "carrot": _n("zanahoria", "zanahorias", "f"),
     "hot dog": _n("perrito caliente", "perritos calientes", "m"),
     "pizza": _n("pizza", "pizzas", "f"),
@@ -113,14 +116,14 @@ NOUNS: dict[str, Noun] = {
     "tv": _n("televisor", "televisores", "m"),
     "laptop": _n("portátil", "portátiles", "m"),
     "mouse": _n("ratón", "ratones", "m"),
-    "remote": _n("mando a distancia", "mandos a distancia", "m"),
+    "remote": _n("control remoto", "controles remotos", "m"),
     "keyboard": _n("teclado", "teclados", "m"),
     "cell phone": _n("teléfono", "teléfonos", "m"),
     "microwave": _n("microondas", "microondas", "m"),
     "oven": _n("horno", "hornos", "m"),
     "toaster": _n("tostadora", "tostadoras", "f"),
     "sink": _n("lavabo", "lavabos", "m"),
-    "refrigerator": _n("nevera", "neveras", "f"),
+    "refrigerator": _n("refrigerador", "refrigeradores", "m"),
     "book": _n("libro", "libros", "m"),
     "clock": _n("reloj", "relojes", "m"),
     "vase": _n("jarrón", "jarrones", "m"),
@@ -170,7 +173,9 @@ POSITIONS: dict[str, str] = {
     "lower right": "abajo a la derecha",
     "across the photo": "por toda la foto",
 }
-MOSTLY = "sobre todo"  # "sobre todo a la izquierda"
+# "Doce personas, principalmente en el centro, ...": "sobre todo" clashed with "sobre" (on), and
+# the incidental is set off by commas (review-es item 2); see :func:`_place`.
+MOSTLY = "principalmente"
 
 # Size class -> (masculine singular, feminine singular, masculine plural, feminine plural); they
 # follow the noun ("un perro pequeño": before it, "gran" means great, not large).
@@ -209,10 +214,20 @@ def size_adjective(size: str, gender: str, *, plural: bool = False) -> str:
     return SIZES[size][(2 if plural else 0) + (gender == "f")]
 
 
+# A free complement after the head noun: the size goes between them ("una planta pequeña en
+# maceta"; after it, the size reads as the pot's: review-es item 5). Fixed compounds ("copa de
+# vino", "trozo de brócoli") keep the size at the end.
+_COMPLEMENTS = (" en maceta",)
+
+
 def noun_group(word: Noun, *, plural: bool = False, size: str = "") -> str:
-    """ "taza pequeña", "perros grandes"."""
+    """ "taza pequeña", "perros grandes", "plantas pequeñas en maceta"."""
     text = word.plural if plural else word.singular
-    return f"{text} {size_adjective(size, word.gender, plural=plural)}" if size else text
+    if not size:
+        return text
+    adj = size_adjective(size, word.gender, plural=plural)
+    tail = next((t for t in _COMPLEMENTS if text.endswith(t)), "")
+    return f"{text.removesuffix(tail)} {adj}{tail}" if tail else f"{text} {adj}"
 
 
 def indefinite(word: Noun, *, size: str = "") -> str:
@@ -290,6 +305,12 @@ def position_phrase(key: str) -> str:
     return POSITIONS[key]
 
 
+def _place(key: str) -> str:
+    """A place after a noun: " a la izquierda"; a mostly-place set off by a comma ("doce personas,
+    principalmente en el centro, la mayoría ..."), whose closing comma is the next separator."""
+    return f", {position_phrase(key)}" if key.startswith("mostly ") else f" {position_phrase(key)}"
+
+
 def relation_words(predicate: str, object_family: str | None = None) -> RelationWords:
     return BY_FAMILY.get((predicate, object_family or ""), RELATIONS[predicate])
 
@@ -312,7 +333,7 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys("tranvía locomotora metro".split(), "train"),
     **dict.fromkeys(["camioneta", "furgoneta"], "truck"),
     **dict.fromkeys("bote botes barca barcas velero veleros barcaza canoa kayak ferri yate".split(), "boat"),
-    **dict.fromkeys(["hidrante", "hidrantes", "boca de riego"], "fire hydrant"),
+    **dict.fromkeys(["boca de incendios", "bocas de incendios", "boca de riego"], "fire hydrant"),
     **dict.fromkeys(["señal de alto", "stop", "pare"], "stop sign"),
     **dict.fromkeys("ave aves paloma palomas gaviota gaviotas pato patos ganso cisne".split(), "bird"),
     **dict.fromkeys("gatito gatitos".split(), "cat"),
@@ -335,9 +356,9 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["copa", "copas"], "wine glass"),
     **dict.fromkeys("vaso vasos tazón".split(), "cup"),
     **dict.fromkeys("bol boles".split(), "bowl"),
-    **dict.fromkeys("banana bananas".split(), "banana"),
+    **dict.fromkeys("plátano plátanos".split(), "banana"),
     **dict.fromkeys("bocadillo bocadillos hamburguesa hamburguesas sándwich".split(), "sandwich"),
-    **dict.fromkeys(["brécol"], "broccoli"),
+    **dict.fromkeys(["brócoli", "brócolis", "brécol"], "broccoli"),
     **dict.fromkeys(["hot dog", "perro caliente"], "hot dog"),
     **dict.fromkeys("dona donas rosquilla rosquillas".split(), "donut"),
     **dict.fromkeys("tarta tartas".split(), "cake"),
@@ -347,11 +368,11 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys("váter retrete".split(), "toilet"),
     **dict.fromkeys("televisión tele pantalla pantallas monitor".split(), "tv"),
     **dict.fromkeys(["ordenador portátil", "ordenador", "ordenadores", "computadora", "laptop"], "laptop"),
-    **dict.fromkeys(["mando", "control remoto"], "remote"),
+    **dict.fromkeys(["mando", "mando a distancia", "mandos a distancia"], "remote"),
     **dict.fromkeys("móvil móviles celular celulares smartphone".split(), "cell phone"),
     **dict.fromkeys(["cocina"], "oven"),
     **dict.fromkeys(["fregadero", "fregaderos"], "sink"),
-    **dict.fromkeys("frigorífico frigoríficos refrigerador nevera".split(), "refrigerator"),
+    **dict.fromkeys("frigorífico frigoríficos nevera neveras heladera heladeras".split(), "refrigerator"),
     **dict.fromkeys(["florero"], "vase"),
     **dict.fromkeys("peluche peluches".split(), "teddy bear"),
     **dict.fromkeys(["secador"], "hair drier"),
@@ -382,7 +403,7 @@ PHRASES = {
     "list": ", ",
     "unclear_on": "{thing} tiene texto que no se pudo leer con claridad.",
     "unclear_alone": "Hay texto que no se pudo leer con claridad.",
-    "plate": "La matrícula {thing} es visible (sin transcribir).",
+    "plate": "La placa {thing} es visible (sin transcribir).",  # "matrícula" is Spain only
     "mostly": "La imagen es sobre todo texto. Dice: «{text}».",
     "row": " / ",
     "no_objects": "Ningún elemento reconocible.",
@@ -467,8 +488,7 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
         words = relation_words(r.predicate, FAMILY.get(r.label))
         segments += _prepositional(words.attributive, indefinite(noun(r.label)), (r.label, r.ids))
     elif placed and mention.place is not None:
-        place = _most(from_masks) if mention.place == "most" else position_phrase(mention.place)
-        segments.append((" " + place, None))
+        segments.append((" " + _most(from_masks) if mention.place == "most" else _place(mention.place), None))
     return segments
 
 
@@ -487,8 +507,8 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
         return [(f"{HEDGE} ", None), *_extra(s)]
     if isinstance(s, Crowd):
         word = noun(s.label)
-        place = _most(from_masks) if s.place == "most" else position_phrase(s.place)
-        return [(f"{GROUP_OF} {word.plural}", (s.label, s.ids)), (" " + place, None)]
+        place = " " + _most(from_masks) if s.place == "most" else _place(s.place)
+        return [(f"{GROUP_OF} {word.plural}", (s.label, s.ids)), (place, None)]
     if isinstance(s, RelationSentence):
         return _relation(s)
     if isinstance(s, BoxesNote):
@@ -498,7 +518,7 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
 
 def _where(position: str | None) -> Segment:
     """A place after a noun; nothing where the plan gives no place (never a made-up one)."""
-    return (" " + position_phrase(position) if position else "", None)
+    return (_place(position) if position else "", None)
 
 
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
@@ -506,13 +526,18 @@ def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
 
 
 def _among(among: bool, label: str, segments: list[Segment]) -> list[Segment]:
-    return [(f"{AMONG_THEM[noun(label).gender]}, ", None), *segments] if among else segments
+    # "Entre ellos hay trece dónuts ...": a verb, not the calque "Entre ellos, trece dónuts" (review-es item 6).
+    return [(f"{AMONG_THEM[noun(label).gender]} hay ", None), *segments] if among else segments
 
 
 def _members(s: Members, from_masks: bool) -> list[Segment]:
     """ "un perro mediano a la derecha", "tres perros pequeños a la izquierda", "cuatro elefantes:
     uno grande a la izquierda, ..."."""
     word, label, link = noun(s.label), s.label, (s.label, s.ids)
+    if s.count == 1 and label in _PAIRS and s.size != "most":
+        # "Unos esquís pequeños abajo", not "Un par de esquís pequeño" (review-es item 4).
+        size = f" {size_adjective(s.size, 'm', plural=True)}" if s.size else ""
+        return [(f"unos {_PAIRS[label]}{size}", link), _where(s.position)]
     if s.count == 1:
         if s.size == "most":
             return [(indefinite(word), link), (" " + _most(from_masks), None)]
@@ -523,18 +548,21 @@ def _members(s: Members, from_masks: bool) -> list[Segment]:
             _where(s.position),
         ]
     if s.size is not None:  # "dos personas pequeñas: una a la izquierda y una en el centro"
-        parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
+        parts = [[(_one(p, word, k), (label, p.ids)), _where(p.position)] for k, p in enumerate(s.parts)]
         return [(_counted(word, s.count, size=s.size), link), (": ", None), *_join(parts)]
     if s.position is not None:  # "cuatro elefantes en el centro: dos grandes y uno pequeño"
-        parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
-        return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}: ", None), *_join(parts)]
-    parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
+        parts = [[(_one(p, word, k), (label, p.ids))] for k, p in enumerate(s.parts)]
+        return [(_counted(word, s.count), link), (f"{_place(s.position)}: ", None), *_join(parts)]
+    parts = [[(_one(p, word, k), (label, p.ids)), _where(p.position)] for k, p in enumerate(s.parts)]
     return [(_counted(word, s.count), link), (": ", None), *_join(parts)]
 
 
-def _one(part: Part, word: Noun) -> str:
-    """The noun left out: "una", "dos"; with a size "uno grande", "una pequeña", "dos medianos"."""
-    amount = _pronoun_count(part.count, word.gender)
+def _one(part: Part, word: Noun, index: int = 0) -> str:
+    """The noun left out: "una", "dos"; with a size "uno grande", "una pequeña", "dos medianos".
+    A single one after the first part is "otro"/"otra": "uno a la derecha y otro a la izquierda"
+    (the correlative "uno … otro" of a distributive list; review-es item 3)."""
+    single_other = part.count == 1 and index > 0
+    amount = OTHER[word.gender][0] if single_other else _pronoun_count(part.count, word.gender)
     if part.size is None:
         return amount
     return f"{amount} {size_adjective(part.size, word.gender, plural=part.count > 1)}"
@@ -544,7 +572,7 @@ def _extra(s: Extra) -> list[Segment]:
     """ "otro perro pequeño a la izquierda", "dos perros más a la derecha", "muchos perros más"."""
     word, link = noun(s.label), (s.label, s.ids)
     g = word.gender
-    where = (" " + position_phrase(s.position), None)
+    where = _where(s.position)
     if s.count == 1:
         return [(f"{OTHER[g][0]} {noun_group(word, size=s.size or '')}", link), where]
     amount = MANY[g] if s.many else _count(s.count, g)
@@ -552,16 +580,18 @@ def _extra(s: Extra) -> list[Segment]:
 
 
 def _summary(s: Summary) -> list[Segment]:
-    """ "once libros por toda la foto, todos pequeños; el más grande es mediano y está a la izquierda"."""
+    """ "once libros por toda la foto, todos pequeños; el de mayor tamaño es mediano y está a la izquierda"."""
     word = noun(s.label)
     g = word.gender
     spread = ALL[g].split()[0] if s.all_same else "la mayoría"
     segments: list[Segment] = [
         (_counted(word, s.count), (s.label, s.ids)),
-        (f" {position_phrase(s.position)}, {spread} {size_adjective(s.size, g, plural=True)}", None),
+        (f"{_place(s.position)}, {spread} {size_adjective(s.size, g, plural=True)}", None),
     ]
     if s.largest is not None:
-        largest = "la más grande" if g == "f" else "el más grande"
+        # "el de mayor tamaño es pequeño": "el más grande es pequeño" says "grande" twice, and "la
+        # más grande" of a person suggests age (review-es item 7).
+        largest = "la de mayor tamaño" if g == "f" else "el de mayor tamaño"
         segments.append(("; ", None))
         segments.append((largest, (s.label, (s.largest.id,))))
         size = size_adjective(s.largest.size, g)
@@ -588,6 +618,12 @@ def _ref(ref: Ref) -> tuple[str, Link]:
     return f"{the_plural} {_count(ref.total, g)} {word.plural}", link
 
 
+# Things spoken of in the plural (like "unas gafas"): one pair of skis is "unos esquís", "los
+# esquís" (review-es item 4). Only in the long description: the alt keeps "un par de esquís",
+# whose article states the one pair English states ("a pair of skis"); "unos" states no number.
+_PAIRS = {"skis": "esquís"}
+
+
 def _relation(s: RelationSentence) -> list[Segment]:
     """ "La persona de la izquierda monta el caballo.", "Tres de las tazas están sobre la mesa.",
     "Las dos personas van cada una en una de las bicicletas."."""
@@ -596,6 +632,9 @@ def _relation(s: RelationSentence) -> list[Segment]:
     g = noun(s.subject.label).gender
     each = (" cada una" if g == "f" else " cada uno") if s.each else ""
     obj, link = _ref(s.object)
+    if s.object.label in _PAIRS and s.object.kind in ("the", "placed"):
+        place = position_attributive(s.object.position) if s.object.position else ""
+        obj = f"los {_PAIRS[s.object.label]} {place}".strip()
     return [_ref(s.subject), (f" {verb}{each}", None), *_prepositional(words.preposition, obj, link)]
 
 

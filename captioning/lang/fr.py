@@ -80,7 +80,9 @@ NOUNS: dict[str, Noun] = {
     "frisbee": _n("frisbee", "frisbees", "m"),
     "skis": _n("paire de skis", "paires de skis", "f"),
     "snowboard": _n("snowboard", "snowboards", "m"),
-    "sports ball": _n("ballon", "ballons", "m"),
+    # Small balls (tennis, baseball, golf) are "balles", inflated ones "ballons"; COCO's are mostly
+    # small (review-fr item 11).
+    "sports ball": _n("balle", "balles", "f"),
     "kite": _n("cerf-volant", "cerfs-volants", "m"),
     "baseball bat": _n("batte de baseball", "battes de baseball", "f"),
     "baseball glove": _n("gant de baseball", "gants de baseball", "m"),
@@ -98,7 +100,8 @@ NOUNS: dict[str, Noun] = {
     "apple": _n("pomme", "pommes", "f"),
     "sandwich": _n("sandwich", "sandwichs", "m"),
     "orange": _n("orange", "oranges", "f"),
-    "broccoli": _n("brocoli", "brocolis", "m"),
+    # What COCO boxes is a piece: "un brocoli" is a whole head (review-fr item 3).
+    "broccoli": _n("morceau de brocoli", "morceaux de brocoli", "m"),
     "carrot": _n("carotte", "carottes", "f"),
     # h aspiré: "le hot-dog", "du hot-dog" (Larousse).
     "hot dog": _n("hot-dog", "hot-dogs", "m", elides=False),
@@ -168,9 +171,11 @@ POSITIONS: dict[str, str] = {
     "upper right": "en haut à droite",
     "lower left": "en bas à gauche",
     "lower right": "en bas à droite",
-    "across the photo": "dans toute la photo",
+    "across the photo": "un peu partout sur la photo",  # invariable (review-fr item 6)
 }
-MOSTLY = "surtout"  # "surtout à gauche"
+# "Douze personnes, principalement au centre, la plupart …": set off by commas, else the adverb
+# seems to modify the noun (review-fr item 7); see :func:`_place`.
+MOSTLY = "principalement"
 
 # Size class -> (masculine singular, feminine singular, masculine plural, feminine plural, before
 # the noun?). "grand" and "petit" precede the noun; the phrase "de taille moyenne" follows it.
@@ -191,7 +196,7 @@ SIZES_BY_HEIGHT: dict[str, str] = {
     "very small": "de très petite taille",
 }
 _BY_HEIGHT = frozenset(["person"])
-FILLING = "qui remplit la majeure partie de la photo"
+FILLING = "qui occupe la majeure partie de la photo"  # "occuper" for an area (review-fr item 9)
 SPANNING = "qui s'étend sur la majeure partie de la photo"
 
 RELATIONS: dict[str, RelationWords] = {
@@ -318,6 +323,12 @@ def position_phrase(key: str) -> str:
 _ATTRIBUTIVE = {"left": "de gauche", "right": "de droite", "centre": "du centre", "top": "du haut", "bottom": "du bas"}
 
 
+def _place(key: str) -> str:
+    """A place after a noun: " à gauche"; a mostly-place set off by a comma ("douze personnes,
+    principalement au centre, la plupart …"), whose closing comma is the next separator."""
+    return f", {position_phrase(key)}" if key.startswith("mostly ") else f" {position_phrase(key)}"
+
+
 def position_attributive(key: str) -> str:
     return _ATTRIBUTIVE.get(key) or position_phrase(key)
 
@@ -366,7 +377,8 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["sacoche", "sac à main"], "handbag"),
     **dict.fromkeys("bagage bagages".split(), "suitcase"),
     **dict.fromkeys("ski skis".split(), "skis"),
-    **dict.fromkeys("balle balles".split(), "sports ball"),
+    **dict.fromkeys("ballon ballons".split(), "sports ball"),
+    **dict.fromkeys(["brocoli", "brocolis", "bouquet de brocoli", "bouquets de brocoli"], "broccoli"),
     **dict.fromkeys(["batte"], "baseball bat"),
     **dict.fromkeys(["gant"], "baseball glove"),
     **dict.fromkeys(["planche à roulettes"], "skateboard"),
@@ -405,34 +417,37 @@ SEPARATOR = ", "
 CONJUNCTION = f" {AND} "
 
 EMPTY_ALT = (
-    "Aucun élément reconnaissable ; la photo montre peut-être une scène, du texte "
+    "Aucun élément reconnaissable\u202f; la photo montre peut-être une scène, du texte "
     "ou des choses que le modèle ne connaît pas."
 )
 EMPTY_LONG = (
     # "ne lit pas" would read as "lit" (a bed) to the reading words: "lire" instead.
-    EMPTY_ALT + " Le modèle ne connaît que 80 sortes courantes de choses du quotidien ; "
+    EMPTY_ALT + " Le modèle ne connaît que 80 types d'objets courants du quotidien\u202f; "
     "il ne sait ni décrire les scènes ni lire le texte."
 )
 BOXES_NOTE = (
-    "Les tailles sont approximatives : ce modèle encadre les objets par des rectangles, sans suivre leur forme exacte."
+    "Les tailles sont approximatives\u00a0: "
+    "ce modèle repère les objets par des rectangles, sans suivre leur contour exact."
 )
 
 #: Text read in the photo (keys as captioning.lang.en.PHRASES). French quotation marks with
-#: no-break spaces; a space before the colon (French typography).
+#: no-break spaces; a no-break space before the colon, a narrow one before the semicolon (French
+#: typography, Lexique des règles typographiques en usage à l'Imprimerie nationale; review-fr item 1).
 PHRASES = {
-    "on": "Texte sur {thing} : {text}.",
-    "alone": "Texte : {text}.",
+    "on": "Texte sur {thing}\u00a0: {text}.",
+    "alone": "Texte\u00a0: {text}.",
     "quote": "«\u00a0{text}\u00a0»",
     "list": ", ",
     "unclear_on": "{thing} porte un texte qui n'a pas pu être lu clairement.",
     "unclear_alone": "Il y a un texte qui n'a pas pu être lu clairement.",
     "plate": "La plaque d'immatriculation {thing} est visible (non transcrite).",
     # Not "on y lit": "lit" would read as a bed.
-    "mostly": "L'image est surtout du texte. Il dit : «\u00a0{text}\u00a0».",
+    "mostly": "L'image est surtout composée de texte. Le texte indique\u00a0: «\u00a0{text}\u00a0».",
     "row": " / ",
     "no_objects": "Aucun élément reconnaissable.",
 }
-_COLON = " : "
+_COLON = "\u00a0: "
+_SEMICOLON = "\u202f; "
 _WORDS_UP_TO = 20  # digits above, as in English
 
 
@@ -499,8 +514,7 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
         words = relation_words(r.predicate, FAMILY.get(r.label))
         segments += _prepositional(words.attributive, indefinite(noun(r.label)), (r.label, r.ids))
     elif placed and mention.place is not None:
-        place = _most(from_masks) if mention.place == "most" else position_phrase(mention.place)
-        segments.append((" " + place, None))
+        segments.append((" " + _most(from_masks) if mention.place == "most" else _place(mention.place), None))
     return segments
 
 
@@ -519,8 +533,8 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
         return [(f"{HEDGE} ", None), *_extra(s)]
     if isinstance(s, Crowd):
         word = noun(s.label)
-        place = _most(from_masks) if s.place == "most" else position_phrase(s.place)
-        return [(f"{GROUP_OF} {_de(word.plural, word)}", (s.label, s.ids)), (" " + place, None)]
+        place = " " + _most(from_masks) if s.place == "most" else _place(s.place)
+        return [(f"{GROUP_OF} {_de(word.plural, word)}", (s.label, s.ids)), (place, None)]
     if isinstance(s, RelationSentence):
         return _relation(s)
     if isinstance(s, BoxesNote):
@@ -530,7 +544,7 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
 
 def _where(position: str | None) -> Segment:
     """A place after a noun; nothing where the plan gives no place (never a made-up one)."""
-    return (" " + position_phrase(position) if position else "", None)
+    return (_place(position) if position else "", None)
 
 
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
@@ -559,7 +573,7 @@ def _members(s: Members, from_masks: bool) -> list[Segment]:
         return [(_counted(word, s.count, size=s.size), link), (_COLON, None), *_join(parts)]
     if s.position is not None:  # "quatre éléphants au centre : deux grands et un petit"
         parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
-        return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}{_COLON}", None), *_join(parts)]
+        return [(_counted(word, s.count), link), (f"{_place(s.position)}{_COLON}", None), *_join(parts)]
     parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
     return [(_counted(word, s.count), link), (_COLON, None), *_join(parts)]
 
@@ -576,7 +590,7 @@ def _one(part: Part, word: Noun) -> str:
 def _extra(s: Extra) -> list[Segment]:
     """ "un autre petit chien à gauche", "deux autres chiens à droite", "beaucoup d'autres chiens"."""
     word, link = noun(s.label), (s.label, s.ids)
-    where = (" " + position_phrase(s.position), None)
+    where = _where(s.position)
     if s.count == 1:
         article = "une" if word.gender == "f" else "un"
         return [(f"{article} autre {noun_group(word, size=s.size or '')}", link), where]
@@ -585,21 +599,28 @@ def _extra(s: Extra) -> list[Segment]:
 
 
 def _summary(s: Summary) -> list[Segment]:
-    """ "onze livres dans toute la photo, tous petits ; le plus grand est de taille moyenne et à gauche"."""
+    """ "onze livres un peu partout sur la photo, tous de petite taille ; le plus grand, de taille
+    moyenne, est à gauche"."""
     word = noun(s.label)
     g = word.gender
-    adj, _ = size_adjective(s.size, g, plural=True, label=s.label)
-    spread = ("toutes" if g == "f" else "tous") if s.all_same else "la plupart"
+    if s.all_same:
+        # "toutes petites" also reads as "tout petites" (very small): adverbial "tout" agrees before
+        # a feminine adjective (Grevisse § 994), so the size is said as "de petite taille"
+        # (review-fr item 5).
+        spread = f"{'toutes' if g == 'f' else 'tous'} {SIZES_BY_HEIGHT[s.size]}"
+    else:
+        spread = f"la plupart {size_adjective(s.size, g, plural=True, label=s.label)[0]}"
     segments: list[Segment] = [
         (_counted(word, s.count), (s.label, s.ids)),
-        (f" {position_phrase(s.position)}, {spread} {adj}", None),
+        (f"{_place(s.position)}, {spread}", None),
     ]
     if s.largest is not None:
+        # "le plus grand, de petite taille, est à gauche": not "le plus grand est petit et à gauche"
+        # (a size and a place coordinated after "est" reads as a translation; review-fr item 8).
         largest = "la plus grande" if g == "f" else "le plus grand"
-        size, _ = size_adjective(s.largest.size, g, label=s.label)
-        segments.append((" ; ", None))
+        segments.append((_SEMICOLON, None))
         segments.append((largest, (s.label, (s.largest.id,))))
-        segments.append((f" est {size} et {position_phrase(s.largest.position)}", None))
+        segments.append((f", {SIZES_BY_HEIGHT[s.largest.size]}, est {position_phrase(s.largest.position)}", None))
     return segments
 
 
@@ -627,6 +648,11 @@ def _relation(s: RelationSentence) -> list[Segment]:
     subject_word = noun(s.subject.label)
     each = (" chacune" if subject_word.gender == "f" else " chacun") if s.each else ""
     obj, link = _ref(s.object)
+    if s.object.label == "skis" and s.object.kind in ("the", "placed"):
+        # "sur les skis", not "sur la paire de skis" (a calque; review-fr item 10). The alt keeps
+        # "une paire de skis": its article states the one pair English states.
+        place = position_attributive(s.object.position) if s.object.position else ""
+        obj = f"les skis {place}".strip()
     return [_ref(s.subject), (f" {verb}{each}", None), *_prepositional(words.preposition, obj, link)]
 
 

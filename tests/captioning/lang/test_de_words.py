@@ -128,7 +128,8 @@ def test_plural_category(n: int, category: str) -> None:
         ("dog", 5, "fünf Hunde"),
         ("cup", 21, "einundzwanzig Tassen"),
         ("skis", 2, "zwei Paar Ski"),
-        ("broccoli", 3, "drei Brokkolistücke"),
+        # review-de item 6: COCO boxes florets, "Brokkoliröschen" (Duden), not the ad-hoc "Brokkolistück".
+        ("broccoli", 3, "drei Brokkoliröschen"),
     ],
 )
 def test_counted(label: str, n: int, expected: str) -> None:

@@ -65,9 +65,11 @@ SHARED = {
     "fr": set(
         "bus train trains pizza pizzas sandwich orange table tables vase vases frisbee frisbees snowboard "
         "snowboards skateboard skateboards surf tennis baseball donut donuts animal four fours ours skis "
-        "photo a centre hot dog dogs oranges stop six".split()
+        # "exact": "leur contour exact" (the boxes note as review-fr item 12 words it).
+        "photo a centre hot dog dogs oranges stop six exact".split()
     ),
-    "es": set("animal pizza pizzas a snowboard stop".split()),
+    # "banana" is the Spanish word understood everywhere (DLE; review-es item 9).
+    "es": set("animal pizza pizzas a snowboard stop banana bananas".split()),
 }
 
 
@@ -183,8 +185,8 @@ def test_realiser_properties(code: str, plan: Plan) -> None:
         noun = lang.NOUNS.get(m.label) or lang.FAMILY_NOUNS.get(m.label)
         first = m.text.split(" ", 1)[0].lower()
         # An indefinite article agrees with the noun it stands before ("eine Tasse", "un chien"),
-        # unless the head is the group ("eine Gruppe von Flugzeugen").
-        group = re.search(r"\b(gruppe|groupe|grupo)\b", fold(m.text))
+        # unless the head is the group ("eine Gruppe von Flugzeugen", "eine Ansammlung von Donuts").
+        group = re.search(r"\b(gruppe|ansammlung|groupe|grupo)\b", fold(m.text))
         if len(m.instance_ids) == 1 and first in _INDEFINITE[code] and " " in m.text and not group:
             assert noun.gender in _INDEFINITE[code][first], (m.text, noun)
         # Size adjectives agree with the noun: no feminine form on a masculine noun and no
