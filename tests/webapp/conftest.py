@@ -45,6 +45,15 @@ def real_segmenter() -> object:
 
 
 @pytest.fixture
+def segmenter_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process's segmenter state (loaded model, remembered load error, ``use_segmenter``
+    choice) put back after the test: a test that resets or swaps it must not leave later tests a
+    different model than the session's ``real_segmenter`` (which they patch and count calls on)."""
+    for name in ("_segmenter", "_segmenter_error", "_chosen"):
+        monkeypatch.setattr(pipeline, name, getattr(pipeline, name))
+
+
+@pytest.fixture
 def processing(real_segmenter: object, django_capture_on_commit_callbacks) -> Iterator[Callable]:  # noqa: ANN001
     """``with processing(): client.post(...)`` runs each queued ``segment_photo`` in-process
     (the real task and model) when the block's transaction work commits."""

@@ -30,15 +30,12 @@ def test_process_twice_leaves_one_result(photo, real_segmenter):
     assert photo.result["instances"]["model"] == DEV_MODEL
 
 
-def test_missing_weights_marks_failed_with_instructions(photo, settings, tmp_path, monkeypatch):
+def test_missing_weights_marks_failed_with_instructions(photo, settings, tmp_path, monkeypatch, segmenter_restored):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     monkeypatch.delenv("SEGMENTER_WEIGHTS", raising=False)
     settings.SEGMENTER, settings.SEGMENTER_WEIGHTS = "auto", None
-    pipeline.reset_segmenter()
-    try:
-        assert services.process_photo(photo.pk) == "failed"
-    finally:
-        pipeline.reset_segmenter()
+    pipeline.reset_segmenter()  # the session's model is put back after the test
+    assert services.process_photo(photo.pk) == "failed"
     photo.refresh_from_db()
     assert photo.status_message.startswith("No model weights are installed")
     assert "SEGMENTER_WEIGHTS" in photo.status_message
