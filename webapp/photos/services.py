@@ -178,6 +178,10 @@ def process_photo(photo_id: int) -> str:
         segmenter = pipeline.get_segmenter()
     except WeightsUnavailable as exc:
         return _finish(lead, Photo.Status.FAILED, f"No model weights are installed, so no alt text was written. {exc}")
+    except pipeline.SegmenterSettingError as exc:
+        return _finish(
+            lead, Photo.Status.FAILED, f"The segmenter settings cannot be used, so no alt text was written: {exc}"
+        )
     size = batch_size(segmenter)
     companions = [] if suspect or size <= 1 else claim_companions(lead.pk, size - 1, settings.SEGMENTER_BATCH_WAIT_MS)
     statuses = process_claimed(segmenter, [lead, *companions], companions={p.pk for p in companions})
