@@ -55,6 +55,7 @@ def test_worker_marks_photos_failed_with_the_reason(settings, user, segmenter_re
         assert photo.status == Photo.Status.FAILED
         assert photo.status_message.startswith("The segmenter settings cannot be used")
         assert variable in photo.status_message
+        assert photo.failure_reason == Photo.FailureReason.BAD_SETTINGS
     assert variable in pipeline.model_problem()  # the banner says it too
 
 
