@@ -65,6 +65,16 @@ def processing(real_segmenter: object, django_capture_on_commit_callbacks) -> It
 
 
 @pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Queued tasks run in-process when sent (``.delay`` inside an on-commit hook runs then)."""
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def user(django_user_model):  # noqa: ANN001
     return django_user_model.objects.create_user("alice", password="correct horse battery")
 

@@ -163,3 +163,19 @@ class DetectedObject(models.Model):
             size=obj.size,
             certainty=obj.certainty,
         )
+
+
+class FolderRemoval(models.Model):
+    """A deleted owner's folder whose files are still to be removed (their rows are gone).
+
+    Written in the transaction that deletes the user, so it exists exactly when that deletion
+    committed; removed by the ``accounts.remove_files`` task once the folder is empty. The sweeper
+    sends the task again for a row whose message was lost or whose worker died
+    (``webapp.accounts.deletion``).
+    """
+
+    owner_id = models.PositiveBigIntegerField(unique=True)  # not a ForeignKey: the user is gone
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the task was last queued (compare-and-set, so two sweepers never both send it).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveIntegerField(default=0)
