@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,7 +28,13 @@ def envbool(name: str, default: bool) -> bool:
 
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+    if not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        # Not Python's "invalid literal for int()": say which variable, so a typo is found at once.
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from None
 
 
 def envstr(name: str, default: str) -> str:
@@ -296,10 +303,13 @@ PAGE_SIZE = min(max(1, envint("PAGE_SIZE", 48)), PAGE_SIZE_MAX)
 SEGMENTER = envstr("SEGMENTER", "auto")
 SEGMENTER_WEIGHTS = os.environ.get("SEGMENTER_WEIGHTS") or None
 SEGMENTER_DEVICE = envstr("SEGMENTER_DEVICE", "auto")
-SEGMENTER_THREADS = envint("SEGMENTER_THREADS", 0)  # 0 = the runtime's default
+# These two stay text here and are parsed by segmenter_config: a typo (SEGMENTER_THREADS=two) is then
+# a `check` error naming the variable and each photo is marked failed with it, instead of a worker
+# that cannot start (or restarts its children forever).
+SEGMENTER_THREADS = envstr("SEGMENTER_THREADS", "0")  # 0 = the runtime's default
 # Photos per forward pass: a task also claims up to N-1 other queued photos. 0 = auto: 8 on a GPU
 # (batches fill it), 1 on the CPU (measured: batching gains nothing there, and costs latency).
-SEGMENTER_BATCH_SIZE = envint("SEGMENTER_BATCH_SIZE", 0)
+SEGMENTER_BATCH_SIZE = envstr("SEGMENTER_BATCH_SIZE", "0")
 # How long a batch waits for more queued photos when too few are there: a little latency for fuller batches.
 SEGMENTER_BATCH_WAIT_MS = envint("SEGMENTER_BATCH_WAIT_MS", 10)
 # Every other SEGMENTER_<OPTION> variable is a backend option, by name (lower case, no prefix):

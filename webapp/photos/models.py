@@ -32,6 +32,18 @@ class Photo(models.Model):
         EDITED = "edited", _("Written by a person")
         DECORATIVE = "decorative", _("Decorative")
 
+    class FailureReason(models.TextChoices):
+        """Why a photo ended rejected (its file) or failed (the model, the settings, its attempts):
+        a short code for metrics and machines, set with the status; ``status_message`` is the
+        sentence for people. Empty on other photos, and on failures from before the code."""
+
+        IMAGE_MISSING = "image_missing", "The stored image is missing"
+        UNDECODABLE = "undecodable", "The image could not be decoded"
+        NO_WEIGHTS = "no_weights", "No model weights are installed"
+        BAD_SETTINGS = "bad_settings", "The segmenter settings cannot be used"
+        MODEL_ERROR = "model_error", "The model failed on this photo"
+        DEAD_LETTERED = "dead_lettered", "Set aside after too many attempts"
+
     # A run ended: nothing more happens to the photo unless someone retries it.
     FINISHED = frozenset({Status.DONE, Status.FAILED, Status.REJECTED})
 
@@ -45,6 +57,7 @@ class Photo(models.Model):
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
     status_message = models.TextField(blank=True)
+    failure_reason = models.CharField(max_length=16, choices=FailureReason.choices, blank=True)
     # Deliveries that started processing (the queue has no retry count, so we keep our own);
     # at ``PHOTO_MAX_ATTEMPTS`` the photo is dead-lettered (failed, with the reason).
     attempts = models.PositiveIntegerField(default=0)
@@ -154,3 +167,19 @@ class DetectedObject(models.Model):
             size=obj.size,
             certainty=obj.certainty,
         )
+
+
+class FolderRemoval(models.Model):
+    """A deleted owner's folder whose files are still to be removed (their rows are gone).
+
+    Written in the transaction that deletes the user, so it exists exactly when that deletion
+    committed; removed by the ``accounts.remove_files`` task once the folder is empty. The sweeper
+    sends the task again for a row whose message was lost or whose worker died
+    (``webapp.accounts.deletion``).
+    """
+
+    owner_id = models.PositiveBigIntegerField(unique=True)  # not a ForeignKey: the user is gone
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the task was last queued (compare-and-set, so two sweepers never both send it).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveIntegerField(default=0)
