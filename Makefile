@@ -9,7 +9,7 @@ SHARED ?= ../shared
 DEV_WEIGHTS := $(firstword $(wildcard $(SHARED)/models/yolo11n-seg_int8.tflite) \
 	$(wildcard $(SHARED)/models/ssdlite320_mobilenet_v3_large_coco-dequantized_int8.pth))
 
-.PHONY: run test lint system-deps venv clean bench test-postgres
+.PHONY: run test lint system-deps venv clean bench test-postgres messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,12 @@ venv: $(VENV)/.installed
 # Debian packages the tests need, as command:package: a real Redis broker (`make run` starts its
 # own), Chromium for the browser tests, nginx for the slow-client test (the production layout),
 # Tesseract for the second text reader and PostgreSQL, whose server binaries the tests start
-# throwaway clusters from (tests/pg.py; pg_ctlcluster marks Debian's server packages), and `ip`
-# (iproute2) for the scale-out test's network namespaces (tests/netns.py).
+# throwaway clusters from (tests/pg.py; pg_ctlcluster marks Debian's server packages); GNU gettext's
+# msgfmt compiles the interface's message catalogues (locale/); `ip` (iproute2) makes the scale-out
+# test's network namespaces (tests/netns.py).
 # Installed only as root with apt-get.
 SYSTEM_DEPS := redis-server:redis-server chromium:chromium nginx:nginx tesseract:tesseract-ocr \
-	pg_ctlcluster:postgresql ip:iproute2
+	pg_ctlcluster:postgresql msgfmt:gettext ip:iproute2
 system-deps:
 	@missing=""; for dep in $(SYSTEM_DEPS); do \
 	  command -v $${dep%%:*} >/dev/null || missing="$$missing $${dep#*:}"; done; \
@@ -36,14 +37,21 @@ system-deps:
 	  else echo "Install$$missing (e.g. sudo apt-get install$$missing) to run the tests." >&2; exit 1; fi; \
 	fi
 
+# The interface's translations: locale/*/LC_MESSAGES/*.po compiled to .mo (not kept in git: built
+# from the .po, the one home of each translation). Only what changed is recompiled.
+# `make run` needs only gettext of the system packages: installed alone when missing.
+messages: venv
+	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-deps SYSTEM_DEPS=msgfmt:gettext
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=test-artifacts >/dev/null
+
 run: export SEGMENTER_WEIGHTS ?= $(DEV_WEIGHTS)
-run: venv
+run: venv messages
 	$(PY) manage.py runstack
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
-test: venv system-deps lint
+test: venv system-deps messages lint
 	$(PY) -m pytest
 
 # The end-to-end, search, reliability, security and ops suites again on a throwaway PostgreSQL
@@ -52,7 +60,7 @@ test: venv system-deps lint
 # the views the end-to-end one does and captioning/segmentation use no database: once, on SQLite.
 PG_SUITES := tests/test_pg.py tests/webapp/test_end_to_end.py tests/webapp/search tests/webapp/security \
 	tests/webapp/ops tests/webapp/reliability/test_faults.py
-test-postgres: venv system-deps
+test-postgres: venv system-deps messages
 	TEST_DATABASE=postgres $(PY) -m pytest $(PG_SUITES)
 
 clean:

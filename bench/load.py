@@ -16,6 +16,10 @@ Figures per scenario: requests/s, failures, p50/p95 per endpoint (Locust), the w
 time (utime+stime of gunicorn's processes, from /proc, over the whole run) per request, and
 requests per CPU-second of the web server ("requests/s per core": what one core would serve).
 The load generator runs on the same machine (its CPU is reported too): on 2 cores, it competes.
+Where the tail comes from: p95 after the warm-up and per 5 s window (from the locustfile's
+per-request log), the time each request spent inside gunicorn (its access log), and once a second
+the cores kept busy by the web server, Locust, the rest of the stack and everything else on the
+machine (other jobs on a shared machine show up there, not as a slower server).
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +94,9 @@ def stack_for(root: Path, data_dir: Path) -> Stack:
         "SEGMENTER_WEIGHTS": str(WEIGHTS),
         "SEGMENTER_THREADS": "1",
         "LOG_LEVEL": "WARNING",
+        # Each access-log line ends with the time the request spent inside gunicorn (ms), so the
+        # report can tell time in the server from time waiting for it.
+        "GUNICORN_CMD_ARGS": "--access-logformat='%(m)s %(U)s%(q)s %(s)s %(M)s'",
     }
     return Stack(data_dir=data_dir, web_port=free_port(), redis_port=free_port(), env=env, root=root)
 
@@ -154,6 +163,116 @@ def group_pids(leader: int) -> list[int]:
     return found
 
 
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (what Locust reports, without its rounding of large values)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
+
+
+def timeline(log: Path, *, warmup: float, window: float = 5.0) -> dict:
+    """Where the slow requests are, from the locustfile's per-request log: p50/p95 per endpoint over
+    the whole run and after the first ``warmup`` seconds, and per ``window`` seconds of the run
+    (a stall shows as one bad window, warm-up as the first ones, one slow endpoint in every one)."""
+    rows = [line.split() for line in log.read_text().splitlines() if line.strip()]
+    if not rows:
+        return {}
+    start = min(float(r[0]) for r in rows)
+    requests = [(float(t) - start, name.replace("_", " "), float(ms)) for t, name, ms, _status in rows]
+    out: dict = {"warmup_s": warmup, "endpoints": {}, "windows": []}
+    for name in sorted({r[1] for r in requests}):
+        every = [ms for _t, n, ms in requests if n == name]
+        steady = [ms for t, n, ms in requests if n == name and t >= warmup]
+        out["endpoints"][name] = {
+            "p50_ms": round(percentile(every, 50), 1),
+            "p95_ms": round(percentile(every, 95), 1),
+            "p99_ms": round(percentile(every, 99), 1),
+            "p95_after_warmup_ms": round(percentile(steady, 95), 1),
+            "over_100ms": sum(ms > 100 for ms in every),
+        }
+    every = [ms for *_, ms in requests]
+    out["all"] = {
+        "p50_ms": round(percentile(every, 50), 1),
+        "p95_ms": round(percentile(every, 95), 1),
+        "p95_after_warmup_ms": round(percentile([ms for t, _n, ms in requests if t >= warmup], 95), 1),
+    }
+    for w in range(math.ceil(max(t for t, *_ in requests) / window)):
+        inside = [ms for t, _n, ms in requests if w * window <= t < (w + 1) * window]
+        if inside:
+            out["windows"].append(
+                {
+                    "from_s": w * window,
+                    "requests": len(inside),
+                    "p50_ms": round(percentile(inside, 50), 1),
+                    "p95_ms": round(percentile(inside, 95), 1),
+                    "max_ms": round(max(inside), 1),
+                    "over_100ms": sum(ms > 100 for ms in inside),
+                }
+            )
+    return out
+
+
+def server_times(access_log: Path, since: int) -> dict:
+    """Time inside gunicorn per endpoint kind (its access log's last field, ``%(M)s`` ms, from the
+    worker thread taking the request to the response written), for lines after byte ``since``: the
+    difference to Locust's times is waiting before a thread takes the request, or in the client."""
+    kinds = {"library page": [], "photo page": [], "search page": [], "API list": [], "API detail": []}
+    with access_log.open("rb") as f:
+        f.seek(since)
+        for line in f.read().decode(errors="replace").splitlines():
+            parts = line.split()
+            if len(parts) < 3 or not parts[-1].isdigit() or parts[0] != "GET":
+                continue
+            path, ms = parts[1], float(parts[-1])
+            kind = (
+                "API list" if path.startswith("/api/photos/?") or path == "/api/photos/"
+                else "API detail" if path.startswith("/api/photos/")
+                else "search page" if path.startswith("/search/")
+                else "photo page" if path.startswith("/photos/")
+                else "library page" if path == "/" else None
+            )  # fmt: skip
+            if kind:
+                kinds[kind].append(ms)
+    return {
+        name: {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "max_ms": max(ms)}
+        for name, ms in kinds.items()
+        if ms
+    }
+
+
+class CpuSampler(threading.Thread):
+    """Once a second: the cores each party kept busy (web server, load generator, the rest of the
+    stack, everything else on the machine, and the hypervisor's steal), so a slow window can be
+    put down to the server, the load generator, or another job on the shared machine."""
+
+    def __init__(self, groups: dict[str, Callable[[], list[int]]]) -> None:
+        super().__init__(daemon=True)
+        self.groups, self.samples, self.stop = groups, [], threading.Event()
+
+    @staticmethod
+    def machine() -> tuple[float, float]:
+        """Busy and steal CPU seconds of the whole machine since boot (/proc/stat)."""
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+        tick = os.sysconf("SC_CLK_TCK")
+        return (user + nice + system + irq + softirq) / tick, steal / tick
+
+    def run(self) -> None:
+        start = time.monotonic()
+        before = {name: cpu_seconds(pids()) for name, pids in self.groups.items()}
+        busy_before, steal_before = self.machine()
+        while not self.stop.wait(1.0):
+            now = {name: cpu_seconds(pids()) for name, pids in self.groups.items()}
+            busy, steal = self.machine()
+            sample = {name: round(now[name] - before[name], 2) for name in now}
+            sample["others"] = round(max(0.0, busy - busy_before - sum(sample.values())), 2)
+            sample["steal"] = round(steal - steal_before, 2)
+            sample["t"] = round(time.monotonic() - start, 1)
+            self.samples.append(sample)
+            before, busy_before, steal_before = now, busy, steal
+
+
 def run_load(stack: Stack, cookie: str, token: str, ids: list[int], *, users: int, think: float, duration: int) -> dict:
     out = Path(tempfile.mkdtemp(prefix="load-"))
     env = {
@@ -162,23 +281,35 @@ def run_load(stack: Stack, cookie: str, token: str, ids: list[int], *, users: in
         "LOAD_COOKIE": cookie,
         "LOAD_TOKEN": token,
         "LOAD_IDS": json.dumps(ids),
+        "LOAD_LOG": str(out / "requests.log"),
     }
+    access_log = stack.data_dir / "logs" / "web.log"
+    access_since = access_log.stat().st_size if access_log.exists() else 0
+    spawn_rate = max(1, users // 4)
     web = group_pids(stack.processes["web"].pid)
     web_before, wall_before, locust_before = cpu_seconds(web), time.monotonic(), children_cpu()
     load_before = os.getloadavg()[0]
-    locust = subprocess.run(
+    locust = subprocess.Popen(
         [
             sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless",
-            "--users", str(users), "--spawn-rate", str(max(1, users // 4)), "--run-time", f"{duration}s",
+            "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{duration}s",
             "--host", stack.url, "--csv", str(out / "run"), "--only-summary", "--stop-timeout", "10",
             "--exit-code-on-error", "0",
         ],
-        env=env, capture_output=True, text=True, check=False,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    stack_rest = [p.pid for name, p in stack.processes.items() if name != "web"]
+    sampler = CpuSampler(
+        {"web": lambda: web, "locust": lambda: [locust.pid], "stack": lambda: sum(map(group_pids, stack_rest), [])}
+    )
+    sampler.start()
+    _out, errors = locust.communicate()
+    sampler.stop.set()
+    sampler.join()
     wall = time.monotonic() - wall_before
     web_cpu = cpu_seconds(web) - web_before
     if locust.returncode != 0:
-        raise RuntimeError(f"locust failed:\n{locust.stderr[-3000:]}")
+        raise RuntimeError(f"locust failed:\n{errors[-3000:]}")
     rows = {row["Name"]: row for row in csv.DictReader((out / "run_stats.csv").open())}
     total = rows["Aggregated"]
     requests = int(total["Request Count"])
@@ -206,6 +337,13 @@ def run_load(stack: Stack, cookie: str, token: str, ids: list[int], *, users: in
             for name in ENDPOINTS
             if name in rows
         },
+        # Warm-up for the figures "after warm-up": the spawn (users / spawn rate) plus one think
+        # time, so every user has made its first request; the headline figures include it.
+        "timeline": timeline(out / "requests.log", warmup=users / spawn_rate + think),
+        "server": server_times(access_log, access_since) if access_log.exists() else {},
+        "cpu_per_second": sampler.samples,
+        # One line per request ("start_s name ms status"), kept (in the temporary folder) to look at.
+        "request_log": str(out / "requests.log"),
     }
 
 
@@ -315,11 +453,36 @@ def report(label: str, scenario: str, run: dict) -> None:
         f"{run['web_cpu_s']} s = {run['cpu_ms_per_request']} ms/request = {run['requests_per_cpu_second']} "
         f"requests per CPU-second ({run['web_cores_busy']} cores busy); load average {run['loadavg_before_after']}"
     )
+    tl, server = run.get("timeline", {}), run.get("server", {})
     for name, e in run["endpoints"].items():
+        steady = tl.get("endpoints", {}).get(name, {}).get("p95_after_warmup_ms", float("nan"))
+        inside = server.get(name, {})
         print(
             f"    {name:<13} {e['requests']:>6} req  {e['failures']:>4} failed  p50 {e['p50_ms']:>7.0f} ms"
-            f"  p95 {e['p95_ms']:>7.0f} ms  {e['avg_bytes']:>7} B"
+            f"  p95 {e['p95_ms']:>7.0f} ms (after warm-up {steady:.0f})  {e['avg_bytes']:>7} B;"
+            f"  in gunicorn p50 {inside.get('p50_ms', float('nan')):.0f} p95 {inside.get('p95_ms', float('nan')):.0f}"
+            f" max {inside.get('max_ms', float('nan')):.0f} ms"
         )
+    if tl:
+        print(
+            f"    all: p50 {tl['all']['p50_ms']} ms, p95 {tl['all']['p95_ms']} ms "
+            f"(after the first {tl['warmup_s']:.0f} s: {tl['all']['p95_after_warmup_ms']} ms); per 5 s window "
+            "(requests, p95 ms, max ms, over 100 ms):"
+        )
+        cells = [
+            f"{w['from_s']:.0f}s:{w['requests']}/{w['p95_ms']:.0f}/{w['max_ms']:.0f}/{w['over_100ms']}"
+            for w in tl["windows"]
+        ]
+        print("      " + "  ".join(cells))
+    samples = run.get("cpu_per_second", [])
+    if samples:
+        print("    cores busy per 5 s (web/locust/stack/others/steal):")
+        cells = []
+        for i in range(0, len(samples), 5):
+            chunk = samples[i : i + 5]
+            avg = {k: sum(c[k] for c in chunk) / len(chunk) for k in ("web", "locust", "stack", "others", "steal")}
+            cells.append(f"{i}s:" + "/".join(f"{avg[k]:.2f}" for k in ("web", "locust", "stack", "others", "steal")))
+        print("      " + "  ".join(cells))
 
 
 if __name__ == "__main__":

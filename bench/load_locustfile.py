@@ -6,7 +6,9 @@ named by endpoint so Locust reports p50/p95 per endpoint. All users share one se
 one API token (made by load.py): logging 200 people in would measure password hashing instead.
 
 Settings come from the environment (load.py sets them): LOAD_THINK (seconds between requests),
-LOAD_COOKIE (the session cookie), LOAD_TOKEN (an API token), LOAD_IDS (a JSON list of photo ids).
+LOAD_COOKIE (the session cookie), LOAD_TOKEN (an API token), LOAD_IDS (a JSON list of photo ids),
+LOAD_LOG (optional: a file that gets one line per request, "start_s name response_ms status", so
+load.py can say when the slow requests happened: warm-up, a periodic stall, or one endpoint).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import json
 import os
 import random
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, constant, events, task
 
 THINK = float(os.environ.get("LOAD_THINK", "5"))
 COOKIE = os.environ.get("LOAD_COOKIE", "")
 TOKEN = os.environ.get("LOAD_TOKEN", "")
 IDS = json.loads(os.environ.get("LOAD_IDS", "[]"))
+LOG = os.environ.get("LOAD_LOG", "")
 # Queries a person types: one label, a count, a relation, a negation, an alt-text word.
 QUERIES = ["dog", "two people", "person next to car", "no people", "cat", "bus", "kitchen", "large dog on the left"]
 
@@ -56,3 +59,20 @@ class Reader(FastHttpUser):
     @task
     def api_detail(self) -> None:
         self.check(f"/api/photos/{random.choice(IDS)}/", "API detail", self.api_headers)
+
+
+# Kept in memory and written once at the end: a write per request would add I/O to the timings.
+_requests: list[tuple[float, str, float, int]] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, response=None, exception=None, start_time=None, **kw):  # noqa: ANN001, ANN003, ARG001
+    status = getattr(response, "status_code", 0) if exception is None else 0
+    _requests.append((start_time or 0.0, name, response_time, status))
+
+
+@events.quitting.add_listener
+def _write_log(**kw) -> None:  # noqa: ANN003, ARG001
+    if LOG:
+        with open(LOG, "w") as out:
+            out.writelines(f"{t:.4f} {name.replace(' ', '_')} {ms:.2f} {status}\n" for t, name, ms, status in _requests)

@@ -120,8 +120,8 @@ def generate(n_photos: int, mean_instances: float, seed: int) -> tuple[int, int]
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from captioning.grammar import COCO_LABELS
     from captioning.model import Description, DetectedObject, Relation
+    from captioning.vocabulary import COCO_LABELS
     from webapp.photos.models import Photo
     from webapp.search.models import SearchTerm
     from webapp.search.services import recount_keys

@@ -6,12 +6,13 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from captioning.analyse import Group, detect_objects, group_objects, linked_labels, rank_groups
+from captioning.lang import DEFAULT_LANGUAGE, language, realise
 from captioning.layout import compute_layout
 from captioning.model import Description
-from captioning.reading import add_text, plan_text
+from captioning.planning import plan_description
+from captioning.reading import plan_text
 from captioning.relations import find_relations
 from captioning.salience import SalienceModel, model_for
-from captioning.text import write_alt, write_long
 from captioning.thresholds import Thresholds, default_thresholds
 from segmentation.result import Instances
 
@@ -22,6 +23,7 @@ def describe(
     thresholds: Thresholds | None = None,
     crowd: Collection[int] = (),
     salience: SalienceModel | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Description:
     """Describe the objects of one photo for a screen-reader user.
 
@@ -38,7 +40,10 @@ def describe(
         salience: which groups people name (:mod:`captioning.salience`); default: the model
             fitted on ``instances.model``'s output in ``captioning/data/salience.json``, else the
             file's general one.
+        lang: the language of the text (a code of :data:`captioning.lang.LANGUAGES`); the plan
+            (``Description.plan``) says it in any other with :func:`captioning.lang.realise`.
     """
+    language(lang)  # an unknown language fails before any work
     thresholds = thresholds or default_thresholds(instances.model)
     layout = compute_layout(instances)
     objects = detect_objects(instances, thresholds, layout, crowd)
@@ -60,21 +65,23 @@ def describe(
         )
     )
     by_index = {obj.index: obj for obj in objects}
-    alt, alt_mentions = write_alt(
+    # The text read in the photo (``instances.text``), said after the objects (see captioning.reading).
+    text = plan_text(instances, objects)
+    plan = plan_description(
         groups,
         by_index,
         from_masks=layout.from_masks,
         linked=linked,
         threshold=salience.threshold,
-        relations=tuple(r for r in relations if r.predicate in thresholds.alt_relation_kinds),
+        alt_relations=tuple(r for r in relations if r.predicate in thresholds.alt_relation_kinds),
+        relations=relations,
+        text=text,
+        image_size=instances.image_size,
     )
-    long, long_mentions = write_long(groups, by_index, from_masks=layout.from_masks, relations=relations)
-    # The text read in the photo (``instances.text``), said after the objects (see captioning.reading).
-    text = plan_text(instances, objects)
-    alt, long, mentions = add_text(
-        alt, long, alt_mentions + long_mentions, text, objects, instances.image_size, no_objects=not groups
+    said = realise(plan, lang)
+    return Description(
+        said.alt_text, said.long_description, objects, said.mentions, relations, text, plan=plan, lang=lang
     )
-    return Description(alt, long, objects, mentions, relations, text)
 
 
 def _rank(groups: tuple[Group, ...]) -> dict[int, int]:

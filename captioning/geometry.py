@@ -1,4 +1,5 @@
-"""Where things are and how big they are, in words, plus the overlap test for duplicates."""
+"""Where things are and how big they are, as keys (``"upper left"``, ``"medium"``: each language
+words them, see :mod:`captioning.lang`), plus the overlap test for duplicates."""
 
 from __future__ import annotations
 
@@ -28,19 +29,6 @@ def horizontal_part(position: str) -> str:
     """``"upper left"`` -> ``"left"``; ``"top"`` -> ``"centre"``."""
     last = position.split()[-1]
     return last if last in ("left", "right") else "centre"
-
-
-def position_phrase(position: str) -> str:
-    """A position word with its preposition: ``"on the left"``, ``"in the centre"``, ..."""
-    if position in ("left", "right"):
-        return f"on the {position}"
-    if position in ("top", "bottom"):
-        return f"at the {position}"
-    if position == "across the photo":
-        return position
-    if position.startswith("mostly "):
-        return "mostly " + position_phrase(position.removeprefix("mostly "))
-    return f"in the {position}"
 
 
 def group_position(xs: Sequence[float], ys: Sequence[float]) -> str:
@@ -88,11 +76,6 @@ def size_words(area_fraction: float, *, from_masks: bool = True) -> str:
     if name == "most":
         return "fills most of the photo" if from_masks else "spans most of the photo"
     return name
-
-
-def size_adjective(size_class_name: str) -> str:
-    """The size class as an adjective before a noun ("a medium-sized dog")."""
-    return {"most": "very large", "medium": "medium-sized"}.get(size_class_name, size_class_name)
 
 
 def box_iou(a: np.ndarray, b: np.ndarray) -> float:

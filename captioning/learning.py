@@ -28,11 +28,12 @@ from typing import Any
 import numpy as np
 
 from captioning.analyse import detect_objects, group_objects, linked_labels
+from captioning.lang.en import READING
 from captioning.layout import compute_layout
 from captioning.relations import find_relations
 from captioning.salience import FEATURES, SalienceModel, group_features
 from captioning.thresholds import Thresholds
-from captioning.vocabulary import SUPERCATEGORY, find_objects
+from captioning.vocabulary import SUPERCATEGORY
 from segmentation.result import Instances
 
 _CLIP = 0.02
@@ -49,7 +50,7 @@ def logit(p: float) -> float:
 def named_classes(text: str) -> set[str]:
     """COCO classes a text names (through the synonym list; family nouns such as "an animal" are
     left out: they do not say which class was meant)."""
-    return {label for _, label, _ in find_objects(text) if not label.startswith("family:")}
+    return {label for _, label, _ in READING.find_objects(text) if not label.startswith("family:")}
 
 
 @dataclass(frozen=True, eq=False)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from captioning.thresholds import Certainty
+
+if TYPE_CHECKING:  # captioning.plan builds on this module
+    from captioning.plan import Plan
 
 TextField = Literal["alt_text", "long_description"]
 TEXT_FIELDS: tuple[TextField, ...] = get_args(TextField)
@@ -203,6 +206,10 @@ class Description:
             for the model (``Thresholds.relation_kinds``), each said in the long description.
         text: the text read in the photo and how each piece was treated (empty when no reader
             ran or it found nothing).
+        plan: what the text says, in no language (:mod:`captioning.plan`): render it in any
+            language with :func:`captioning.lang.realise`; ``None`` for a description stored
+            without one.
+        lang: the language of ``alt_text``, ``long_description`` and ``mentions``.
     """
 
     alt_text: str
@@ -211,9 +218,13 @@ class Description:
     mentions: tuple[Mention, ...]
     relations: tuple[Relation, ...] = ()
     text: tuple[ReadText, ...] = ()
+    plan: Plan | None = None
+    lang: str = "en"
 
-    def to_dict(self) -> dict[str, Any]:
-        data = {
+    def to_dict(self, *, plan: bool = False) -> dict[str, Any]:
+        """Plain JSON data; ``plan=True`` adds the plan (``"plan"``, see :meth:`Plan.to_dict
+        <captioning.plan.Plan.to_dict>`); ``"lang"`` is there when it is not English."""
+        data: dict[str, Any] = {
             "alt_text": self.alt_text,
             "long_description": self.long_description,
             "objects": [obj.to_dict() for obj in self.objects],
@@ -222,6 +233,10 @@ class Description:
         }
         if self.text:
             data["text"] = [t.to_dict() for t in self.text]
+        if self.lang != "en":
+            data["lang"] = self.lang
+        if plan and self.plan is not None:
+            data["plan"] = self.plan.to_dict()
         return data
 
     @property
@@ -239,7 +254,23 @@ class Description:
             mentions=tuple(Mention.from_dict(m) for m in data.get("mentions") or ()),
             relations=tuple(Relation.from_dict(r) for r in data.get("relations") or ()),
             text=tuple(ReadText.from_dict(t) for t in data.get("text") or ()),
+            plan=_plan(data.get("plan")),
+            lang=str(data.get("lang") or "en"),
         )
+
+
+def _plan(data: Any) -> Plan | None:
+    """A stored plan, or ``None`` when there is none or it does not read (an older version): the
+    description keeps its texts and only loses the other languages, instead of the whole stored
+    result becoming unreadable."""
+    from captioning.plan import Plan  # captioning.plan builds on this module
+
+    if data is None:
+        return None
+    try:
+        return Plan.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:

@@ -1,7 +1,8 @@
 """Saying the text read in a photo (``Instances.text``): what is quoted, where it is, and how.
 
-Planned once (:func:`plan_text`), then said (:func:`add_text`) with the phrases of
-:data:`PHRASES` (English; other languages add their own table of the same keys).
+Decided once per piece (:func:`plan_text`), then planned with the rest of the description
+(:func:`captioning.planning.text_plan`) and said by each language (its ``PHRASES``, see
+:mod:`captioning.lang`).
 
 Rules, each for a reason:
 
@@ -33,16 +34,13 @@ Rules, each for a reason:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
-from captioning.geometry import position_phrase
-from captioning.model import DetectedObject, Mention, ReadText
+from captioning.model import DetectedObject, ReadText
 from segmentation.result import Instances
 from segmentation.text import TextLine, number_plate_lines
 
-ALT_LIMIT = 125
 MIN_CHARACTERS = 3
 EDGE_MARGIN = 0.005
 EDGE_CHARACTERS = 1.0
@@ -50,22 +48,6 @@ EDGE_SIDE_SHARE = 0.02
 HELD_SHARE = 0.8
 MOSTLY_TEXT_SHARE = 0.15
 MOSTLY_TEXT_WORDS = 4
-ELLIPSIS = "…"
-
-#: Every phrase this module says, in one place (English). ``{text}`` is the text as read,
-#: ``{thing}`` the object with its article ("the bus", "the bus on the left").
-PHRASES = {
-    "on": "Text on {thing}: {text}.",
-    "alone": "Text reading {text}.",
-    "quote": "'{text}'",
-    "list": ", ",
-    "unclear_on": "{thing} has text that could not be read clearly.",
-    "unclear_alone": "There is text that could not be read clearly.",
-    "plate": "{thing}'s number plate is visible (not transcribed).",
-    "mostly": "The image is mostly text. It reads: '{text}'.",
-    "row": " / ",
-    "no_objects": "No recognisable objects.",
-}
 
 
 def plan_text(instances: Instances, objects: Sequence[DetectedObject]) -> tuple[ReadText, ...]:
@@ -169,118 +151,9 @@ def _object(objects: Sequence[DetectedObject], index: int) -> DetectedObject:
     return next(obj for obj in objects if obj.index == index)
 
 
-def _thing(index: int, objects: Sequence[DetectedObject]) -> str:
-    """"the bus", or "the bus on the left" when more than one object of its kind is named."""
-    obj = _object(objects, index)
-    noun = obj.generic or obj.label
-    same = [o for o in objects if o.label == obj.label and o.certainty != "dropped"]
-    if len(same) > 1 and obj.position:
-        return f"the {noun} {position_phrase(obj.position)}"
-    return f"the {noun}"
-
-
-def _quote(texts: Sequence[str]) -> str:
-    return PHRASES["list"].join(PHRASES["quote"].format(text=t) for t in texts)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def text_sentences(text: Sequence[ReadText], objects: Sequence[DetectedObject]) -> list[str]:
-    """One sentence per holder of quoted text, standalone text last (reading order within each)."""
-    holders: dict[int | None, list[str]] = {}
-    for piece in text:
-        if piece.status == "quoted":
-            holders.setdefault(piece.on, []).append(piece.text)
-    sentences = [
-        PHRASES["on"].format(thing=_thing(on, objects), text=_quote(quotes))
-        for on, quotes in holders.items()
-        if on is not None
-    ]
-    if None in holders:
-        sentences.append(PHRASES["alone"].format(text=_quote(holders[None])))
-    return sentences
-
-
-def _other_sentences(text: Sequence[ReadText], objects: Sequence[DetectedObject]) -> list[str]:
-    """Unclear text and number plates, for the long description (one sentence per holder)."""
-    out: list[str] = []
-    seen: set[tuple[str, int | None]] = set()
-    for piece in text:
-        key = (piece.status, piece.on)
-        if key in seen:
-            continue
-        seen.add(key)
-        if piece.status == "plate" and piece.on is not None:
-            out.append(_capital(PHRASES["plate"].format(thing=_thing(piece.on, objects))))
-        elif piece.status == "unclear":
-            if piece.on is None:
-                out.append(PHRASES["unclear_alone"])
-            else:
-                out.append(_capital(PHRASES["unclear_on"].format(thing=_thing(piece.on, objects))))
-    return out
-
-
 def mostly_text(text: Sequence[ReadText], image_size: tuple[int, int]) -> bool:
     """Whether the photo is mostly text (see the module docstring)."""
     width, height = image_size
     area = sum(max(0.0, t.box[2] - t.box[0]) * max(0.0, t.box[3] - t.box[1]) for t in text)
     words = sum(len(t.text.split()) for t in text if t.status == "quoted")
     return area / float(width * height) >= MOSTLY_TEXT_SHARE and words >= MOSTLY_TEXT_WORDS
-
-
-def fit_with_ellipsis(text: str, limit: int = ALT_LIMIT) -> str:
-    """``text`` cut at a word boundary to fit ``limit`` characters, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - len(ELLIPSIS) + 1].rsplit(" ", 1)[0].rstrip(" ,;:/")
-    if not cut or len(cut) > limit - len(ELLIPSIS):
-        cut = text[: limit - len(ELLIPSIS)]
-    return cut + ELLIPSIS
-
-
-def add_text(
-    alt: str,
-    long: str,
-    mentions: Sequence[Mention],
-    text: Sequence[ReadText],
-    objects: Sequence[DetectedObject],
-    image_size: tuple[int, int],
-    *,
-    no_objects: bool,
-) -> tuple[str, str, tuple[Mention, ...]]:
-    """The alt text, long description and mentions with the planned ``text`` said.
-
-    Scene text is added after what the objects' sentences say (so their mentions keep their
-    places), in the alt text as far as the 125 characters allow; the long description has it
-    all. A mostly-text image's alt text is its text; its long description starts with the text.
-    With ``no_objects`` the "no recognisable objects" wording is replaced by what was read."""
-    if not text:
-        return alt, long, tuple(mentions)
-    quoted_sentences = text_sentences(text, objects)
-    other = _other_sentences(text, objects)
-    if mostly_text(text, image_size):
-        rows = [t.text for t in text if t.status == "quoted"]
-        full = PHRASES["mostly"].format(text=PHRASES["row"].join(rows))
-        prefix = full + " "
-        object_long = PHRASES["no_objects"] if no_objects else long
-        shifted = tuple(
-            replace(m, start=m.start + len(prefix), end=m.end + len(prefix))
-            for m in mentions
-            if m.field == "long_description" and not no_objects
-        )
-        new_long = " ".join([full, object_long, *other])
-        return fit_with_ellipsis(" ".join(rows)), new_long, shifted
-    if no_objects:
-        if not quoted_sentences:
-            return alt, long, tuple(mentions)
-        said = " ".join(quoted_sentences)
-        new_alt = fit_with_ellipsis(said)
-        return new_alt, " ".join([*quoted_sentences, *other, PHRASES["no_objects"]]), ()
-    new_alt = alt
-    for sentence in quoted_sentences:
-        if len(new_alt) + 1 + len(sentence) <= ALT_LIMIT:
-            new_alt = f"{new_alt} {sentence}"
-    new_long = " ".join([long, *quoted_sentences, *other])
-    return new_alt, new_long, tuple(mentions)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 # Seconds a client is asked to wait when the database is busy (SQLite's write lock held past its
 # timeout by a long transaction, or a database that is briefly unreachable).
@@ -24,27 +25,31 @@ def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResp
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "Page not found", "There is no page at this address, or it belongs to another account.")
+    return _error(
+        request, 404, _("Page not found"), _("There is no page at this address, or it belongs to another account.")
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "Not allowed", "You do not have permission to see this page.")
+    return _error(request, 403, _("Not allowed"), _("You do not have permission to see this page."))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "Bad request", "The request could not be understood. Go back and try again.")
+    return _error(request, 400, _("Bad request"), _("The request could not be understood. Go back and try again."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "Something went wrong", "The server hit an error. Your photos are safe; try again.")
+    return _error(
+        request, 500, _("Something went wrong"), _("The server hit an error. Your photos are safe; try again.")
+    )
 
 
 def service_busy(request: HttpRequest) -> HttpResponse:
-    text = "The photo library is busy for a moment and nothing was changed. Try again in a few seconds."
+    text = _("The photo library is busy for a moment and nothing was changed. Try again in a few seconds.")
     if request.path.startswith("/api/"):  # the API's one error shape
         response: HttpResponse = JsonResponse({"error": text, "code": "busy"}, status=503)
     else:
-        response = _error(request, 503, "Busy, please try again", text)
+        response = _error(request, 503, _("Busy, please try again"), text)
     response["Retry-After"] = str(BUSY_RETRY_AFTER)
     return response
 

@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,7 +28,13 @@ def envbool(name: str, default: bool) -> bool:
 
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+    if not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        # Not Python's "invalid literal for int()": say which variable, so a typo is found at once.
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from None
 
 
 def envstr(name: str, default: str) -> str:
@@ -91,6 +99,9 @@ MIDDLEWARE = [
     "webapp.errors.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: the switcher's cookie, else the browser's Accept-Language, else
+    # LANGUAGE_CODE (after sessions, before CommonMiddleware, as Django documents).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "webapp.photos.context_processors.model_status",
+                "webapp.photos.context_processors.alt_language",
             ],
         },
     },
@@ -166,7 +178,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "photos:library"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-gb"
+# The interface languages (Django's i18n; catalogues in locale/, compiled by `make run` and
+# `make test`). The switcher names each in itself (Django's name_local), not with these names.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -268,6 +284,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger files spill to a temporary fil
 # A token's "last used" is written at most this often (seconds): an API read does not write.
 TOKEN_TOUCH_INTERVAL = envint("TOKEN_TOUCH_INTERVAL", 300)
 
+# --- Web server ---------------------------------------------------------------------------------
+# How often (microseconds) a thread holding the GIL hands it over (Python's default: 5000). The
+# threads of one gunicorn worker share one GIL: with the default, a cheap request waiting behind a
+# CPU-heavy one (an API list page) waits up to 5 ms each time it takes the GIL back after a query
+# or a socket write. 1000 halved such a request's p95 beside two API-list loops (bench/README.md,
+# issue 17). Set by webapp/wsgi.py, so only the web server has it.
+WEB_GIL_SWITCH_INTERVAL_US = envint("WEB_GIL_SWITCH_INTERVAL_US", 1000)
+
 # --- Lists ----------------------------------------------------------------------------------
 # One page of photos: the library page shows PAGE_SIZE, and it is the API list's default `limit`;
 # no list answers more than PAGE_SIZE_MAX at once (the API's `limit` / `per_page` ceiling).
@@ -279,10 +303,13 @@ PAGE_SIZE = min(max(1, envint("PAGE_SIZE", 48)), PAGE_SIZE_MAX)
 SEGMENTER = envstr("SEGMENTER", "auto")
 SEGMENTER_WEIGHTS = os.environ.get("SEGMENTER_WEIGHTS") or None
 SEGMENTER_DEVICE = envstr("SEGMENTER_DEVICE", "auto")
-SEGMENTER_THREADS = envint("SEGMENTER_THREADS", 0)  # 0 = the runtime's default
+# These two stay text here and are parsed by segmenter_config: a typo (SEGMENTER_THREADS=two) is then
+# a `check` error naming the variable and each photo is marked failed with it, instead of a worker
+# that cannot start (or restarts its children forever).
+SEGMENTER_THREADS = envstr("SEGMENTER_THREADS", "0")  # 0 = the runtime's default
 # Photos per forward pass: a task also claims up to N-1 other queued photos. 0 = auto: 8 on a GPU
 # (batches fill it), 1 on the CPU (measured: batching gains nothing there, and costs latency).
-SEGMENTER_BATCH_SIZE = envint("SEGMENTER_BATCH_SIZE", 0)
+SEGMENTER_BATCH_SIZE = envstr("SEGMENTER_BATCH_SIZE", "0")
 # How long a batch waits for more queued photos when too few are there: a little latency for fuller batches.
 SEGMENTER_BATCH_WAIT_MS = envint("SEGMENTER_BATCH_WAIT_MS", 10)
 # Every other SEGMENTER_<OPTION> variable is a backend option, by name (lower case, no prefix):

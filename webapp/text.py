@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from django.utils.translation import gettext as _
+
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +36,15 @@ def forbidden_character(text: str) -> str | None:
     return None
 
 
+def strip_forbidden(text: str, replacement: str = "") -> str:
+    """``text`` with each character :func:`check_plain_text` refuses replaced by ``replacement``:
+    for text stored before that check existed (the data migrations that clean it); new text is
+    refused, not stripped."""
+    if forbidden_character(text) is None:
+        return text
+    return "".join(replacement if forbidden_character(ch) is not None else ch for ch in text)
+
+
 def check_plain_text(text: str, what: str = "The text") -> str:
     """``text`` unchanged when it holds no forbidden character (see the module docstring).
 
@@ -44,8 +55,8 @@ def check_plain_text(text: str, what: str = "The text") -> str:
     if ch is not None:
         name = unicodedata.name(ch, "a control character")
         raise ValueError(
-            f"{what} contains an invisible control character (U+{ord(ch):04X}, {name.lower()}); "
-            "remove it and try again."
+            _("%(what)s contains an invisible control character (U+%(code)s, %(name)s); remove it and try again.")
+            % {"what": what, "code": f"{ord(ch):04X}", "name": name.lower()}
         )
     return text
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from captioning import Description, Thresholds, describe
-from captioning.grammar import COCO_LABELS
-from captioning.text import BOXES_NOTE, EMPTY_ALT
+from captioning.lang.en import BOXES_NOTE, EMPTY_ALT
+from captioning.vocabulary import COCO_LABELS
 from segmentation.result import Instances
 
 MakeInstances = Callable[..., Instances]

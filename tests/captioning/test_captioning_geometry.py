@@ -7,12 +7,11 @@ from captioning.geometry import (
     box_iou,
     group_position,
     mask_iou,
-    position_phrase,
     position_word,
-    size_adjective,
     size_class,
     size_words,
 )
+from captioning.lang.en import position_phrase, size_adjective
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from captioning.grammar import (
-    COCO_LABELS,
+from captioning.lang.base import capitalise
+from captioning.lang.en import (
     NOUNS,
     article,
-    capitalise,
     count_noun,
     join_list,
     number_word,
@@ -15,11 +14,13 @@ from captioning.grammar import (
     singular,
     with_article,
 )
+from captioning.vocabulary import COCO_LABELS
 
 
 def test_all_80_coco_classes_have_nouns() -> None:
     assert len(COCO_LABELS) == 80
-    for label, (one, many) in NOUNS.items():
+    for label, noun in NOUNS.items():
+        one, many = noun.singular, noun.plural
         assert one and many and one != label + "ss"
 
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from captioning import describe
-from captioning.grammar import COCO_LABELS, GENERIC_NOUNS
+from captioning.lang.en import FAMILY_NOUNS as GENERIC_NOUNS
 from captioning.thresholds import GROUND_TRUTH_MODEL
-from captioning.vocabulary import family_members
+from captioning.vocabulary import COCO_LABELS, family_members
 from segmentation.result import Instances
 
 WIDTH, HEIGHT = 640, 480

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from captioning import Description, describe
-from captioning.reading import ALT_LIMIT, ELLIPSIS
-from captioning.text import EMPTY_ALT
+from captioning.lang.base import ELLIPSIS
+from captioning.lang.en import EMPTY_ALT
+from captioning.plan import ALT_LIMIT
 from segmentation.result import Instances
 from segmentation.text import TextLine, TextLines
 from tests.captioning.conftest import MakeInstances

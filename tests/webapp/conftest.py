@@ -45,12 +45,31 @@ def real_segmenter() -> object:
 
 
 @pytest.fixture
+def segmenter_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process's segmenter state (loaded model, remembered load error, ``use_segmenter``
+    choice) put back after the test: a test that resets or swaps it must not leave later tests a
+    different model than the session's ``real_segmenter`` (which they patch and count calls on)."""
+    for name in ("_segmenter", "_segmenter_error", "_chosen"):
+        monkeypatch.setattr(pipeline, name, getattr(pipeline, name))
+
+
+@pytest.fixture
 def processing(real_segmenter: object, django_capture_on_commit_callbacks) -> Iterator[Callable]:  # noqa: ANN001
     """``with processing(): client.post(...)`` runs each queued ``segment_photo`` in-process
     (the real task and model) when the block's transaction work commits."""
     celery_app.conf.task_always_eager = True
     try:
         yield lambda: django_capture_on_commit_callbacks(execute=True)
+    finally:
+        celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Queued tasks run in-process when sent (``.delay`` inside an on-commit hook runs then)."""
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
     finally:
         celery_app.conf.task_always_eager = False
 

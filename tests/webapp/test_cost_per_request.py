@@ -19,14 +19,15 @@ from webapp.photos import services
 pytestmark = pytest.mark.django_db
 
 WRITES = ("UPDATE", "INSERT", "DELETE")
-# page → the most queries it may make (session, user, then its own)
+# page → the most queries it may make (session, user, then its own). Pages that show alt text
+# read the account's alt text language once (issue 18: one indexed row, "+ language" below).
 BOUNDS = {
-    "library": 4,  # session, user, count, one page of photos
-    "photo": 5,  # session, user, the photo, the next and previous photo
-    "search": 6,
-    "status": 3,
-    "api list": 3,  # token+user, photos, their objects (prefetched)
-    "api photo": 3,
+    "library": 5,  # session, user, count, one page of photos (with their plans) + language
+    "photo": 6,  # session, user, the photo, the next and previous photo + language
+    "search": 7,
+    "status": 4,
+    "api list": 4,  # token+user, photos, their objects (prefetched) + language (none with ?lang=)
+    "api photo": 4,
     "api search": 5,
 }
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 
 TOKEN_PREFIX = "alt_"
+# Suggestions are in English for an account that never chose (and for one made without sign-up).
+DEFAULT_ALT_LANGUAGE = "en"
 
 
 def hash_token(raw: str) -> str:
@@ -37,3 +39,26 @@ class ApiToken(models.Model):
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name[:100] or "API token", prefix=raw[:10], key_hash=hash_token(raw))
         return token, raw
+
+
+class Profile(models.Model):
+    """A person's settings. Made at sign-up; an account without one (made by an admin or a
+    command) reads the defaults (:func:`alt_text_language`)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    # The language the suggestions are rendered in (a code of captioning's realisers, checked by
+    # the form: no choices here, so adding a language needs no migration). Text a person writes
+    # keeps its own language (Photo.accepted_alt_lang).
+    alt_text_language = models.CharField(max_length=8, default=DEFAULT_ALT_LANGUAGE)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.alt_text_language})"
+
+
+def alt_text_language(user: object) -> str:
+    """``user``'s (a user or a user id) alt text language: their setting, else English."""
+    user_id = user if isinstance(user, int) else getattr(user, "pk", None)
+    if user_id is None:
+        return DEFAULT_ALT_LANGUAGE
+    language = Profile.objects.filter(user_id=user_id).values_list("alt_text_language", flat=True).first()
+    return language or DEFAULT_ALT_LANGUAGE

@@ -11,6 +11,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("", views.account, name="account"),
+    path("alt-language/", views.alt_language, name="alt-language"),
     path("tokens/<id:pk>/revoke/", views.revoke, name="revoke"),
     path("delete/", views.delete_account, name="delete"),
 ]

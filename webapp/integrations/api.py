@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictBool
 
+from webapp.accounts.languages import LANG, UnsupportedLanguage, api_alt_language
 from webapp.api.shapes import errors, fail
 from webapp.integrations import exports, webhooks
 
@@ -50,12 +51,19 @@ EXPORT_CONTENT = {
     tags=["export"],
     openapi_extra={"responses": {200: {"description": "The library as a file", "content": EXPORT_CONTENT}}},
 )
-def export(request: HttpRequest, format: Literal["csv", "json", "html"] = Query("json")) -> Any:  # noqa: A002
+def export(
+    request: HttpRequest,
+    format: Literal["csv", "json", "html"] = Query("json"),  # noqa: A002
+    lang: str | None = LANG,
+) -> Any:
     """Every photo as `json` (the same records as `GET /api/photos/{id}/`), `csv` (one row per
     photo; `alt` is the text to publish) or `html` (a page of `<img src="FILE" alt="...">` tags:
     your reviewed alt text, `alt=""` for decorative photos, else the suggestion, marked
     `data-alt-source="suggested"`)."""
-    exported = exports.export_library(request.user, format)
+    try:
+        exported = exports.export_library(request.user, format, api_alt_language(request))
+    except UnsupportedLanguage as exc:
+        return fail(400, str(exc), "unsupported_language")
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response

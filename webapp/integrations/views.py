@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from webapp.accounts.languages import UnsupportedLanguage, api_alt_language, page_alt_language
 from webapp.integrations import exports, webhooks
 from webapp.integrations.models import Webhook
 from webapp.photos.models import Photo
@@ -24,9 +26,13 @@ def export_page(request: HttpRequest) -> HttpResponse:
             "total": photos.count(),
             "reviewed": photos.exclude(alt_source=Photo.AltSource.NONE).count(),
             "formats": [
-                ("csv", "CSV spreadsheet", "One row per photo: file, the alt text to publish, its source, objects."),
-                ("json", "JSON", "Every field the API gives for each photo, for scripts and other tools."),
-                ("html", "HTML page", "An <img> tag per photo with its alt text, ready to copy into a web page."),
+                (
+                    "csv",
+                    _("CSV spreadsheet"),
+                    _("One row per photo: file, the alt text to publish, its source, objects."),
+                ),
+                ("json", "JSON", _("Every field the API gives for each photo, for scripts and other tools.")),
+                ("html", _("HTML page"), _("An <img> tag per photo with its alt text, ready to copy into a web page.")),
             ],
         },
     )
@@ -37,7 +43,12 @@ def export_page(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in exports.EXPORT_FORMATS:
         raise Http404
-    exported = exports.export_library(request.user, fmt)
+    # The account's alt text language (issue 18), or the one the export page's form asks for.
+    try:
+        lang = api_alt_language(request) if "lang" in request.GET else page_alt_language(request)
+    except UnsupportedLanguage as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    exported = exports.export_library(request.user, fmt, lang)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
@@ -52,7 +63,7 @@ def webhook_settings(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "save")
         if action == "delete":
             webhooks.delete_webhook(request.user)
-            messages.success(request, "Webhook removed: finished photos are no longer posted anywhere.")
+            messages.success(request, _("Webhook removed: finished photos are no longer posted anywhere."))
             return redirect("integrations:webhook")
         if action == "new-secret" and hook is not None:
             new_secret = webhooks.regenerate_secret(hook)
@@ -67,7 +78,7 @@ def webhook_settings(request: HttpRequest) -> HttpResponse:
             except webhooks.WebhookInvalid as exc:
                 error, status = str(exc), 400
             else:
-                messages.success(request, "Webhook saved.")
+                messages.success(request, _("Webhook saved."))
     return render(
         request,
         "integrations/webhook.html",

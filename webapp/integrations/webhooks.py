@@ -69,13 +69,13 @@ LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
 NOT_PUBLIC = "Use an address on the public internet: local and private network addresses are not allowed."
 
 
-def _addresses(host: str, port: int) -> list[str]:
-    """The addresses the HTTP client would connect to for ``host``, found the way it finds them
-    (``socket.getaddrinfo``, so ``127.1``, ``2130706433``, ``0x7f000001`` or ``0177.0.0.1`` mean
-    127.0.0.1 here exactly as they do when connecting). A name that does not resolve now gives
-    ``[]``: it may be set up later, and every delivery checks the address it connects to."""
+def _numeric_addresses(host: str, port: int) -> list[str]:
+    """The addresses ``host`` means when it is a numeric address, parsed the way the HTTP client
+    parses it when it connects (``socket.getaddrinfo``, so ``127.1``, ``2130706433``, ``0x7f000001``
+    or ``0177.0.0.1`` mean 127.0.0.1 here exactly as they do there); ``[]`` for a name.
+    ``AI_NUMERICHOST``: never a DNS lookup, so saving a webhook never waits on a resolver."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
     except (OSError, UnicodeError):
         return []
     return sorted({info[4][0] for info in infos})
@@ -84,9 +84,14 @@ def _addresses(host: str, port: int) -> list[str]:
 def validate_webhook_url(url: str) -> str:
     """The address, stripped, when it is one the app may post to.
 
+    Checks what the address says, without asking DNS (a lookup inside the request could take
+    the resolver's whole timeout, and its answer can change before a delivery anyway): a local
+    name or a non-public numeric address (any spelling) is refused here; a name is checked at
+    every delivery, on the address connected to (``_connect_public``).
+
     Raises:
         WebhookInvalid: malformed, not http(s), an impossible port, credentials in it, or (unless
-            ``WEBHOOK_ALLOW_PRIVATE``) a host that is or resolves to a non-public address.
+            ``WEBHOOK_ALLOW_PRIVATE``) a local name or a non-public numeric address.
     """
     url = (url or "").strip()
     try:
@@ -111,8 +116,8 @@ def validate_webhook_url(url: str) -> str:
         if not name or name == "localhost" or name.endswith(LOCAL_NAMES):
             raise WebhookInvalid(NOT_PUBLIC)
         default_port = 443 if parts.scheme == "https" else 80
-        # Both spellings: a resolver may read "127.0.0.1." as a name, and a name may have a trailing dot.
-        found = _addresses(host, port or default_port) + _addresses(name, port or default_port)
+        # Both spellings: "127.0.0.1." is 127.0.0.1 to a resolver, but not to a numeric parse.
+        found = _numeric_addresses(host, port or default_port) + _numeric_addresses(name, port or default_port)
         if any(not _public(address) for address in found):
             raise WebhookInvalid(NOT_PUBLIC)
     return url

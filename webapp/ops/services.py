@@ -214,22 +214,10 @@ def metrics_allowed(remote_addr: str, authorization: str, forwarded: bool) -> bo
 #: cold start or a busy machine up to the hard time limit.
 PROCESSING_BUCKETS = (0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600)
 
-#: Failure reasons by the start of the message the worker stores (webapp.photos.services); kept
-#: coarse on purpose: a label value per reason, never the free text (unbounded label values).
-FAILURE_REASONS: tuple[tuple[str, str, str], ...] = (
-    (Photo.Status.REJECTED, "The stored image is missing", "image_missing"),
-    (Photo.Status.REJECTED, "The image could not be decoded", "undecodable"),
-    (Photo.Status.FAILED, "No model weights are installed", "no_weights"),
-    (Photo.Status.FAILED, "The model failed on this photo", "model_error"),
-    (Photo.Status.FAILED, "Set aside after", "dead_lettered"),
-)
-
-
-def failure_reason(status: str, message: str) -> str:
-    for reason_status, start, reason in FAILURE_REASONS:
-        if status == reason_status and message.startswith(start):
-            return reason
-    return "other"
+#: The ``reason`` label of failures from before ``Photo.failure_reason`` was stored (no code).
+UNKNOWN_REASON = "unknown"
+#: The statuses ``alt_photo_failures`` counts.
+FAILURE_STATUSES = (Photo.Status.FAILED, Photo.Status.REJECTED)
 
 
 def redis_client(timeout: float):  # noqa: ANN201 - redis.Redis
@@ -272,15 +260,15 @@ class PhotoCollector(Collector):
         failures = GaugeMetricFamily(
             "alt_photo_failures", "Photos that ended failed or rejected, by reason.", labels=["status", "reason"]
         )
-        counts: dict[tuple[str, str], int] = {(status, reason): 0 for status, _, reason in FAILURE_REASONS} | {
-            (Photo.Status.FAILED, "other"): 0,
-            (Photo.Status.REJECTED, "other"): 0,
-        }
-        finished_badly = Photo.objects.filter(status__in=[Photo.Status.FAILED, Photo.Status.REJECTED])
-        for status, message, n in (
-            finished_badly.order_by().values_list("status", "status_message").annotate(n=Count("id"))
+        # Labelled by the code the worker stored with the status (a bounded set: never the free
+        # text); every series present from zero, so alerts on a rate have one before the first failure.
+        reasons = [*Photo.FailureReason.values, UNKNOWN_REASON]
+        counts = {(str(status), reason): 0 for status in FAILURE_STATUSES for reason in reasons}
+        finished_badly = Photo.objects.filter(status__in=FAILURE_STATUSES)
+        for status, reason, n in (
+            finished_badly.order_by().values_list("status", "failure_reason").annotate(n=Count("id"))
         ):
-            key = (status, failure_reason(status, message))
+            key = (status, reason or UNKNOWN_REASON)
             counts[key] = counts.get(key, 0) + n
         for (status, reason), n in sorted(counts.items()):
             failures.add_metric([str(status), reason], n)

@@ -10,4 +10,4 @@ class PhotosConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers that delete a photo's files with its row, by every route.
-        from webapp.photos import signals  # noqa: F401
+        from webapp.photos import checks, signals  # noqa: F401

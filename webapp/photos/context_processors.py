@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 _cache: tuple[float, str | None] = (0.0, None)
 
@@ -17,3 +18,11 @@ def model_status(request: HttpRequest) -> dict:
 
         _cache = (now, model_problem())
     return {"model_problem": _cache[1]}
+
+
+def alt_language(request: HttpRequest) -> dict:
+    """``alt_language``: the language suggestions are shown in on this page (the signed-in
+    person's setting). Lazy: pages that show no alt text never look it up."""
+    from webapp.accounts.languages import page_alt_language
+
+    return {"alt_language": SimpleLazyObject(lambda: page_alt_language(request))}

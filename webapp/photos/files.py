@@ -149,28 +149,59 @@ def delete_names(names: list[str]) -> None:
             log.warning("Could not delete media file %s: %s", name, exc)
 
 
-def delete_owner_folder(owner_id: int) -> None:
-    """Remove an owner's whole folder and anything left in it (files of rows already gone, empty
-    month folders), listing and deleting through the storage (local folders or S3 prefixes).
-    A failure is logged, never raised (the rows are already gone)."""
+#: Keys per S3 DeleteObjects request: the API's maximum.
+DELETE_BATCH = 1000
+
+
+def delete_owner_folder(owner_id: int) -> int:
+    """Remove an owner's whole folder and everything in it (files of rows already gone, empty
+    month folders); returns how many files were removed. Safe to run again: a folder already gone
+    removes 0. On S3, by prefix, up to 1000 keys per request (list a page, delete it in one
+    DeleteObjects, repeat): two requests per 1000 files instead of one DELETE per file. Locally,
+    file by file through the storage API.
+
+    Raises:
+        StorageUnavailable: the storage did not answer, or kept some objects (what is left stays
+            for the next run: the caller retries).
+    """
     folder = owner_folder(owner_id)
-    try:
-        _delete_tree(folder)
-    except (BotoCoreError, ClientError, OSError) as exc:
-        log.warning("Could not remove media folder %s: %s", folder, exc)
+    with _storage_errors(folder):
+        bucket = _s3_bucket(default_storage)
+        if bucket is not None:
+            return _delete_prefix(bucket, _s3_key(default_storage, folder) + "/")
+        return _delete_tree(folder)
 
 
-def _delete_tree(folder: str) -> None:
+def _delete_prefix(bucket: Any, prefix: str) -> int:
+    client, removed = bucket.meta.client, 0
+    while True:
+        # Always the first page: what was deleted is gone from the listing, so no continuation
+        # token is needed, and a retried run starts from what is really left.
+        page = client.list_objects_v2(Bucket=bucket.name, Prefix=prefix, MaxKeys=DELETE_BATCH)
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", ())]
+        if not keys:
+            return removed
+        answer = client.delete_objects(Bucket=bucket.name, Delete={"Objects": keys, "Quiet": True})
+        if answer.get("Errors"):
+            first = answer["Errors"][0]
+            raise StorageUnavailable(
+                f"{prefix}: {len(answer['Errors'])} of {len(keys)} objects not deleted "
+                f"(first {first.get('Key')}: {first.get('Code')})"
+            )
+        removed += len(keys)
+
+
+def _delete_tree(folder: str) -> int:
     try:
         folders, names = default_storage.listdir(folder)
     except FileNotFoundError:
-        return  # a local folder never made: nothing uploaded
-    for sub in folders:
-        _delete_tree(f"{folder}/{sub}")
-    delete_names([f"{folder}/{name}" for name in names])
-    # A local folder is removed once empty (FileSystemStorage.delete rmdirs it); on S3 a "folder"
-    # is only a prefix, and deleting its name is a no-op.
+        return 0  # a local folder never made (nothing uploaded), or removed by an earlier run
+    removed = sum(_delete_tree(f"{folder}/{sub}") for sub in folders)
+    for name in names:
+        default_storage.delete(f"{folder}/{name}")
+    # The local folder is removed once empty (FileSystemStorage.delete rmdirs it).
     default_storage.delete(folder)
+    return removed + len(names)
 
 
 def walk(storage: Storage, folder: str = "") -> Iterator[str]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from captioning.model import DetectedObject as DescribedObject
@@ -19,17 +20,29 @@ if TYPE_CHECKING:
 
 class Photo(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        PROCESSING = "processing", "Processing"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        REJECTED = "rejected", "Rejected"
+        QUEUED = "queued", _("Queued")
+        PROCESSING = "processing", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        REJECTED = "rejected", _("Rejected")
 
     class AltSource(models.TextChoices):
-        NONE = "", "Not reviewed"
-        ACCEPTED = "accepted", "Suggestion accepted"
-        EDITED = "edited", "Written by a person"
-        DECORATIVE = "decorative", "Decorative"
+        NONE = "", _("Not reviewed")
+        ACCEPTED = "accepted", _("Suggestion accepted")
+        EDITED = "edited", _("Written by a person")
+        DECORATIVE = "decorative", _("Decorative")
+
+    class FailureReason(models.TextChoices):
+        """Why a photo ended rejected (its file) or failed (the model, the settings, its attempts):
+        a short code for metrics and machines, set with the status; ``status_message`` is the
+        sentence for people. Empty on other photos, and on failures from before the code."""
+
+        IMAGE_MISSING = "image_missing", "The stored image is missing"
+        UNDECODABLE = "undecodable", "The image could not be decoded"
+        NO_WEIGHTS = "no_weights", "No model weights are installed"
+        BAD_SETTINGS = "bad_settings", "The segmenter settings cannot be used"
+        MODEL_ERROR = "model_error", "The model failed on this photo"
+        DEAD_LETTERED = "dead_lettered", "Set aside after too many attempts"
 
     # A run ended: nothing more happens to the photo unless someone retries it.
     FINISHED = frozenset({Status.DONE, Status.FAILED, Status.REJECTED})
@@ -44,6 +57,7 @@ class Photo(models.Model):
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
     status_message = models.TextField(blank=True)
+    failure_reason = models.CharField(max_length=16, choices=FailureReason.choices, blank=True)
     # Deliveries that started processing (the queue has no retry count, so we keep our own);
     # at ``PHOTO_MAX_ATTEMPTS`` the photo is dead-lettered (failed, with the reason).
     attempts = models.PositiveIntegerField(default=0)
@@ -65,6 +79,9 @@ class Photo(models.Model):
 
     # The person's decision (never written by a run).
     accepted_alt = models.TextField(blank=True)
+    # The language ``accepted_alt`` is in (issue 18): the one it was written or accepted in, kept
+    # with it; a person's text is never re-rendered into another language. "" when decorative.
+    accepted_alt_lang = models.CharField(max_length=8, blank=True)
     alt_source = models.CharField(max_length=12, choices=AltSource.choices, default=AltSource.NONE, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 
@@ -150,3 +167,19 @@ class DetectedObject(models.Model):
             size=obj.size,
             certainty=obj.certainty,
         )
+
+
+class FolderRemoval(models.Model):
+    """A deleted owner's folder whose files are still to be removed (their rows are gone).
+
+    Written in the transaction that deletes the user, so it exists exactly when that deletion
+    committed; removed by the ``accounts.remove_files`` task once the folder is empty. The sweeper
+    sends the task again for a row whose message was lost or whose worker died
+    (``webapp.accounts.deletion``).
+    """
+
+    owner_id = models.PositiveBigIntegerField(unique=True)  # not a ForeignKey: the user is gone
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the task was last queued (compare-and-set, so two sweepers never both send it).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveIntegerField(default=0)

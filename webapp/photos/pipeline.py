@@ -20,7 +20,7 @@ from captioning import Description, describe
 from captioning.salience import SalienceModel, load_model, model_for
 from captioning.thresholds import score_floor
 from segmentation.interface import RunOptions, Segmenter, SegmenterConfig
-from segmentation.registry import WeightsUnavailable, build, problem
+from segmentation.registry import WeightsUnavailable, build, options_for, problem, resolve_backend
 from segmentation.result import Instances
 from webapp.photos import reading
 
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _segmenter: Segmenter | None = None
-_segmenter_error: WeightsUnavailable | None = None
+_segmenter_error: WeightsUnavailable | SegmenterSettingError | None = None
 _chosen: SegmenterConfig | None = None
 
 
@@ -50,11 +50,23 @@ class Analysis:
         }
 
 
+class SegmenterSettingError(ValueError):
+    """A ``SEGMENTER*`` setting that cannot be used (a typo: ``SEGMENTER_THREADS=two``,
+    ``SEGMENTER_MIN_SCORE=abc``, an unknown backend); the message names the variable. Reported by
+    ``manage.py check``, remembered by :func:`get_segmenter` like missing weights, and each photo
+    is marked failed with it: the worker never crashes on it."""
+
+
 def segmenter_config() -> SegmenterConfig:
     """The segmenter this process uses: ``pipeline.use_segmenter``'s choice, else the settings.
 
     The one place that reads the ``SEGMENTER*`` settings (backend, weights file, run options, and
-    every backend option as given; the chosen backend takes the ones it declares)."""
+    every backend option as given; the chosen backend takes the ones it declares).
+
+    Raises:
+        SegmenterSettingError: ``SEGMENTER_THREADS`` or ``SEGMENTER_BATCH_SIZE`` is not a whole
+            number of 0 or more (backend options are converted by :func:`get_segmenter`).
+    """
     if _chosen is not None:
         return _chosen
     return SegmenterConfig(
@@ -62,11 +74,45 @@ def segmenter_config() -> SegmenterConfig:
         weights=settings.SEGMENTER_WEIGHTS or None,
         run=RunOptions(
             device=settings.SEGMENTER_DEVICE,
-            threads=settings.SEGMENTER_THREADS or None,
-            batch_size=settings.SEGMENTER_BATCH_SIZE,
+            threads=_count("SEGMENTER_THREADS") or None,
+            batch_size=_count("SEGMENTER_BATCH_SIZE"),
         ),
         options=settings.SEGMENTER_OPTIONS,
     )
+
+
+def _count(name: str) -> int:
+    value = getattr(settings, name)
+    try:
+        number = int(str(value).strip() or 0)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise SegmenterSettingError(f"{name} must be a whole number (0 for the default), got {value!r}")
+    return number
+
+
+def settings_problem() -> str | None:
+    """What is wrong with the ``SEGMENTER*`` settings, naming the variable, or ``None``: the
+    run options, the backend name, and each backend option's value converted to its type (this
+    imports the chosen backend's module, torch for the torchvision ones, only when a backend
+    option is set). Missing weights are not a settings problem (:func:`model_problem` says)."""
+    try:
+        config = segmenter_config()
+    except SegmenterSettingError as exc:
+        return str(exc)
+    try:
+        resolved = resolve_backend(config.backend, config.weights)
+    except WeightsUnavailable:
+        return None
+    except ValueError as exc:  # an unknown backend name
+        return f"SEGMENTER={config.backend!r}: {exc}"
+    try:
+        if config.options:
+            options_for(resolved.spec, config.options)
+    except ValueError as exc:  # the message names the SEGMENTER_<OPTION>
+        return str(exc)
+    return None
 
 
 def use_segmenter(config: SegmenterConfig | None) -> None:
@@ -87,7 +133,8 @@ def get_segmenter() -> Segmenter:
     Raises:
         WeightsUnavailable: no weights / runtime for the chosen backend; the message says how to
             fix it. Remembered, so a worker without weights does not retry a download for every photo.
-        ValueError: an unknown backend name or a malformed option value.
+        SegmenterSettingError: an unknown backend name or a malformed setting or option value
+            (``build``'s ``ValueError``), naming the variable. Remembered likewise.
     """
     global _segmenter, _segmenter_error
     with _lock:
@@ -101,6 +148,13 @@ def get_segmenter() -> Segmenter:
             _segmenter_error = exc
             log.error("No segmentation model: %s", exc)
             raise
+        except ValueError as exc:
+            # build's ValueErrors are the settings' (unknown backend, an option of the wrong type).
+            named = exc if isinstance(exc, SegmenterSettingError) else None
+            error = named or SegmenterSettingError(settings_problem() or str(exc))
+            _segmenter_error = error
+            log.error("No segmentation model: the settings cannot be used: %s", error)
+            raise error from exc
         floor = score_floor(segmenter.name)
         if floor is not None and floor < segmenter.min_score:
             # The captioner's calibrated table names some classes from this score on (hedged);
@@ -166,4 +220,7 @@ def model_problem() -> str | None:
     error the last load attempt raised."""
     if _segmenter_error is not None:
         return str(_segmenter_error)
-    return problem(segmenter_config())
+    try:
+        return problem(segmenter_config())
+    except SegmenterSettingError as exc:
+        return str(exc)

@@ -32,8 +32,10 @@ def get_reader() -> TextReader | None:
     with _lock:
         if _reader is not None or _failed or settings.TEXT_READER == OFF:
             return _reader
-        threads = settings.TEXT_READER_THREADS or settings.SEGMENTER_THREADS or None
+        from webapp.photos import pipeline  # (pipeline imports this module)
+
         try:
+            threads = settings.TEXT_READER_THREADS or pipeline.segmenter_config().run.threads
             _reader = build_text_reader(settings.TEXT_READER, threads=threads)
         except (TextReaderUnavailable, ValueError) as exc:
             _failed = True

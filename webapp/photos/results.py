@@ -9,14 +9,27 @@ the instances, whose masks take a decode, only when asked for.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.db.models.fields.json import KeyTransform
+from django.utils.translation import gettext as _
 
 from captioning import Description
+from captioning.lang import DEFAULT_LANGUAGE, LANGUAGES, realise
+from captioning.plan import Plan
 from segmentation.result import Instances
 
+if TYPE_CHECKING:
+    from webapp.photos.models import Photo
+
 log = logging.getLogger(__name__)
+# The languages a suggestion can be rendered in: captioning's realisers (issue 18).
+ALT_LANGUAGES: tuple[str, ...] = tuple(LANGUAGES)
 
 
 class StoredResult:
@@ -51,7 +64,12 @@ class StoredResult:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON kept in ``Photo.result`` (masks as COCO run-length encoding)."""
-        return {"instances": self.instances.to_dict(), "description": self.description.to_dict()}
+        # The plan goes with the description: every language renders from it, nothing is rerun.
+        return {"instances": self.instances.to_dict(), "description": self.description.to_dict(plan=True)}
+
+    def in_language(self, lang: str) -> StoredResult:
+        """This result with its description said in ``lang`` (see :func:`localised`)."""
+        return StoredResult(localised(self.description, lang), instances=self._instances, stored=self._stored)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> StoredResult:
@@ -82,3 +100,115 @@ def read_description(data: Mapping[str, Any] | None) -> Description | None:
     """Only the description of ``Photo.result`` (no masks decoded); ``None`` as in :func:`read_result`."""
     result = read_result(data)
     return result.description if result is not None else None
+
+
+# -- languages (issue 18): the stored plan said in the language a reader asked for ---------------
+# Where the plan and its language sit inside ``Photo.result``: read with a key lookup, so a list of
+# photos gets them without loading the masks (``with_plans``).
+# The language of ``Photo.suggested_alt`` / ``long_description``: the worker describes in the
+# captioner's default language and every other one is rendered from the plan.
+SUGGESTION_LANGUAGE = DEFAULT_LANGUAGE
+PLAN_KEY = KeyTransform("plan", KeyTransform("description", "result"))
+LANG_KEY = KeyTransform("lang", KeyTransform("description", "result"))
+
+
+def localised(description: Description, lang: str) -> Description:
+    """``description`` said in ``lang``: alt text, long description and the mentions linking their
+    phrases to instances, rendered from its plan. Unchanged when it is in ``lang`` already, or
+    when it has no plan (a result stored before plans were: its stored English text)."""
+    if description.lang == lang or description.plan is None:
+        return description
+    text = realise(description.plan, lang)
+    return dataclasses.replace(
+        description,
+        alt_text=text.alt_text,
+        long_description=text.long_description,
+        mentions=text.mentions,
+        lang=text.lang,
+    )
+
+
+def with_plans(photos: QuerySet[Photo]) -> QuerySet[Photo]:
+    """``photos`` with each one's stored plan and language (``stored_plan``, ``stored_lang``),
+    for :func:`suggestion` on a page of photos whose ``result`` (masks) is deferred."""
+    return photos.annotate(stored_plan=PLAN_KEY, stored_lang=LANG_KEY)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A photo's suggestion in one language."""
+
+    alt_text: str
+    long_description: str
+    lang: str
+
+
+def _stored_plan(photo: Photo) -> tuple[Mapping[str, Any] | None, str]:
+    """The plan (its JSON) and language of ``photo``'s stored description, read as cheaply as the
+    photo allows: annotated (``with_plans``), from a loaded ``result``, else by key alone."""
+    if hasattr(photo, "stored_plan"):
+        return photo.stored_plan, photo.stored_lang or DEFAULT_LANGUAGE
+    if "result" not in photo.get_deferred_fields():
+        description = (photo.result or {}).get("description") or {}
+        return description.get("plan"), description.get("lang") or DEFAULT_LANGUAGE
+    row = type(photo).objects.filter(pk=photo.pk).values_list(PLAN_KEY, LANG_KEY).first()
+    return (row[0], row[1] or DEFAULT_LANGUAGE) if row else (None, DEFAULT_LANGUAGE)
+
+
+def suggestion(photo: Photo, lang: str) -> Suggestion:
+    """``photo``'s suggestion in ``lang``: the stored texts when they are in ``lang``, else
+    rendered from the stored plan. A photo stored without a plan keeps its stored (English) text,
+    said to be in its own language; an unreadable plan is logged and does the same."""
+    if lang == SUGGESTION_LANGUAGE:  # the stored texts: no plan to read
+        return Suggestion(photo.suggested_alt, photo.long_description, SUGGESTION_LANGUAGE)
+    plan_data, stored_lang = _stored_plan(photo)
+    if lang != stored_lang and plan_data:
+        try:
+            text = realise(Plan.from_dict(plan_data), lang)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("The stored plan of photo %s does not read, its stored text is shown: %s", photo.pk, exc)
+        else:
+            return Suggestion(text.alt_text, text.long_description, text.lang)
+    return Suggestion(photo.suggested_alt, photo.long_description, stored_lang)
+
+
+@dataclass(frozen=True)
+class AltText:
+    """The alt text to publish for a photo, in the language it is in.
+
+    ``source``: ``"accepted"`` / ``"edited"`` (a person's text, in the language they saved it
+    in; never re-rendered), ``"decorative"`` (``text`` and ``lang`` empty) or ``"suggested"``
+    (the suggestion in the reader's language); ``text`` is ``""`` for a photo with neither."""
+
+    text: str
+    lang: str
+    source: str
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.text) or self.source == "decorative"
+
+
+def publishable(photo: Photo, lang: str) -> AltText:
+    """What to publish for ``photo`` for a reader of ``lang``: the person's text when reviewed
+    (``""`` when decorative), else the suggestion in ``lang``."""
+    if photo.is_decorative:
+        return AltText("", "", "decorative")
+    if photo.is_reviewed:
+        return AltText(photo.accepted_alt, photo.accepted_alt_lang or DEFAULT_LANGUAGE, photo.alt_source)
+    if not photo.suggested_alt:
+        return AltText("", "", "")
+    shown = suggestion(photo, lang)
+    return AltText(shown.alt_text, shown.lang, "suggested")
+
+
+def thumbnail_alt(photo: Photo, lang: str) -> AltText:
+    """``alt`` of ``photo``'s picture inside the app: what to publish (:func:`publishable`), else
+    words naming the photo in the interface language (a picture is never unnamed)."""
+    alt = publishable(photo, lang)
+    if alt.source == "decorative":
+        return AltText(_("Decorative photo %(name)s") % {"name": photo.original_name}, "", "decorative")
+    if alt.text:
+        return alt
+    status = photo.get_status_display().lower()
+    return AltText(_("Photo %(name)s, %(status)s") % {"name": photo.original_name, "status": status}, "", "")

@@ -138,7 +138,7 @@ def retry(photo: Photo) -> None:
     """Queue a failed or rejected photo again, with a fresh budget of attempts."""
     now = timezone.now()
     Photo.objects.filter(pk=photo.pk).update(
-        status=Photo.Status.QUEUED, status_message="", attempts=0, enqueued_at=now, updated_at=now
+        status=Photo.Status.QUEUED, status_message="", failure_reason="", attempts=0, enqueued_at=now, updated_at=now
     )
     enqueue(photo)
 
@@ -177,7 +177,11 @@ def process_photo(photo_id: int) -> str:
     try:
         segmenter = pipeline.get_segmenter()
     except WeightsUnavailable as exc:
-        return _finish(lead, Photo.Status.FAILED, f"No model weights are installed, so no alt text was written. {exc}")
+        message = f"No model weights are installed, so no alt text was written. {exc}"
+        return _finish(lead, Photo.Status.FAILED, message, reason=Photo.FailureReason.NO_WEIGHTS)
+    except pipeline.SegmenterSettingError as exc:
+        message = f"The segmenter settings cannot be used, so no alt text was written: {exc}"
+        return _finish(lead, Photo.Status.FAILED, message, reason=Photo.FailureReason.BAD_SETTINGS)
     size = batch_size(segmenter)
     companions = [] if suspect or size <= 1 else claim_companions(lead.pk, size - 1, settings.SEGMENTER_BATCH_WAIT_MS)
     statuses = process_claimed(segmenter, [lead, *companions], companions={p.pk for p in companions})
@@ -217,14 +221,18 @@ def _claim_lead(photo_id: int) -> tuple[Photo, bool] | str:
             log.error("Photo %s dead-lettered after %s attempts: %s", photo_id, photo.attempts, photo.last_error)
             photo.status = Photo.Status.FAILED
             photo.status_message = dead_letter_message(photo.attempts, photo.last_error)
+            photo.failure_reason = Photo.FailureReason.DEAD_LETTERED
             photo.finished_at = timezone.now()
-            photo.save(update_fields=["status", "status_message", "last_error", "finished_at", "updated_at"])
+            fields = ["status", "status_message", "failure_reason", "last_error", "finished_at", "updated_at"]
+            photo.save(update_fields=fields)
             return photo.status
         photo.status = Photo.Status.PROCESSING
         photo.attempts += 1
         photo.started_at = timezone.now()
         photo.status_message = ""
-        photo.save(update_fields=["status", "attempts", "started_at", "status_message", "last_error", "updated_at"])
+        photo.failure_reason = ""
+        fields = ["status", "attempts", "started_at", "status_message", "failure_reason", "last_error", "updated_at"]
+        photo.save(update_fields=fields)
     return photo, suspect
 
 
@@ -288,17 +296,17 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
                 log.info("Photo %s was deleted while queued for this batch; skipped", photo.pk)
                 statuses[photo.pk] = "missing"
             elif isinstance(item, FileNotFoundError):
-                statuses[photo.pk] = _finish(
-                    photo, Photo.Status.REJECTED, "The stored image is missing; upload the photo again.", count
-                )
+                message = "The stored image is missing; upload the photo again."
+                reason = Photo.FailureReason.IMAGE_MISSING
+                statuses[photo.pk] = _finish(photo, Photo.Status.REJECTED, message, count, reason=reason)
             elif isinstance(item, DECODE_ERRORS):
                 log.warning("Photo %s cannot be decoded: %s", photo.pk, item)
-                statuses[photo.pk] = _finish(
-                    photo, Photo.Status.REJECTED, "The image could not be decoded; upload it again.", count
-                )
+                message = "The image could not be decoded; upload it again."
+                reason = Photo.FailureReason.UNDECODABLE
+                statuses[photo.pk] = _finish(photo, Photo.Status.REJECTED, message, count, reason=reason)
             elif isinstance(item, BaseException):
                 log.error("Photo %s could not be read", photo.pk, exc_info=item)
-                statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(item), count)
+                statuses[photo.pk] = _model_failed(photo, item, count)
             else:
                 ready.append((photo, item))
         for photo, instances in _infer_isolated(segmenter, ready, statuses, companions):
@@ -307,7 +315,7 @@ def process_claimed(segmenter: Segmenter, photos: list[Photo], *, companions: Se
                 description = pipeline.caption(instances)
             except Exception as exc:  # noqa: BLE001 - one photo's caption must not fail the batch
                 log.exception("Photo %s could not be described", photo.pk)
-                statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(exc), photo.pk in companions)
+                statuses[photo.pk] = _model_failed(photo, exc, photo.pk in companions)
                 continue
             try:
                 stored = store_result(photo.pk, instances, description, count_attempt=photo.pk in companions)
@@ -377,13 +385,14 @@ def _infer_isolated(
             result = segmenter.infer([item])[0]
         except Exception as exc:  # noqa: BLE001 - a model crash must not take the worker with it
             log.exception("Photo %s failed", photo.pk)
-            statuses[photo.pk] = _finish(photo, Photo.Status.FAILED, _model_failed(exc), photo.pk in companions)
+            statuses[photo.pk] = _model_failed(photo, exc, photo.pk in companions)
             continue
         yield photo, result
 
 
-def _model_failed(exc: BaseException) -> str:
-    return f"The model failed on this photo ({type(exc).__name__}). Try again."
+def _model_failed(photo: Photo, exc: BaseException, count_attempt: bool) -> str:
+    message = f"The model failed on this photo ({type(exc).__name__}). Try again."
+    return _finish(photo, Photo.Status.FAILED, message, count_attempt, reason=Photo.FailureReason.MODEL_ERROR)
 
 
 def _release(photo_ids: list[int]) -> None:
@@ -426,6 +435,7 @@ def store_result(
         photo.result = StoredResult(description, instances=instances).to_json()
         photo.status = Photo.Status.DONE
         photo.status_message = ""
+        photo.failure_reason = ""
         photo.last_error = ""
         photo.finished_at = timezone.now()
         photo.save()
@@ -434,10 +444,13 @@ def store_result(
     return photo
 
 
-def _finish(photo: Photo, status: str, message: str, count_attempt: bool = False) -> str:
+def _finish(photo: Photo, status: str, message: str, count_attempt: bool = False, *, reason: str) -> str:
+    """Mark the photo rejected or failed: ``message`` for people, ``reason`` (a
+    :class:`Photo.FailureReason`) for metrics."""
     Photo.objects.filter(pk=photo.pk).update(
         status=status,
         status_message=message,
+        failure_reason=reason,
         last_error=message,
         finished_at=timezone.now(),
         updated_at=timezone.now(),
@@ -483,6 +496,7 @@ def sweep_stale(now: datetime | None = None, *, batch: int = 500) -> SweepReport
             if claim.update(
                 status=Photo.Status.FAILED,
                 status_message=dead_letter_message(attempts, error),
+                failure_reason=Photo.FailureReason.DEAD_LETTERED,
                 last_error=error,
                 finished_at=now,
                 updated_at=now,
@@ -512,25 +526,29 @@ def _resend(pk: int, now: datetime, previous: datetime | None, report: SweepRepo
         Photo.objects.filter(pk=pk, enqueued_at=now).update(enqueued_at=previous)
 
 
-def review_alt(photo: Photo, *, action: str, text: str = "") -> Photo:
+def review_alt(photo: Photo, *, action: str, text: str = "", suggestion: str | None = None, lang: str = "en") -> Photo:
     """Record the person's decision: ``accept`` the suggestion, save ``edit``ed text, or mark
-    the photo ``decorative`` (alt="")."""
+    the photo ``decorative`` (alt=""). ``suggestion`` is the suggestion as the person saw it (its
+    rendering in ``lang``; default the stored one); ``lang`` is the language of the text kept."""
+    # issue 18 (languages): the suggestion as shown, and the language the kept text is in.
+    suggestion = photo.suggested_alt if suggestion is None else suggestion
     if action == "decorative":
         photo.alt_source, photo.accepted_alt = Photo.AltSource.DECORATIVE, ""
     elif action == "accept":
-        if not photo.suggested_alt:
+        if not suggestion:
             raise ValueError("There is no suggestion to accept yet.")
-        photo.alt_source, photo.accepted_alt = Photo.AltSource.ACCEPTED, photo.suggested_alt
+        photo.alt_source, photo.accepted_alt = Photo.AltSource.ACCEPTED, suggestion
     elif action == "edit":
         text = " ".join(check_plain_text(text, "The alt text").split())
         if not text:
             raise ValueError("Enter the alt text, or mark the photo as decorative.")
-        source = Photo.AltSource.ACCEPTED if text == photo.suggested_alt else Photo.AltSource.EDITED
+        source = Photo.AltSource.ACCEPTED if text == suggestion else Photo.AltSource.EDITED
         photo.alt_source, photo.accepted_alt = source, text
     else:
         raise ValueError(f"Unknown action {action!r}.")
+    photo.accepted_alt_lang = "" if action == "decorative" else lang
     photo.accepted_at = timezone.now()
-    photo.save(update_fields=["alt_source", "accepted_alt", "accepted_at", "updated_at"])
+    photo.save(update_fields=["alt_source", "accepted_alt", "accepted_alt_lang", "accepted_at", "updated_at"])
     signals.alt_reviewed.send(sender=Photo, photo=photo)
     return photo
 
@@ -540,8 +558,11 @@ def delete_photo(photo: Photo) -> None:
     photo.delete()
 
 
-def html_snippet(photo: Photo) -> str:
-    """``<img>`` markup to paste into a page: the reviewed text, or the suggestion."""
+def html_snippet(photo: Photo, alt: str | None = None, lang: str = "") -> str:
+    """``<img>`` markup to paste into a page: ``alt`` (default: the reviewed text, or the
+    suggestion), with ``lang="..."`` when given (issue 18: a text in another language than the page's)."""
     from django.utils.html import escape
 
-    return f'<img src="{escape(photo.original_name)}" alt="{escape(photo.current_alt)}">'
+    alt = photo.current_alt if alt is None else alt
+    lang_attr = f' lang="{escape(lang)}"' if lang else ""
+    return f'<img src="{escape(photo.original_name)}" alt="{escape(alt)}"{lang_attr}>'

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete
 from django.dispatch import Signal, receiver
 
@@ -21,21 +22,25 @@ alt_reviewed = Signal()
 
 # --- Files follow their rows ------------------------------------------------------------------
 # Receivers on Django's own delete signals, so every route that deletes rows (a view, the admin, a
-# user's cascade, a shell) deletes the files too; only after commit, so a rollback keeps both.
-# (Receivers also stop Django's fast bulk delete from skipping per-row signals.)
+# shell) deletes the files too; only after commit, so a rollback keeps both. A user's cascade leaves
+# their folder to one batched task instead (webapp.accounts.deletion). (Receivers also stop Django's
+# fast bulk delete from skipping per-row signals.)
 
 
 @receiver(post_delete, sender="photos.Photo")
-def _delete_photo_files(sender: type, instance: object, using: str, **_: object) -> None:
+def _delete_photo_files(sender: type, instance: object, using: str, origin: object = None, **_: object) -> None:
     from webapp.photos.files import delete_names
 
+    if _is_user_deletion(origin):
+        # Their owner is being deleted: the whole folder is removed later by one task, in
+        # batches (webapp.accounts.deletion), not file by file inside this request.
+        return
     names = [instance.image, instance.thumbnail]  # type: ignore[attr-defined]
     transaction.on_commit(lambda: delete_names(names), using=using)
 
 
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
-def _delete_user_folder(sender: type, instance: object, using: str, **_: object) -> None:
-    from webapp.photos.files import delete_owner_folder
-
-    pk = instance.pk  # type: ignore[attr-defined]
-    transaction.on_commit(lambda: delete_owner_folder(pk), using=using)
+def _is_user_deletion(origin: object) -> bool:
+    """Whether a delete started from a user (an instance or a queryset of them): Django passes
+    where a cascade began as ``origin``."""
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return model is get_user_model()

@@ -36,5 +36,5 @@ def _load_model(**_: object) -> None:
 
     try:
         pipeline.get_segmenter()
-    except WeightsUnavailable:
+    except (WeightsUnavailable, pipeline.SegmenterSettingError):
         pass  # already logged as an error; each photo is marked failed with the same message

@@ -16,13 +16,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _  # issue 18: the interface in de/fr/es
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from webapp.accounts.languages import page_alt_language
 from webapp.ids import parse_ids
 from webapp.photos import files, overlay, services
 from webapp.photos.forms import AltTextForm
 from webapp.photos.models import Photo
-from webapp.photos.results import read_result
+from webapp.photos.results import publishable, read_result, suggestion, thumbnail_alt, with_plans
 from webapp.photos.uploads import ALLOWED_DESCRIPTION, UploadRejected
 
 
@@ -46,7 +49,7 @@ def upload_context() -> dict:
 def library(request: HttpRequest) -> HttpResponse:
     # One page (PAGE_SIZE, as the API's list) without the stored masks (``result``): the page
     # shows none of it, and it is most of a row's bytes.
-    photos = Photo.objects.filter(owner=request.user).defer("result")
+    photos = with_plans(Photo.objects.filter(owner=request.user).defer("result"))  # issue 18: plans, not masks
     page_obj = Paginator(photos, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     pending = [p.pk for p in page_obj if not p.is_finished]
     return render(
@@ -72,7 +75,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "photos/upload.html",
-            {"form_errors": ["Choose at least one photo to upload."], **upload_context()},
+            {"form_errors": [_("Choose at least one photo to upload.")], **upload_context()},
             status=400,
         )
     try:
@@ -83,7 +86,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     rejected = [o for o in outcomes if o.error]
     if accepted and not rejected:
         count = len(accepted)
-        messages.success(request, f"{count} photo{'s' if count != 1 else ''} uploaded and queued for description.")
+        text = ngettext(
+            "%(count)d photo uploaded and queued for description.",
+            "%(count)d photos uploaded and queued for description.",
+            count,
+        )
+        messages.success(request, text % {"count": count})
         return redirect("photos:library")
     return render(
         request,
@@ -97,11 +105,19 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     photo = _own_photo(request, pk)
+    lang = page_alt_language(request)  # issue 18: suggestions in the account's alt text language
     if request.method == "POST":
         form = AltTextForm(request.POST)
         if form.is_valid():
+            shown = suggestion(photo, lang)
             try:
-                services.review_alt(photo, action=form.cleaned_data["action"], text=form.cleaned_data["alt_text"])
+                services.review_alt(
+                    photo,
+                    action=form.cleaned_data["action"],
+                    text=form.cleaned_data["alt_text"],
+                    suggestion=shown.alt_text,
+                    lang=shown.lang if form.cleaned_data["action"] == "accept" else lang,
+                )
             except ValueError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -109,13 +125,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("photos:detail", args=[photo.pk]) + "#alt-result")
         status = 400
     else:
-        form = AltTextForm(initial={"alt_text": photo.current_alt})
+        form = AltTextForm(initial={"alt_text": publishable(photo, lang).text})
         status = 200
-    return render(request, "photos/detail.html", {**_detail_context(photo), "form": form}, status=status)
+    return render(request, "photos/detail.html", {**_detail_context(photo, lang), "form": form}, status=status)
 
 
-def _detail_context(photo: Photo) -> dict:
-    result = read_result(photo.result)
+def _detail_context(photo: Photo, lang: str) -> dict:
+    stored = read_result(photo.result)
+    # issue 18: the stored description said in ``lang`` (rendered from its plan), regions included.
+    result = stored.in_language(lang) if stored is not None else None
+    current = stored is not None and stored.description.alt_text == photo.suggested_alt
+    shown = suggestion(photo, lang)
+    alt = publishable(photo, lang)
     regions = overlay.regions(result)
     from_masks = result is not None and result.has_masks
     return {
@@ -124,13 +145,16 @@ def _detail_context(photo: Photo) -> dict:
         "from_masks": from_masks,
         "overlay_alt": overlay.overlay_alt(regions, from_masks),
         # The texts with the phrases that name regions as links (only while they are the stored result's).
-        "alt_pieces": overlay.linked_text(photo.suggested_alt, "alt_text", regions)
-        if result is not None and result.description.alt_text == photo.suggested_alt
-        else [overlay.Piece(photo.suggested_alt)],
-        "long_pieces": overlay.linked_text(photo.long_description, "long_description", regions)
-        if result is not None and result.description.long_description == photo.long_description
-        else [overlay.Piece(photo.long_description)],
-        "snippet": services.html_snippet(photo),
+        "alt_pieces": overlay.linked_text(shown.alt_text, "alt_text", regions)
+        if current
+        else [overlay.Piece(shown.alt_text)],
+        "long_pieces": overlay.linked_text(shown.long_description, "long_description", regions)
+        if current and stored.description.long_description == photo.long_description
+        else [overlay.Piece(shown.long_description)],
+        "suggestion": shown,
+        "alt": alt,
+        # ``lang`` on the tag when its text is not in the page's language (the copier's page).
+        "snippet": services.html_snippet(photo, alt.text, alt.lang if alt.lang != get_language() else ""),
         "max_attempts": settings.PHOTO_MAX_ATTEMPTS,
         "next_photo": _neighbour(photo, older=True),
         "previous_photo": _neighbour(photo, older=False),
@@ -149,8 +173,8 @@ def _neighbour(photo: Photo, *, older: bool) -> Photo | None:
 
 def _review_message(photo: Photo) -> str:
     if photo.is_decorative:
-        return "Marked as decorative: the image will get an empty alt attribute."
-    return "Alt text saved."
+        return _("Marked as decorative: the image will get an empty alt attribute.")
+    return _("Alt text saved.")
 
 
 @login_required
@@ -159,7 +183,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     photo = _own_photo(request, pk)
     if photo.status in {Photo.Status.FAILED, Photo.Status.REJECTED}:
         services.retry(photo)
-        messages.success(request, f"{photo.original_name} queued again.")
+        messages.success(request, _("%(name)s queued again.") % {"name": photo.original_name})
     return redirect("photos:detail", pk=photo.pk)
 
 
@@ -169,7 +193,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     photo = _own_photo(request, pk)
     name = photo.original_name
     services.delete_photo(photo)
-    messages.success(request, f"{name} deleted.")
+    messages.success(request, _("%(name)s deleted.") % {"name": name})
     return redirect("photos:library")
 
 
@@ -251,7 +275,8 @@ def status(request: HttpRequest) -> JsonResponse:
         ids = parse_ids(request.GET.get("ids", ""), limit=200)
     except ValueError:
         return JsonResponse({"error": "ids must be a comma-separated list of numbers"}, status=400)
-    photos = Photo.objects.filter(owner=request.user, pk__in=ids)
+    photos = with_plans(Photo.objects.filter(owner=request.user, pk__in=ids).defer("result"))
+    lang = page_alt_language(request)
     return JsonResponse(
         {
             "photos": [
@@ -263,7 +288,8 @@ def status(request: HttpRequest) -> JsonResponse:
                     "message": p.status_message,
                     "attempts": p.attempts,
                     "last_error": p.last_error,
-                    "alt": p.thumbnail_alt,
+                    "alt": (alt := thumbnail_alt(p, lang)).text,
+                    "alt_lang": alt.lang,  # issue 18: its language, when it has one
                     "finished": p.is_finished,
                 }
                 for p in photos

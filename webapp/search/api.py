@@ -41,12 +41,19 @@ def search(
     q: str = Query("", max_length=1000, description="For example `two dogs`, `bus or truck`, `person not car`"),
     page: int = Query(1, ge=1, le=MAX_ID),
     per_page: int = Query(services.PER_PAGE, ge=1, le=settings.PAGE_SIZE_MAX),
+    lang: str = Query(
+        "",
+        max_length=20,
+        description="Language of `explanation` and `notes` (`en`, `de`, `fr`, `es`); it also breaks a tie "
+        "when the query's words fit two languages. Default: the `Accept-Language` header, else English. "
+        "The query itself may be in any of the four: `zwei Hunde`, `deux chiens`, `dos perros`.",
+    ),
 ) -> Any:
     """The search page's answer as JSON, newest first; `did_you_mean` suggests a spelling when
     nothing matched."""
     if not q.strip():
         return fail(400, "Send a search in the 'q' parameter, for example ?q=two+dogs.", "invalid")
-    result = services.search(request.user, q, page=min(page, services.MAX_PAGE), per_page=per_page)
+    result = services.search(request.user, q, page=min(page, services.MAX_PAGE), per_page=per_page, lang=lang or None)
     if result.error:
         return fail(400, result.error, "bad_search")
     return {

@@ -1,20 +1,29 @@
-"""The query language of the search box: plain words in, a tree of count conditions out.
+"""The query language of the search box: plain words in English, German, French or Spanish in,
+a tree of count conditions out.
 
-Pure Python (no Django). Grammar, informally::
+Pure Python (Django only marks the error messages for translation). Grammar, informally (each
+word in the query's language, see :mod:`webapp.search.vocabulary`)::
 
     query    := any ("or" any)*
     any      := unary (["and" | "with" | "," | "&"] unary)*
     unary    := ["-" | "not" | "without" | "except"] term
-    term     := [quantity] [size] thing [place] [relation thing]  |  word
+    term     := [quantity] [size] thing [size] (place | relation | size)*  |  word
     quantity := N | "at least" N | N"+" | N "or more" | "more than" N | "fewer than" N | "at most" N
-              | "no" | "many" | "several" | "multiple"      (N: digits or one … twenty)
-    size     := large | big | huge | medium | small | little | tiny
-    place    := ("on"|"in"|"at") ["the"] (left | right | centre | middle | top | bottom)
-    relation := riding | on | holding | in front of | behind | next to | beside | near …
+              | "no" | "many" | "several" | "exactly" [N]     (N: digits or a number word)
+    place    := [lead words] (left | right | centre | top | bottom)+     ("on the left", "links",
+                "à gauche", "a la izquierda", "oben links")
+    relation := riding | on | holding | in front of | behind | next to ... [article] [size] thing
 
-A *thing* is a COCO label, its plural or a synonym (``puppies`` -> dog, ``sofa`` -> couch), or a
-COCO supercategory (``animal``). A bare count means exactly (``two dogs`` = exactly two); ``a dog``
-and ``dog`` mean at least one. Any other word is looked up in the photos' alt text.
+A *thing* is a form of one of the 80 COCO labels' nouns or a synonym (``Hunde`` -> dog,
+``chiots`` -> dog), or a supercategory / back-off family (``Tiere``, ``animaux``). A bare count
+means exactly (``zwei Hunde`` = exactly two); ``a dog``, ``eine Person``, ``dog`` mean at least one
+(in German, French and Spanish the indefinite article is the word for one: "genau eine Katze"
+asks for exactly one). Any other word is looked up in the photos' alt text.
+
+The language is read from the words: the query is read in the language whose words it uses most
+(the caller's language, usually the interface's, breaks ties), so "deux chiens" is French
+whatever the interface speaks. The atoms keep what they mean (:class:`Meaning`), so
+:mod:`webapp.search.explain` can say it in the reader's language.
 """
 
 from __future__ import annotations
@@ -22,46 +31,58 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from captioning.grammar import NOUNS
+from django.utils.translation import gettext_noop
+
+from captioning.lang import language
+from captioning.lang.words import fold
 from webapp.search.terms import VERTICAL_PLACES, place_suffix, relation_key, subject_key
 from webapp.search.vocabulary import (
-    MAX_NOUN_WORDS,
-    NARROWER_THAN_LABEL,
-    NOUN_PHRASES,
-    NUMBER_WORDS,
-    PLACE_WORDS,
-    RELATION_PHRASES,
-    SIZE_WORDS,
-    STOPWORDS,
+    DEFAULT_LANGUAGE,
+    FAMILIES,
+    SEARCH_LANGUAGES,
+    SearchWords,
+    expand,
+    is_stopword,
     normalise_word,
+    search_words,
 )
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 MAX_COUNT = 10_000
 
-SUPER_NAMES = {
-    "vehicle": ("vehicle", "vehicles"),
-    "outdoor": ("outdoor object", "outdoor objects"),
-    "animal": ("animal", "animals"),
-    "accessory": ("accessory", "accessories"),
-    "sports": ("piece of sports equipment", "pieces of sports equipment"),
-    "kitchen": ("kitchen item", "kitchen items"),
-    "food": ("food item", "food items"),
-    "furniture": ("piece of furniture", "pieces of furniture"),
-    "electronic": ("electronic device", "electronic devices"),
-    "appliance": ("appliance", "appliances"),
-    "indoor": ("indoor object", "indoor objects"),
-}
-
-_TOKEN = re.compile(r"-?[a-z0-9]+(?:['’-][a-z0-9]+)*\+?|\+|&|,")
-_NOT_WORDS = {"not", "without", "except", "excluding", "minus"}
-_AND_WORDS = {"and", "with", ",", "&", "plus", "but", "also"}
-_MANY_WORDS = {"many": 2, "several": 2, "multiple": 2, "lots": 2, "various": 2}
-
 
 class QueryError(ValueError):
-    """The query cannot be read; the message says why and what would work."""
+    """The query cannot be read; the message says why and what would work.
+
+    ``message`` is an English message marked for translation with ``%(name)s`` placeholders,
+    ``params`` fill them: ``str(error)`` is the English text; :meth:`translated` the reader's
+    (``webapp.search.services`` calls it under the reader's language)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message, self.params = message, params
+        super().__init__(message % params)
+
+    def translated(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(self.message) % self.params
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What one atom asks for, for saying it back: a thing (``kind`` "label", "super" or
+    "family" and its ``name``) with its size, places and relation, or a free ``word``."""
+
+    kind: str = ""
+    name: str = ""
+    size: str = ""
+    places: tuple[str, ...] = ()
+    predicate: str = ""
+    object_kind: str = ""
+    object_name: str = ""
+    object_size: str = ""
+    word: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +93,7 @@ class Atom:
     key: str
     low: int
     high: int | None
-    text: str
+    meaning: Meaning = Meaning()
 
     @property
     def positive(self) -> bool:
@@ -97,15 +118,22 @@ class Any:
 Node = Atom | Not | All | Any
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A word the search read as something broader or other than it says ("puppy" as dogs)."""
+
+    typed: str
+    kind: str
+    name: str
+
+
 @dataclass
 class ParsedQuery:
     node: Node | None
-    words: list[str] = field(default_factory=list)  # free words looked up in alt text
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def explanation(self) -> str:
-        return explain(self.node) if self.node else ""
+    lang: str = DEFAULT_LANGUAGE  # the language the query was read in
+    words: list[str] = field(default_factory=list)  # free words looked up in alt text (index form)
+    typed: dict[str, str] = field(default_factory=dict)  # index form -> the word as typed (folded)
+    readings: list[Reading] = field(default_factory=list)
 
 
 def atoms(node: Node | None) -> list[Atom]:
@@ -118,56 +146,42 @@ def atoms(node: Node | None) -> list[Atom]:
     return [a for child in node.children for a in atoms(child)]
 
 
-def explain(node: Node) -> str:
-    if isinstance(node, Atom):
-        return node.text
-    if isinstance(node, Not):
-        return f"not ({explain(node.child)})" if not isinstance(node.child, Atom) else f"without {node.child.text}"
-    joiner = " and " if isinstance(node, All) else " or "
-    parts = [explain(c) if not isinstance(c, All | Any) else f"({explain(c)})" for c in node.children]
-    return joiner.join(parts)
-
-
-def _noun(kind: str, name: str, plural: bool) -> str:
-    if kind == "super":
-        return SUPER_NAMES[name][1 if plural else 0]
-    singular, plural_form = NOUNS.get(name, (name, name + "s"))
-    return plural_form if plural else singular
-
-
-def _where(places: list[str]) -> str:
-    """``["left"]`` -> ``"on the left"``; ``["top", "left"]`` -> ``"at the top left"``; ``[]`` -> ``""``."""
-    if not places:
-        return ""
-    if len(places) > 1:
-        return f"at the {' '.join(places)}"
-    place = places[0]
-    return f"{'on' if place in ('left', 'right') else 'in' if place == 'centre' else 'at'} the {place}"
-
-
-def _count_text(low: int, high: int | None, kind: str, name: str, extra: str = "") -> str:
-    def noun(n: int | None) -> str:
-        words = _noun(kind, name, plural=n != 1)
-        return f"{extra} {words}".strip() if extra else words
-
-    if high is None:
-        return f"at least one {noun(1)}" if low <= 1 else f"at least {low} {noun(low)}"
-    if low == high:
-        return f"no {noun(0)}" if low == 0 else f"exactly {low} {noun(low)}"
-    if low == 0:
-        return f"at most {high} {noun(high)}"
-    return f"{low} to {high} {noun(high)}"
+_NUMBER = re.compile(r"\d+")
+_NEEDS_SOMETHING = gettext_noop("“%(typed)s” needs something after it, for example “%(dog)s %(typed)s %(cat)s”.")
 
 
 class _Parser:
-    def __init__(self, tokens: list[str]) -> None:
+    def __init__(self, tokens: list[str], words: SearchWords, shown: list[str] | None = None) -> None:
         self.tokens = tokens
+        self.shown = shown if shown is not None else list(tokens)  # each token as typed ("" in a contraction)
+        self.w = words
+        self.q = words.query
         self.i = 0
         self.words: list[str] = []
-        self.notes: list[str] = []
-        self._last_thing: tuple[str, str] = ("word", "")
+        self.typed: dict[str, str] = {}
+        self.readings: list[Reading] = []
+
+    def examples(self) -> dict[str, str]:
+        """Nouns for the examples of a message, in the query's language ("Hunde", "chiens")."""
+        nouns = language(self.w.code).NOUNS
+        families = language(self.w.code).FAMILY_NOUNS
+        return {
+            "dog": nouns["dog"].singular,
+            "cat": nouns["cat"].singular,
+            "dogs": nouns["dog"].plural,
+            "people": nouns["person"].plural,
+            "cars": nouns["car"].plural,
+            "cups": nouns["cup"].plural,
+            "backpacks": nouns["backpack"].plural,
+            "animals": families["animal"].plural,
+        }
 
     # -- token helpers ---------------------------------------------------------------------------
+    def said(self, start: int, end: int | None = None) -> str:
+        """Tokens ``start`` to ``end`` (default: the next one) as the person typed them."""
+        end = start + 1 if end is None else end
+        return " ".join(w for w in self.shown[start:end] if w)
+
     def peek(self, offset: int = 0) -> str | None:
         j = self.i + offset
         return self.tokens[j] if j < len(self.tokens) else None
@@ -175,30 +189,39 @@ class _Parser:
     def at_end(self) -> bool:
         return self.i >= len(self.tokens)
 
-    def match_phrase(self, table: dict, max_words: int) -> tuple[str, int] | None:
-        """The longest phrase of ``table`` starting here: (phrase, words)."""
+    def match(self, phrases: object, max_words: int = 4) -> tuple[str, int] | None:
+        """The longest phrase of ``phrases`` (a collection of strings) starting here."""
         for n in range(min(max_words, len(self.tokens) - self.i), 0, -1):
             phrase = " ".join(self.tokens[self.i : self.i + n])
-            if phrase in table:
+            if phrase in phrases:  # type: ignore[operator]
                 return phrase, n
         return None
+
+    def take(self, phrases: object, max_words: int = 4) -> str | None:
+        found = self.match(phrases, max_words)
+        if found is None:
+            return None
+        self.i += found[1]
+        return found[0]
+
+    def skip_articles(self) -> None:
+        while self.peek() in self.q.articles:
+            self.i += 1
 
     # -- grammar ---------------------------------------------------------------------------------
     def parse(self) -> Node | None:
         groups = [self.parse_all()]
-        while self.peek() == "or":
-            self.i += 1
+        while self.take(self.q.disjunction, 1):
             groups.append(self.parse_all())
-        groups = [g for g in groups if g is not None]
-        if not groups:
+        kept = [g for g in groups if g is not None]
+        if not kept:
             return None
-        return groups[0] if len(groups) == 1 else Any(tuple(groups))
+        return kept[0] if len(kept) == 1 else Any(tuple(kept))
 
     def parse_all(self) -> Node | None:
         items: list[Node] = []
-        while not self.at_end() and self.peek() != "or":
-            if self.peek() in _AND_WORDS:
-                self.i += 1
+        while not self.at_end() and self.match(self.q.disjunction, 1) is None:
+            if self.take(self.q.conjunction):
                 continue
             item = self.parse_unary()
             if item is not None:
@@ -208,169 +231,223 @@ class _Parser:
         return items[0] if len(items) == 1 else All(tuple(items))
 
     def parse_unary(self) -> Node | None:
+        q = self.q
         token = self.peek() or ""
         negate = False
         if token.startswith("-") and len(token) > 1:
             self.tokens[self.i] = token[1:]
             negate = True
-        elif token in _NOT_WORDS:
-            self.i += 1
+        elif self.match(self.q.negation, 2) and not any(
+            self.match(phrases) for phrases in (q.none, q.at_least, q.at_most, q.more_than, q.fewer_than)
+        ):
+            start = self.i
+            self.take(self.q.negation, 2)
+            typed = self.said(start, self.i)
             negate = True
-            if self.at_end() or self.peek() == "or":
-                raise QueryError(f"“{token}” needs something after it, for example “dog {token} cat”.")
+            if self.at_end() or self.match(self.q.disjunction, 1):
+                raise QueryError(_NEEDS_SOMETHING, typed=typed, **self.examples())
         node = self.parse_term()
         if node is None or not negate:
             return node
-        if isinstance(node, Atom) and node.high is None and node.low == 1:
-            kind, name = self._last_thing
-            if kind == "word":
-                return Atom(node.key, 0, 0, f"without “{name}” in the alt text")
-            return Atom(node.key, 0, 0, _count_text(0, 0, kind, name))
-        return Not(node)
+        return _negated(node)
 
     def parse_quantity(self) -> tuple[int, int | None] | None:
-        t0, t1 = self.peek(), self.peek(1)
-        if t0 is None:
-            return None
-        two = f"{t0} {t1}" if t1 else ""
-        if two in ("at least", "no fewer", "no less") or t0 in ("min", "minimum", "atleast"):
-            self.i += 2 if two else 1
-            if two in ("no fewer", "no less") and self.peek() == "than":
-                self.i += 1
-            return self.number(f"“{two or t0}”"), None
-        if two in ("at most", "up to", "no more") or t0 in ("max", "maximum", "atmost"):
-            self.i += 2 if two else 1
-            if two == "no more" and self.peek() == "than":
-                self.i += 1
-            return 0, self.number(f"“{two or t0}”")
-        if two in ("more than", "greater than") or t0 in ("over", "above"):
-            self.i += 2 if two in ("more than", "greater than") else 1
-            return self.number(f"“{two or t0}”") + 1, None
-        if two in ("fewer than", "less than") or t0 in ("under", "below"):
-            self.i += 2 if two in ("fewer than", "less than") else 1
-            n = self.number(f"“{two or t0}”")
+        q = self.q
+        start = self.i
+        if self.take(q.at_least):
+            return self.number(start), None
+        if self.take(q.at_most):
+            return 0, self.number(start)
+        if self.take(q.more_than):
+            return self.number(start) + 1, None
+        if self.take(q.fewer_than):
+            n = self.number(start)
             if n == 0:
-                raise QueryError("Nothing can be fewer than zero: try “no dogs”.")
+                raise QueryError(gettext_noop("Nothing can be fewer than zero: ask for none of them instead."))
             return 0, n - 1
-        if t0 in ("no", "zero", "none"):
-            self.i += 1
-            if self.peek() == "of":
-                self.i += 1
+        if self.take(q.none):
+            self.skip_articles()
             return 0, 0
-        if t0 in _MANY_WORDS or two == "lots of":
-            self.i += 2 if two == "lots of" else 1
-            if self.peek() == "of":
-                self.i += 1
-            return _MANY_WORDS.get(t0, 2), None
-        if t0 in ("exactly", "only", "just", "precisely"):
-            self.i += 1
+        if self.take(q.many):
+            self.skip_articles()
+            return 2, None
+        if self.take(q.exactly):
             if self.is_number(self.peek()):
                 return self.quantity_after_number()
             return 1, 1
-        if self.is_number(t0):
+        if self.peek() in self.w.ones:  # "eine Person", "un chien": the article, at least one
+            return None
+        if self.is_number(self.peek()):
             return self.quantity_after_number()
         return None
 
-    @staticmethod
-    def is_number(token: str | None) -> bool:
+    def is_number(self, token: str | None) -> bool:
         if token is None:
             return False
         token = token.removesuffix("+")
-        return token.isdigit() or token in NUMBER_WORDS
+        return token.isdigit() or self.match(self.w.numbers, 3) is not None
 
-    def number(self, after: str) -> int:
+    def number(self, after: int | None = None) -> int:
+        """The number here; ``after``: where the words that asked for it start (for a message)."""
         token = self.peek()
         if not self.is_number(token):
-            raise QueryError(f"{after} needs a number, for example “{after.strip('“”')} 2 dogs”.")
-        self.i += 1
-        value = int(token.removesuffix("+")) if token.removesuffix("+").isdigit() else NUMBER_WORDS[token]
+            raise QueryError(
+                gettext_noop("“%(typed)s” needs a number, for example “%(typed)s 2 %(dogs)s”."),
+                typed=self.said(after if after is not None else self.i, self.i),
+                **self.examples(),
+            )
+        assert token is not None
+        bare = token.removesuffix("+")
+        if bare.isdigit():
+            self.i += 1
+            value = int(bare)
+        else:
+            phrase, n = self.match(self.w.numbers, 3)  # type: ignore[misc]
+            self.i += n
+            value = self.w.numbers[phrase]
         if value > MAX_COUNT:
-            raise QueryError(f"{value} is more than any photo holds; use a number up to {MAX_COUNT}.")
+            raise QueryError(
+                gettext_noop("%(count)s is more than any photo holds; use a number up to %(most)s."),
+                count=value,
+                most=MAX_COUNT,
+            )
         return value
 
     def quantity_after_number(self) -> tuple[int, int | None]:
         token = self.peek() or ""
-        n = self.number("")
+        n = self.number()
         if token.endswith("+") or self.peek() == "+":
             if self.peek() == "+":
                 self.i += 1
             return n, None
-        if self.peek() == "or" and self.peek(1) in ("more", "over", "above"):
-            self.i += 2
+        if self.take(self.q.or_more):
             return n, None
-        if self.peek() == "or" and self.peek(1) in ("fewer", "less", "under", "below"):
-            self.i += 2
+        if self.take(self.q.or_fewer):
             return 0, n
-        if self.peek() in ("to", "-") and self.is_number(self.peek(1)):
-            self.i += 1
-            high = self.number("")
+        start = self.i
+        if self.take(self.q.to, 1) and self.is_number(self.peek()):
+            high = self.number()
             return min(n, high), max(n, high)
+        self.i = start
         return n, n
 
-    def parse_thing(self) -> tuple[str, str, str] | None:
-        """(kind, name, the words typed) of a noun phrase here, or None."""
-        while self.peek() in ("a", "an", "the", "some", "any", "of"):
-            self.i += 1
-        found = self.match_phrase(NOUN_PHRASES, MAX_NOUN_WORDS)
-        if found is None:
+    def parse_size(self) -> str | None:
+        phrase = self.take(self.w.sizes, 3)
+        return self.w.sizes[phrase] if phrase else None
+
+    def parse_thing(self) -> tuple[str, str] | None:
+        """(kind, name) of a noun phrase here, or None."""
+        self.skip_articles()
+        start = self.i
+        phrase = self.take(self.w.nouns, self.w.max_noun_words)
+        if phrase is None:
             return None
-        phrase, n = found
-        self.i += n
-        kind, name = NOUN_PHRASES[phrase]
-        if phrase in NARROWER_THAN_LABEL or phrase.removesuffix("s") in NARROWER_THAN_LABEL:
-            target = _noun(kind, name, plural=True)
-            note = f"“{phrase}” finds all {target}: the detector does not tell them apart."
-            if note not in self.notes:
-                self.notes.append(note)
-        return kind, name, phrase
+        kind, name = self.w.nouns[phrase]
+        if phrase not in self.w.own_nouns:
+            reading = Reading(self.said(start, self.i), kind, name)
+            if reading not in self.readings:
+                self.readings.append(reading)
+        return kind, name
 
     def parse_place(self) -> list[str]:
-        """Places of the thing just read: ``on the left``, ``top left``, ``on the left at the top``."""
-        places: list[str] = []
+        """Places here: "on the left", "links", "à gauche", "oben links", "en haut à gauche"."""
+        start, places = self.i, []
         while True:
-            start = self.i
-            if self.peek() in ("on", "in", "at", "to"):
+            before = self.i
+            while self.peek() in self.w.place_lead or self.peek() in self.q.articles:
                 self.i += 1
-                if self.peek() == "the":
-                    self.i += 1
-            found = []
-            while self.peek() in PLACE_WORDS:
-                found.append(PLACE_WORDS[self.peek()])
-                self.i += 1
-            if not found or self.peek() == "of":  # "on top of a couch" is a relation
-                self.i = start
-                return list(dict.fromkeys(places))
-            if self.peek() in ("side", "corner", "half", "edge"):
-                self.i += 1
-            places.extend(found)
+            phrase = self.take(self.w.places, 2)
+            if phrase is None:
+                self.i = before
+                break
+            places.append(self.w.places[phrase])
+            self.take(self.q.place_tail, 1)
+        if not places:
+            self.i = start
+        return list(dict.fromkeys(places))
+
+    def parse_relation(self) -> tuple[tuple[str, ...], tuple[str, str], str] | None:
+        """(predicates, (kind, name) of the object, the object's size or ""), or None."""
+        start = self.i
+        while self.peek() in self.q.linkers:  # "personne qui tient", "person who is holding"
+            self.i += 1
+        phrase = self.take(self.w.relations, 4)
+        if phrase is None:
+            self.i = start
+            return None
+        self.skip_articles()
+        size = self.parse_size() or ""
+        thing = self.parse_thing()
+        if thing is None:
+            self.i = start
+            return None
+        size = size or self.parse_size() or ""
+        return self.w.relations[phrase], thing, size
 
     def parse_term(self) -> Node | None:
         start = self.i
         quantity = self.parse_quantity()
-        size = None
-        while self.peek() in SIZE_WORDS:
-            size = SIZE_WORDS[self.peek()]
-            self.i += 1
+        size = self.parse_size()
         thing = self.parse_thing()
         if thing is None:
             if quantity is not None or size is not None:
-                typed = " ".join(self.tokens[start : self.i])
+                typed = self.said(start, self.i)
                 if self.at_end():
-                    raise QueryError(f"“{typed}” of what? Add a thing, for example “{typed} dogs”.")
+                    raise QueryError(
+                        gettext_noop("“%(typed)s” of what? Add a thing, for example “%(typed)s %(dogs)s”."),
+                        typed=typed,
+                        **self.examples(),
+                    )
                 raise QueryError(
-                    f"“{self.peek()}” after “{typed}” is not one of the 80 kinds of thing the detector counts; "
-                    f"counts and sizes work with things such as dogs, people, cars or cups."
+                    gettext_noop(
+                        "“%(word)s” after “%(typed)s” is not one of the 80 kinds of thing the detector counts; "
+                        "counts and sizes work with things such as %(dogs)s, %(people)s, %(cars)s or %(cups)s."
+                    ),
+                    word=self.said(self.i),
+                    typed=typed,
+                    **self.examples(),
                 )
             self.i = start  # articles skipped while looking for a thing are words again
             return self.parse_word()
-        kind, name, _typed = thing
-        self._last_thing = (kind, name)
+        kind, name = thing
         low, high = quantity if quantity is not None else (1, None)
         if low == 0 and high is None:
-            raise QueryError("“at least 0” matches every photo; leave the count out, for example “dogs”.")
+            raise QueryError(
+                gettext_noop("At least 0 matches every photo; leave the count out, for example “%(dogs)s”."),
+                **self.examples(),
+            )
+        places: list[str] = []
+        relation = None
+        while True:  # after the noun, in any order: a relation, places, a size ("perro grande")
+            if relation is None and (relation := self.parse_relation()) is not None:
+                continue
+            if found := self.parse_place():
+                places.extend(p for p in found if p not in places)
+                continue
+            if size is None and (size := self.parse_size()) is not None:
+                continue
+            if quantity is not None and low == high and low and self.take(self.q.or_more):
+                high = None  # "trois chiens ou plus", "tres perros o más"
+                continue
+            if quantity is not None and low == high and low and self.take(self.q.or_fewer):
+                low = 0
+                continue
+            break
+        if kind == "family":
+            return self.family_term(name, low, high, size or "", places)
+        return self.thing_term(kind, name, low, high, size or "", places, relation)
+
+    def thing_term(
+        self,
+        kind: str,
+        name: str,
+        low: int,
+        high: int | None,
+        size: str,
+        places: list[str],
+        relation: tuple[tuple[str, ...], tuple[str, str], str] | None,
+    ) -> Node:
         base = subject_key(kind, name)
-        places = self.parse_place()
-        relation = self.parse_relation()
         # One instance's size and places make one key (``o:dog@large@left``): "large dog on the
         # left" counts the dogs that are both large and on the left.
         together = [
@@ -380,67 +457,151 @@ class _Parser:
         apart = [p for p in places if p not in together]  # a second place of one axis ("left right")
         nodes: list[Node] = []
         if relation is not None:
-            predicate, (okind, oname), osize = relation
+            predicates, (okind, oname), osize = relation
+            if okind == "family":
+                raise QueryError(
+                    gettext_noop("A relation works with one kind of thing or a broad group such as %(animals)s."),
+                    **self.examples(),
+                )
             subject = base + (f"@{size}" if size else "")
-            key = relation_key(subject, predicate, subject_key(okind, oname) + (f"@{osize}" if osize else ""))
-            noun = f"{osize} {_noun(okind, oname, False)}" if osize else _noun(okind, oname, False)
-            obj = f"{predicate} {'an' if noun[0] in 'aeiou' else 'a'} {noun}"
-            nodes.append(Atom(key, low, high, f"{_count_text(low, high, kind, name, size or '')} {obj}"))
+            obj = subject_key(okind, oname) + (f"@{osize}" if osize else "")
+            options = [
+                Atom(relation_key(subject, p, obj), low, high, Meaning(kind, name, size, (), p, okind, oname, osize))
+                for p in predicates
+            ]
+            nodes.append(options[0] if len(options) == 1 else Any(tuple(options)))
             apart = places  # places are not stored per relation: some such thing is there
         else:
             key = base + place_suffix(size, together)
-            text = _count_text(low, high, kind, name, size or "")
-            nodes.append(Atom(key, low, high, f"{text} {_where(together)}".strip()))
+            nodes.append(Atom(key, low, high, Meaning(kind, name, size, tuple(together))))
         for place in apart:
-            nodes.append(Atom(f"{base}@{place}", 1, None, f"{_count_text(1, None, kind, name)} {_where([place])}"))
+            nodes.append(Atom(f"{base}@{place}", 1, None, Meaning(kind, name, "", (place,))))
         return nodes[0] if len(nodes) == 1 else All(tuple(nodes))
 
-    def parse_relation(self) -> tuple[str, tuple[str, str], str | None] | None:
-        """(predicate, (kind, name) of the object, the object's size or None), or None."""
-        start = self.i
-        found = self.match_phrase(RELATION_PHRASES, 3)
-        if found is None:
-            return None
-        phrase, n = found
-        self.i += n
-        size = None
-        while self.peek() in ("a", "an", "the", "some", "any"):
-            self.i += 1
-        while self.peek() in SIZE_WORDS:
-            size = SIZE_WORDS[self.peek()]
-            self.i += 1
-        thing = self.parse_thing()
-        if thing is None:
-            self.i = start
-            return None
-        return RELATION_PHRASES[phrase], (thing[0], thing[1]), size
+    def family_term(self, family: str, low: int, high: int | None, size: str, places: list[str]) -> Node:
+        """A back-off family that is no supercategory ("Taschen": backpacks, handbags or suitcases):
+        the index counts each label, so "some" and "none" are exact, other counts are not."""
+        if (low, high) not in ((1, None), (0, 0)):
+            raise QueryError(
+                gettext_noop(
+                    "Counts work with one kind of thing or a broad group such as %(animals)s: "
+                    "count each kind, for example “2 %(backpacks)s”."
+                ),
+                **self.examples(),
+            )
+        suffix = place_suffix(size, places[:2])
+        each = [
+            Atom(f"o:{label}{suffix}", low, high, Meaning("label", label, size, tuple(places[:2])))
+            for label in FAMILIES[family]
+        ]
+        return Any(tuple(each)) if low else All(tuple(each))
 
     def parse_word(self) -> Node | None:
         token = self.tokens[self.i]
         self.i += 1
-        if token in STOPWORDS or token in RELATION_PHRASES or token in ("+", "-"):
+        if token in self.q.stopwords or token in self.w.relations or token in ("+", "-") or is_stopword(token):
             return None
-        if token in _NOT_WORDS:
-            raise QueryError(f"“{token}” needs something after it, for example “dog {token} cat”.")
+        if token in self.q.negation:
+            raise QueryError(_NEEDS_SOMETHING, typed=self.said(self.i - 1), **self.examples())
         word = normalise_word(token)
         if not word:
             return None
         self.words.append(word)
-        self._last_thing = ("word", word)
-        return Atom(f"w:{word}", 1, None, f"“{word}” in the alt text")
+        shown = self.said(self.i - 1) or token
+        self.typed.setdefault(word, shown)
+        return Atom(f"w:{word}", 1, None, Meaning(word=shown))
 
 
-def tokenize(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower().replace("’", "'"))
+def _negated(node: Node) -> Node:
+    """``-dog`` / ``ohne Hunde``: a plain "at least one" becomes "none"; anything else is NOT."""
+    if isinstance(node, Atom) and node.high is None and node.low == 1:
+        return Atom(node.key, 0, 0, node.meaning)
+    return Not(node)
 
 
-def parse(text: str) -> ParsedQuery:
-    """Read a query. Raises :class:`QueryError` with a message for the person."""
+_SPLIT = re.compile(r"(?<=[^\W\d_])['’\-](?=[^\W\d_])")  # l'avion, hot-dog, medium-sized
+_TOKEN = re.compile(r"-?[^\W_]+\+?|\+|&|,|-")
+
+
+def tokenize(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """Folded words of ``text`` (case and accents dropped), contractions of ``lang`` apart."""
+    return _tokens(text, lang)[0]
+
+
+def _tokens(text: str, lang: str) -> tuple[list[str], list[str]]:
+    """(the folded tokens, each as typed; "" for the second half of a contraction)."""
+    tokens: list[str] = []
+    shown: list[str] = []
+    for raw in _TOKEN.findall(_SPLIT.sub(" ", text)):
+        negative = raw.startswith("-") and len(raw) > 1
+        body = expand(lang, fold(raw[1:] if negative else raw) or raw)
+        parts = body.split() or [raw]
+        if negative:
+            parts[0] = "-" + parts[0]
+        tokens.extend(parts)
+        shown.extend([raw.lstrip("-") if negative else raw, *[""] * (len(parts) - 1)])
+    return tokens, shown
+
+
+def _score(tokens: list[str], words: SearchWords) -> float:
+    """How much of ``tokens`` reads as this language: each word of a phrase of its tables counts 1
+    (longest phrase first: "plus de" is two), a small word (article, stopword) a quarter, digits,
+    signs and unknown words nothing."""
+    phrases, longest = _phrases(words.code)
+    small = set(words.query.stopwords) | set(words.query.articles)
+    score, i = 0.0, 0
+    while i < len(tokens):
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            phrase = " ".join(t.lstrip("-") for t in tokens[i : i + n])
+            if phrase in phrases and (n > 1 or phrase not in small):
+                score += n
+                i += n
+                break
+        else:
+            score += 0.25 if tokens[i] in small else 0.0
+            i += 1
+    return score
+
+
+_PHRASES: dict[str, tuple[frozenset[str], int]] = {}
+
+
+def _phrases(code: str) -> tuple[frozenset[str], int]:
+    """Every phrase of the language's tables (nouns, numbers, sizes, places, relations, the query
+    words), and the longest one's length in words."""
+    if code not in _PHRASES:
+        w = search_words(code)
+        q = w.query
+        phrases = {*w.nouns, *w.numbers, *w.sizes, *w.places, *w.relations}
+        for name in ("at_least", "at_most", "more_than", "fewer_than", "or_more", "or_fewer", "exactly", "none"):
+            phrases.update(getattr(q, name))
+        phrases.update([*q.many, *q.negation, *q.disjunction, *q.conjunction])
+        phrases -= {"+", "&", ",", "-"}
+        _PHRASES[code] = (frozenset(phrases), max(len(p.split()) for p in phrases))
+    return _PHRASES[code]
+
+
+def query_language(text: str, hint: str | None = None) -> str:
+    """The language whose words ``text`` uses most; ``hint`` (the reader's language), then
+    English, wins a tie."""
+    order = list(dict.fromkeys([*([hint] if hint in SEARCH_LANGUAGES else []), DEFAULT_LANGUAGE, *SEARCH_LANGUAGES]))
+    scores = {code: _score(tokenize(text, code), search_words(code)) for code in order}
+    return max(order, key=lambda code: (scores[code], -order.index(code)))
+
+
+def parse(text: str, lang: str | None = None, *, hint: str | None = None) -> ParsedQuery:
+    """Read a query in ``lang`` (``None``: the language its words are in, ``hint`` breaking a
+    tie). Raises :class:`QueryError` with a message for the person."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"The search is {len(text)} characters long; use at most {MAX_QUERY_LENGTH}.")
-    tokens = tokenize(text)
-    parser = _Parser(tokens)
+        raise QueryError(
+            gettext_noop("The search is %(length)s characters long; use at most %(most)s."),
+            length=len(text),
+            most=MAX_QUERY_LENGTH,
+        )
+    code = lang or query_language(text, hint)
+    tokens, shown = _tokens(text, code)
+    parser = _Parser(tokens, search_words(code), shown)
     node = parser.parse()
     if len(atoms(node)) > MAX_TERMS:
-        raise QueryError(f"The search has more than {MAX_TERMS} conditions; use fewer words.")
-    return ParsedQuery(node=node, words=parser.words, notes=parser.notes)
+        raise QueryError(gettext_noop("The search has more than %(most)s conditions; use fewer words."), most=MAX_TERMS)
+    return ParsedQuery(node=node, lang=code, words=parser.words, typed=parser.typed, readings=parser.readings)

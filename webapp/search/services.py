@@ -10,15 +10,19 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.utils import translation
+from django.utils.translation import gettext
 
+from captioning.lang.words import fold
 from webapp.photos import signals
 from webapp.photos.models import Photo
-from webapp.photos.results import read_description
+from webapp.photos.results import read_description, with_plans
+from webapp.search.explain import explain, language_note, reader_language, reading_note
 from webapp.search.models import SearchKeyCount, SearchTerm
 from webapp.search.query import Node, ParsedQuery, QueryError, atoms, parse
 from webapp.search.sql import count_matches, key_sizes, matching_ids
 from webapp.search.terms import photo_terms
-from webapp.search.vocabulary import KNOWN_WORDS
+from webapp.search.vocabulary import search_words
 from webapp.text import check_plain_text
 
 log = logging.getLogger(__name__)
@@ -128,6 +132,7 @@ class SearchResult:
     pages: int = 0
     per_page: int = PER_PAGE
     explanation: str = ""
+    lang: str = ""  # the language the query was read in ("de")
     notes: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # corrected queries ("did you mean")
     error: str = ""
@@ -171,8 +176,9 @@ def _scores(owner_id: int, photo_ids: list[int], parsed: ParsedQuery) -> dict[in
     return scores
 
 
-def _suggest(owner_id: int, query: str, parsed: ParsedQuery) -> list[str]:
-    """For each free word no photo of this owner mentions, the closest known word (if any)."""
+def _suggest(owner_id: int, query: str, parsed: ParsedQuery, lang: str) -> list[str]:
+    """For each free word no photo of this owner mentions, the closest known word (if any) of the
+    query's language or the reader's."""
     corrected = query.lower()
     changed = False
     for word in parsed.words:
@@ -180,10 +186,12 @@ def _suggest(owner_id: int, query: str, parsed: ParsedQuery) -> list[str]:
             continue
         mine = SearchTerm.objects.filter(owner_id=owner_id, key__startswith=f"w:{word[:1]}")
         vocabulary = set(mine.values_list("key", flat=True).distinct()[:5000])
-        candidates = [*KNOWN_WORDS, *(k[2:] for k in vocabulary)]
-        close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+        known = {*search_words(parsed.lang).known_words, *search_words(lang).known_words}
+        candidates = [*sorted(known), *(k[2:] for k in vocabulary)]
+        typed = parsed.typed.get(word, word).lower()
+        close = difflib.get_close_matches(fold(typed), candidates, n=1, cutoff=0.6)
         if close:
-            corrected = corrected.replace(word, close[0], 1)
+            corrected = corrected.replace(typed, close[0], 1)
             changed = True
     return [corrected] if changed else []
 
@@ -193,8 +201,11 @@ def _unknown_notes(owner_id: int, parsed: ParsedQuery) -> list[str]:
     for word in parsed.words:
         if not SearchTerm.objects.filter(owner_id=owner_id, key=f"w:{word}").exists():
             notes.append(
-                f"“{word}” is not one of the 80 kinds of thing the detector knows, and none of your photos’ "
-                f"alt text mentions it."
+                gettext(
+                    "“%(word)s” is not one of the 80 kinds of thing the detector knows, and none of your "
+                    "photos’ alt text mentions it."
+                )
+                % {"word": parsed.typed.get(word, word)}
             )
     return notes
 
@@ -202,13 +213,17 @@ def _unknown_notes(owner_id: int, parsed: ParsedQuery) -> list[str]:
 def _page(owner: Any, node: Node, offset: int, per_page: int, sizes: dict[str, int]) -> list[Photo]:
     """One page of photos, newest (highest id) first; ``result`` (masks) is not read."""
     ids = matching_ids(owner.pk, node, limit=per_page, offset=offset, sizes=sizes)
-    found = Photo.objects.filter(owner=owner, status=Photo.Status.DONE, pk__in=ids).defer("result")
+    # With their plans (issue 18): the thumbnails' alt text is rendered in the reader's language.
+    found = with_plans(Photo.objects.filter(owner=owner, status=Photo.Status.DONE, pk__in=ids).defer("result"))
     by_id = {photo.pk: photo for photo in found}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def search(owner: Any, text: str, page: int = 1, per_page: int | None = None) -> SearchResult:
-    """The owner's photos that match ``text``, newest first, one page of them."""
+def search(owner: Any, text: str, page: int = 1, per_page: int | None = None, lang: str | None = None) -> SearchResult:
+    """The owner's photos that match ``text``, newest first, one page of them. The query may be in
+    any search language (read from its words; ``lang``, else the interface language, breaks a
+    tie); the explanation and notes are in ``lang``, else the interface language."""
+    lang = reader_language(lang)
     per_page = per_page or PER_PAGE
     result = SearchResult(query=" ".join((text or "").split()), per_page=per_page)
     try:
@@ -219,15 +234,22 @@ def search(owner: Any, text: str, page: int = 1, per_page: int | None = None) ->
     if not text:
         return result
     try:
-        parsed = parse(text)
+        parsed = parse(text, hint=lang)
     except QueryError as exc:
-        result.error = str(exc)
+        with translation.override(lang):
+            result.error = exc.translated()
         return result
-    result.notes = list(parsed.notes)
-    if parsed.node is None:
-        result.error = "The search has only small words such as “the” or “and”; add a thing, for example “dog”."
-        return result
-    result.explanation = parsed.explanation
+    result.lang = parsed.lang
+    with translation.override(lang):
+        result.notes = [reading_note(r, lang) for r in parsed.readings]
+        if parsed.lang != lang:  # "deux chiens" under a German interface: say how it was read
+            result.notes.insert(0, language_note(parsed.lang, lang))
+        if parsed.node is None:
+            result.error = gettext(
+                "The search has only small words such as “the” or “and”; add a thing, for example “dog”."
+            )
+            return result
+        result.explanation = explain(parsed.node, lang)
     # The total first: it fixes the last page, so a page number past the end shows the last page.
     sizes = key_sizes(owner.pk, parsed.node)
     total = count_matches(owner.pk, parsed.node, sizes)
@@ -238,7 +260,8 @@ def search(owner: Any, text: str, page: int = 1, per_page: int | None = None) ->
     scores = _scores(owner.pk, [p.pk for p in page_photos], parsed)
     result.hits = [Hit(photo=p, score=scores[p.pk]) for p in page_photos]
     if parsed.words:
-        result.notes.extend(_unknown_notes(owner.pk, parsed))
+        with translation.override(lang):
+            result.notes.extend(_unknown_notes(owner.pk, parsed))
         if result.total == 0:
-            result.suggestions = _suggest(owner.pk, text, parsed)
+            result.suggestions = _suggest(owner.pk, text, parsed, lang)
     return result

@@ -116,7 +116,7 @@ class Compiler:
         if isinstance(node, Not):
             return node.child
         if isinstance(node, Atom) and node.low < 1 and node.high is not None:
-            return Atom(node.key, node.high + 1, None, node.text)
+            return Atom(node.key, node.high + 1, None, node.meaning)
         return None
 
     @staticmethod
@@ -152,7 +152,7 @@ class Compiler:
         probes: list[tuple[bool, Atom]] = []  # (must have, atom)
         children = list(node.children)
         if self.probe_all and not any(isinstance(c, Atom) and c.low >= 1 for c in children):
-            children.insert(0, Atom(ALL_KEY, 1, None, "every photo"))
+            children.insert(0, Atom(ALL_KEY, 1, None))
             node = All(tuple(children))
         if self.sizes or self.probe_all:
             everything = max(1.0, float(self.sizes.get(ALL_KEY, 1)))

@@ -5,6 +5,7 @@ with a check that focus is visible at every step."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -91,12 +92,44 @@ def audit(page: object, name: str) -> list[str]:
     return problems
 
 
+def ui(lang: str, text: str, *, context: str | None = None, n: int | None = None, plural: str = "") -> str:
+    """``text`` as the interface shows it in ``lang`` (the app's own catalogues through Django's
+    gettext: the pages' ``django`` domain, else the scripts' ``djangojs``; ``n`` and ``plural`` as
+    ngettext). Placeholders are left for the caller to fill."""
+    from django.utils import translation
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    with translation.override(lang):
+        if n is not None:
+            if context:
+                said = translation.npgettext(context, text, plural, n)
+            else:
+                said = translation.ngettext(text, plural, n)
+        else:
+            said = translation.pgettext(context, text) if context else translation.gettext(text)
+    if said in (text, plural) and lang != "en" and not context:
+        scripts = DjangoTranslation(lang, domain="djangojs")
+        said = scripts.ngettext(text, plural, n) if n is not None else scripts.gettext(text)
+    return said
+
+
+def link_text(sentence: str) -> str:
+    """The words of the one link in a translated sentence (``... <a href="...">words</a> ...``)."""
+    return re.search(r"<a [^>]*>([^<]+)</a>", sentence).group(1)
+
+
+def page_lang(page: object) -> str:
+    return page.evaluate("document.documentElement.lang")
+
+
 def sign_up(page: object, username: str) -> None:
+    """Sign up through the form, in whatever language the page is in."""
     page.goto("/account/signup/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill("an unusual long passphrase")
-    page.get_by_label("Password again").fill("an unusual long passphrase")
-    page.get_by_role("button", name="Create account").click()
+    lang = page_lang(page)
+    page.get_by_label(ui(lang, "Username")).fill(username)
+    page.get_by_label(ui(lang, "Password"), exact=True).fill("an unusual long passphrase")
+    page.get_by_label(ui(lang, "Password again")).fill("an unusual long passphrase")
+    page.get_by_role("button", name=ui(lang, "Create account")).click()
     page.wait_for_url("**/")
 
 

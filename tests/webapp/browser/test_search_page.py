@@ -3,6 +3,8 @@ searched with the keyboard only; the count is announced in the status region; ax
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.conftest import PHOTOS
@@ -12,9 +14,10 @@ from webapp.devstack import Stack
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def test_search_with_and_without_results(page: object, stack: Stack) -> None:
-    sign_up(page, "chromium-search")
-    done = stack.manage("import_coco", str(PHOTOS / "instances.json"), str(PHOTOS), "--user", "chromium-search")
+def test_search_with_and_without_results(page: object, stack: Stack, lang: str, t: Callable[..., str]) -> None:
+    username = f"chromium-search-{lang}"
+    sign_up(page, username)
+    done = stack.manage("import_coco", str(PHOTOS / "instances.json"), str(PHOTOS), "--user", username)
     assert "10 photo(s) imported" in done.stdout, done.stderr
 
     page.goto("/search?q=")
@@ -25,37 +28,46 @@ def test_search_with_and_without_results(page: object, stack: Stack) -> None:
     page.evaluate("window.__sameDocument = true")
 
     # Keyboard only: focus the labelled box, type, press Enter.
-    page.get_by_label("Search your photos").focus()
+    box = page.get_by_label(t("Search your photos"))
+    box.focus()
     page.keyboard.type("two people")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('2 photos found')")
+    found = t("%(counter)s photo found", plural="%(counter)s photos found", n=2) % {"counter": 2}
+    page.wait_for_function(f"document.getElementById('search-status').textContent.includes('{found}')")
     assert page.evaluate("window.__sameDocument") is True  # announced in place, no reload
     cards = page.locator("[data-search-results] li")
     assert cards.count() == 2
     for i in range(2):
         alt = cards.nth(i).locator("img").get_attribute("alt")
-        assert alt and "two people" in alt.lower()
+        # In the account's alt text language: the one the person signed up in (issue 18).
+        assert alt and {"en": "two people", "de": "zwei personen"}[lang] in alt.lower()
     shot(page, "search-two-people")
     assert axe_violations(page) == []
 
-    page.get_by_label("Search your photos").fill("giraffe")
-    page.get_by_label("Search your photos").press("Enter")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('No photos found')")
+    box.fill("giraffe")
+    box.press("Enter")
+    page.wait_for_function(f"document.getElementById('search-status').textContent.includes({t('No photos found')!r})")
     assert page.locator("[data-search-results]").count() == 0
-    assert "No photo matches" in page.locator("#search-results").inner_text()
+    assert t("No photo matches. Try fewer words, “or” instead of “and”, or a broader word such as “animal”.") in (
+        page.locator("#search-results").inner_text()
+    )
     assert axe_violations(page) == []
 
     # Size and place are of the same elephant: two large ones (left, right), a smaller one in the centre.
-    page.get_by_label("Search your photos").fill("large elephant on the left")
-    page.get_by_label("Search your photos").press("Enter")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('1 photo found')")
-    assert "large elephant on the left" in page.locator("#search-explanation").inner_text()
-    page.get_by_label("Search your photos").fill("large elephant in the centre")
-    page.get_by_label("Search your photos").press("Enter")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('No photos found')")
+    box.fill("large elephant on the left")
+    box.press("Enter")
+    found = t("%(counter)s photo found", plural="%(counter)s photos found", n=1) % {"counter": 1}
+    page.wait_for_function(f"document.getElementById('search-status').textContent.includes('{found}')")
+    # What search understood, in the page's language whatever the query's (issue 18).
+    said = {"en": "large elephant on the left", "de": "großer Elefant links"}[lang]
+    assert said in page.locator("#search-explanation").inner_text()
+    box.fill("large elephant in the centre")
+    box.press("Enter")
+    page.wait_for_function(f"document.getElementById('search-status').textContent.includes({t('No photos found')!r})")
 
     # Without JavaScript's help the same URL renders the same answer; bad words are explained.
     page.goto("/search/?q=at+least+dogs")
-    assert "needs a number" in page.locator("[data-error-summary]").inner_text()
+    why = {"en": "needs a number", "de": "braucht eine Zahl"}[lang]
+    assert why in page.locator("[data-error-summary]").inner_text()
     assert axe_violations(page) == []
     shot(page, "search-error")

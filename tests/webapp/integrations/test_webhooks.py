@@ -182,6 +182,34 @@ def test_a_public_address_is_accepted(user) -> None:  # noqa: ANN001
     assert hook.url == "https://cms.example.org/hooks/alt"
 
 
+@pytest.mark.parametrize("via", ["service", "api"])
+def test_saving_a_name_asks_no_resolver(client, user, token, monkeypatch, via: str) -> None:  # noqa: ANN001
+    """A DNS lookup inside the request could take the resolver's whole timeout (and its answer can
+    change before a delivery): names are checked when a delivery connects, numeric addresses and
+    local names when saved."""
+    import socket
+
+    real, asked = socket.getaddrinfo, []
+
+    def resolve(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if not kwargs.get("flags", 0) & socket.AI_NUMERICHOST:
+            asked.append(host)
+            raise AssertionError(f"a DNS lookup of {host} while saving a webhook")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    url = "https://hooks.example.org/alt"
+    if via == "service":
+        hook, _ = webhooks.save_webhook(user, url)
+        assert hook.url == url
+    else:
+        response = client.put("/api/webhook/", {"url": url}, content_type="application/json", **bearer(token))
+        assert response.status_code == 200
+    with pytest.raises(webhooks.WebhookInvalid, match="public internet"):  # numeric: still refused at once
+        webhooks.save_webhook(user, "http://0x7f000001/hook")
+    assert asked == []
+
+
 def test_a_name_that_resolves_to_a_private_address_is_never_posted_to(
     user, receiver, eager_tasks, settings, monkeypatch
 ) -> None:  # noqa: ANN001

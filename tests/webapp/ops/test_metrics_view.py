@@ -13,7 +13,7 @@ from kombu import Connection
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import ROOT
-from webapp.ops.services import FAILURE_REASONS
+from webapp.ops.services import FAILURE_STATUSES, UNKNOWN_REASON
 from webapp.photos import services
 from webapp.photos.models import Photo
 from webapp.photos.tasks import segment_photo
@@ -72,14 +72,17 @@ def test_photos_failures_processing_seconds_and_queue(client, settings, broker, 
         photo(user, Photo.Status.DONE, started_at=now - timedelta(seconds=seconds), finished_at=now)
     photo(user, Photo.Status.DONE)  # from before started_at was kept: not in the histogram
     # Failures as the worker records them: a missing file and an undecodable one, through the
-    # real service; a dead-lettered photo with the service's own message.
+    # real service; a photo dead-lettered by the real sweeper; a failure from before the code was
+    # stored, whose message reads like a model error: counted as unknown, never parsed.
     missing = photo(user, Photo.Status.QUEUED)
     broken = photo(user, Photo.Status.QUEUED)
     default_storage.save(broken.image, ContentFile(b"not a JPEG at all"))
     assert services.process_photo(missing.pk) == Photo.Status.REJECTED
     assert services.process_photo(broken.pk) == Photo.Status.REJECTED
-    photo(user, Photo.Status.FAILED, status_message=services.dead_letter_message(3, "worker lost"))
-    photo(user, Photo.Status.FAILED, status_message="Something nobody planned for.")
+    long_ago = now - timedelta(days=1)
+    lost = photo(user, Photo.Status.PROCESSING, attempts=settings.PHOTO_MAX_ATTEMPTS, started_at=long_ago)
+    assert services.sweep_stale().dead_lettered == [lost.pk]
+    photo(user, Photo.Status.FAILED, status_message="The model failed on this photo (RuntimeError). Try again.")
     # Three messages waiting in the broker (one with a priority: kombu keeps it in another list).
     with Connection(broker) as connection:
         for pk, priority in ((1, None), (2, None), (3, 9)):
@@ -98,8 +101,12 @@ def test_photos_failures_processing_seconds_and_queue(client, settings, broker, 
     assert value("alt_photo_failures", status="rejected", reason="image_missing") == 1
     assert value("alt_photo_failures", status="rejected", reason="undecodable") == 1
     assert value("alt_photo_failures", status="failed", reason="dead_lettered") == 1
-    assert value("alt_photo_failures", status="failed", reason="other") == 1
+    assert value("alt_photo_failures", status="failed", reason="unknown") == 1
     assert value("alt_photo_failures", status="failed", reason="model_error") == 0
+    assert value("alt_photo_failures", status="rejected", reason="unknown") == 0
+    assert set(Photo.objects.filter(status__in=FAILURE_STATUSES).values_list("failure_reason", flat=True)) == {
+        "image_missing", "undecodable", "dead_lettered", ""
+    }  # fmt: skip
     assert value("alt_photo_processing_seconds_bucket", le="0.25") == 0
     assert value("alt_photo_processing_seconds_bucket", le="0.5") == 1
     assert value("alt_photo_processing_seconds_bucket", le="5.0") == 2
@@ -116,8 +123,9 @@ def test_every_reason_has_a_zero_series(client, settings, broker) -> None:  # no
     # Alerts on a rate need the series before the first failure.
     settings.METRICS_TOKEN = TOKEN
     samples = scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
-    for status, _, reason in FAILURE_REASONS:
-        assert samples[("alt_photo_failures", (("reason", reason), ("status", str(status))))] == 0
+    for status in FAILURE_STATUSES:
+        for reason in [*Photo.FailureReason.values, UNKNOWN_REASON]:
+            assert samples[("alt_photo_failures", (("reason", reason), ("status", str(status))))] == 0
 
 
 def test_broker_down_still_answers_with_database_figures(client, settings) -> None:  # noqa: ANN001

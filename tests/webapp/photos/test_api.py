@@ -93,3 +93,24 @@ def test_post_without_files(client, token):
     response = client.post(LIST, {}, **auth(token))
     assert response.status_code == 400
     assert "multipart field 'image'" in response.json()["error"]
+
+
+def test_the_list_answers_each_photo_as_the_photo_endpoint_does(client, user, token):
+    """The list reads a page's objects as plain values (``records.photo_records``) rather than
+    through the ORM prefetch the single photo uses: both must give the same record, without the
+    dropped objects, in the documented shape."""
+    from tests.webapp.stored import stored_photo
+    from webapp.photos.api import PhotoListOut
+    from webapp.photos.models import DetectedObject
+
+    photos = [stored_photo(user, f"p{i}.jpg", labels) for i, labels in enumerate([("dog", "person"), ("car",), ()])]
+    dropped = DetectedObject.objects.filter(photo=photos[0]).order_by("index").first()
+    DetectedObject.objects.filter(pk=dropped.pk).update(certainty="dropped")
+    listed = client.get(LIST, **auth(token)).json()
+    PhotoListOut.model_validate(listed)
+    assert [p["id"] for p in listed["photos"]] == [p.pk for p in reversed(photos)]
+    for record in listed["photos"]:
+        assert record == client.get(api_photo_url(record["id"]), **auth(token)).json()
+    first = listed["photos"][-1]
+    assert len(first["objects"]) == DetectedObject.objects.filter(photo=photos[0]).count() - 1
+    assert all(o["certainty"] != "dropped" for o in first["objects"]) and first["objects"]

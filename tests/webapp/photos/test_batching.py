@@ -90,6 +90,7 @@ def test_a_bad_photo_fails_alone_and_a_model_error_falls_back_one_by_one(queued,
     assert final[queued[0].pk].status == "done" and final[queued[3].pk].status == "done"
     assert final[queued[1].pk].status == "rejected"
     assert final[queued[2].pk].status == "failed" and "RuntimeError" in final[queued[2].pk].status_message
+    assert final[queued[2].pk].failure_reason == Photo.FailureReason.MODEL_ERROR
     assert all(final[p.pk].attempts == 1 for p in queued)
 
 

@@ -3,6 +3,7 @@ use of the file through ``CAPTION_SALIENCE_FILE``."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 
@@ -10,15 +11,19 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from captioning import describe
+from captioning.learning import agreement_of, sample_from
+from captioning.plan import ALT_MAX_GROUPS
+from captioning.salience import load_model, model_for
+from captioning.thresholds import default_thresholds
 from tests.captioning.test_captioning_learning import table_scene
-from webapp.photos import pipeline
+from webapp.photos import learning, pipeline
 from webapp.photos.models import Photo
 
 pytestmark = pytest.mark.django_db
 
 
-def add_photo(owner, seed: int, *, alt: str, source: str) -> Photo:  # noqa: ANN001
-    instances = table_scene(seed)
+def add_photo(owner, seed: int, *, alt: str, source: str, model: str = "") -> Photo:  # noqa: ANN001
+    instances = dataclasses.replace(table_scene(seed), model=model)
     description = describe(instances)
     return Photo.objects.create(
         owner=owner,
@@ -54,8 +59,8 @@ def test_refits_writes_and_the_worker_uses_it(reviewed, tmp_path, settings, caps
     document = json.loads(out.read_text())
     provenance = document["provenance"]
     assert provenance["reviewed_photos"] == 12 and provenance["sources"] == {"edited": 12}
-    assert provenance["cross_validation"]["refit"]["f1"] > provenance["cross_validation"]["shipped"]["f1"]
-    assert "better than the shipped model" in printed and f"CAPTION_SALIENCE_FILE={out}" in printed
+    assert provenance["cross_validation"]["refit"]["f1"] > provenance["cross_validation"]["in_use"]["f1"]
+    assert "better than the model in use" in printed and f"CAPTION_SALIENCE_FILE={out}" in printed
 
     new_photo = table_scene(77)
     assert "bowl" not in pipeline.caption(new_photo).alt_text  # not configured: the shipped model
@@ -87,3 +92,31 @@ def test_unreadable_configured_file_is_logged_and_the_shipped_model_used(tmp_pat
         text = pipeline.caption(table_scene(3)).alt_text
     assert text == describe(table_scene(3)).alt_text
     assert any(str(broken) in r.getMessage() and "not used" in r.getMessage() for r in caplog.records)
+
+
+BACKENDS = ("yolo_seg:yolo11n-seg_int8", "ssdlite320_mobilenet_v3_large")
+
+
+def test_compares_with_the_model_the_worker_uses_for_each_backend(user, tmp_path, settings) -> None:  # noqa: ANN001
+    photos = [
+        add_photo(user, seed, alt="A small bowl on the table.", source="edited", model=BACKENDS[seed % 2])
+        for seed in range(12)
+    ]
+    cv = learning.learn_salience(None, min_photos=10).cross_validation
+    # Not the general shipped model: each photo's backend's own, as pipeline.salience_model picks.
+    assert cv["in_use_models"] == {f"salience.json: {b}": 6 for b in BACKENDS}
+    assert all(model_for(b).source != load_model().source for b in BACKENDS)
+    samples = [
+        sample_from(p.pk, table_scene(seed), [p.accepted_alt], default_thresholds(BACKENDS[seed % 2]))
+        for seed, p in enumerate(photos)
+    ]
+    pairs = [(sample, model_for(BACKENDS[seed % 2])) for seed, sample in enumerate(samples)]
+    assert cv["in_use"] == agreement_of(pairs, ALT_MAX_GROUPS)
+
+    # A deployment that already uses a learned file is compared with that file, for every backend.
+    ours = tmp_path / "ours.json"
+    learning.learn_salience(ours, min_photos=10)
+    settings.CAPTION_SALIENCE_FILE = str(ours)
+    again = learning.learn_salience(None, min_photos=10).cross_validation
+    assert again["in_use_models"] == {"ours.json": 12}
+    assert again["in_use"]["f1"] > cv["in_use"]["f1"]  # it already names the bowl people keep

@@ -17,15 +17,20 @@ from webapp.photos import pipeline
 
 
 @pytest.fixture
-def no_weights_anywhere(settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:  # noqa: ANN001
-    """An empty ``$TORCH_HOME``, no ``SEGMENTER_WEIGHTS`` and no loaded model."""
+def no_weights_anywhere(
+    settings,  # noqa: ANN001
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    segmenter_restored: None,
+) -> Iterator[Path]:
+    """An empty ``$TORCH_HOME``, no ``SEGMENTER_WEIGHTS`` and no loaded model (the process's is put
+    back after the test)."""
     home = tmp_path / "torch_home"
     monkeypatch.setenv("TORCH_HOME", str(home))
     monkeypatch.delenv("SEGMENTER_WEIGHTS", raising=False)
     settings.SEGMENTER_WEIGHTS = None
     pipeline.reset_segmenter()
     yield home / "hub" / "checkpoints"
-    pipeline.reset_segmenter()
 
 
 def test_fair_backend_without_weights_says_how_to_train(settings, no_weights_anywhere: Path) -> None:  # noqa: ANN001
@@ -49,14 +54,14 @@ def test_torchvision_backend_without_weights_will_be_downloaded(settings, no_wei
     assert problem is not None and "will try to download" in problem
 
 
-def test_no_problem_with_weights(settings) -> None:  # noqa: ANN001
+def test_no_problem_with_weights(settings, segmenter_restored) -> None:  # noqa: ANN001
     settings.SEGMENTER = "ssdlite320_mobilenet_v3_large"
     settings.SEGMENTER_WEIGHTS = str(SSDLITE_WEIGHTS)
     pipeline.reset_segmenter()
     assert pipeline.model_problem() is None
 
 
-def test_yolo_file_is_used_without_problem(settings) -> None:  # noqa: ANN001
+def test_yolo_file_is_used_without_problem(settings, segmenter_restored) -> None:  # noqa: ANN001
     settings.SEGMENTER, settings.SEGMENTER_WEIGHTS = "auto", str(YOLO_TFLITE)
     pipeline.reset_segmenter()
     assert pipeline.model_problem() is None

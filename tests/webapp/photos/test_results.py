@@ -29,7 +29,9 @@ def test_round_trip_keeps_instances_and_description() -> None:
     stored = StoredResult(description, instances=instances).to_json()
     back = read_result(stored)
     assert back is not None and back.image_size == (400, 200) and back.has_masks
-    assert back.description == Description.from_dict(description.to_dict())
+    # The plan is kept with the description (issue 18): the whole description comes back.
+    assert description.plan is not None and back.description.plan == description.plan
+    assert back.description == Description.from_dict(description.to_dict(plan=True))
     assert back.description.to_dict() == description.to_dict()
     assert back.instances.labels == instances.labels and back.instances.model == "test-masks"
     assert np.array_equal(back.instances.masks, instances.masks)

@@ -126,6 +126,26 @@ def test_upload_while_the_storage_is_down_is_a_clear_503_and_leaves_nothing(
     assert len(s3_media.keys()) == 2
 
 
+def test_api_upload_while_the_storage_is_down_is_a_503_to_retry(s3_media: S3Media, user, settings, monkeypatch):  # noqa: ANN001, E501
+    from webapp.accounts.tokens import issue_token
+    from webapp.settings import s3_storage
+
+    monkeypatch.setenv("AWS_S3_MAX_ATTEMPTS", "1")
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage()}
+    _, secret = issue_token(user, "uploads")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    s3_media.server.stop()
+    try:
+        response = Client().post("/api/photos/", {"image": [upload_file(BUS_PHOTO)]}, **auth)
+    finally:
+        s3_media.server.start()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    body = response.json()
+    assert body["code"] == "storage_unavailable" and body["error"] == services.STORAGE_DOWN_MESSAGE
+    assert not Photo.objects.exists() and s3_media.keys() == []
+    assert Client().post("/api/photos/", {"image": [upload_file(BUS_PHOTO)]}, **auth).status_code == 202
+
+
 def test_optional_redirect_to_a_short_lived_signed_url(s3_media: S3Media, logged_in, user, other_user, settings):  # noqa: ANN001, E501
     settings.MEDIA_REDIRECT_SECONDS = 60
     photo = services.create_photos(user, [upload_file(BUS_PHOTO)])[0].photo

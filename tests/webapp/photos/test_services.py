@@ -30,17 +30,15 @@ def test_process_twice_leaves_one_result(photo, real_segmenter):
     assert photo.result["instances"]["model"] == DEV_MODEL
 
 
-def test_missing_weights_marks_failed_with_instructions(photo, settings, tmp_path, monkeypatch):
+def test_missing_weights_marks_failed_with_instructions(photo, settings, tmp_path, monkeypatch, segmenter_restored):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     monkeypatch.delenv("SEGMENTER_WEIGHTS", raising=False)
     settings.SEGMENTER, settings.SEGMENTER_WEIGHTS = "auto", None
-    pipeline.reset_segmenter()
-    try:
-        assert services.process_photo(photo.pk) == "failed"
-    finally:
-        pipeline.reset_segmenter()
+    pipeline.reset_segmenter()  # the session's model is put back after the test
+    assert services.process_photo(photo.pk) == "failed"
     photo.refresh_from_db()
     assert photo.status_message.startswith("No model weights are installed")
+    assert photo.failure_reason == Photo.FailureReason.NO_WEIGHTS
     assert "SEGMENTER_WEIGHTS" in photo.status_message
     assert not photo.suggested_alt
 
@@ -92,6 +90,7 @@ def test_redelivery_of_a_dead_worker_counts_and_dead_letters(photo, settings):
     assert photo.attempts == 3 and photo.status == Photo.Status.FAILED
     assert photo.status_message.startswith("Set aside after 3 attempts")
     assert "worker lost" in photo.status_message and "Try again" in photo.status_message
+    assert photo.failure_reason == Photo.FailureReason.DEAD_LETTERED
     assert not DetectedObject.objects.filter(photo=photo).exists()
     # A late duplicate of the message changes nothing.
     assert services.process_photo(photo.pk) == "failed"
@@ -100,11 +99,14 @@ def test_redelivery_of_a_dead_worker_counts_and_dead_letters(photo, settings):
 
 
 def test_try_again_gives_a_dead_lettered_photo_a_fresh_budget(photo, settings, processing):
-    Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.FAILED, attempts=3, status_message="Set aside")
+    Photo.objects.filter(pk=photo.pk).update(
+        status=Photo.Status.FAILED, attempts=3, status_message="Set aside", failure_reason="dead_lettered"
+    )
     with processing():
         services.retry(photo)
     photo.refresh_from_db()
     assert photo.status == Photo.Status.DONE and photo.attempts == 1 and photo.last_error == ""
+    assert photo.failure_reason == ""
 
 
 def test_a_redelivered_processing_photo_records_why_and_runs(photo, real_segmenter):

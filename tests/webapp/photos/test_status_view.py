@@ -24,6 +24,7 @@ def test_reports_own_photos_only(client, logged_in, user, other_user):
         "attempts": 0,
         "last_error": "",
         "alt": None,
+        "alt_lang": "",  # the placeholder words are in the page's language
         "finished": False,
     }
     client.force_login(other_user)

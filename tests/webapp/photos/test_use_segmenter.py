@@ -14,7 +14,7 @@ from webapp.photos import pipeline
 YOLO_ONNX = SHARED / "models" / "yolov8n-seg_int8_320.onnx"
 
 
-def test_describe_weights_option_uses_that_file_then_settings_again(settings) -> None:  # noqa: ANN001
+def test_describe_weights_option_uses_that_file_then_settings_again(settings, segmenter_restored) -> None:  # noqa: ANN001
     settings.SEGMENTER, settings.SEGMENTER_WEIGHTS = "auto", str(SSDLITE_WEIGHTS)
     out = io.StringIO()
     call_command("describe", str(BUS_PHOTO), "--json", "--no-progress", "--weights", str(YOLO_ONNX), stdout=out)

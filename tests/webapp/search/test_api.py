@@ -43,3 +43,17 @@ def test_post_is_405(client, imported) -> None:  # noqa: ANN001
 def test_unknown_word_gets_did_you_mean(client, imported) -> None:  # noqa: ANN001
     body = client.get("/api/search/", {"q": "dgo"}, **bearer(imported)).json()
     assert body["total"] == 0 and body["did_you_mean"] == ["dog"] and body["notes"]
+
+
+def test_any_language_in_and_the_readers_language_out(client, imported) -> None:  # noqa: ANN001
+    english = client.get("/api/search/", {"q": "two people"}, **bearer(imported)).json()
+    for query in ("zwei Personen", "deux personnes", "dos personas"):
+        body = client.get("/api/search/", {"q": query}, **bearer(imported)).json()
+        assert body["results"] == english["results"] and body["explanation"] == "exactly 2 people"
+    german = client.get("/api/search/", {"q": "deux personnes", "lang": "de"}, **bearer(imported)).json()
+    assert german["explanation"] == "genau 2 Personen" and german["results"] == english["results"]
+    # Without ?lang=, the Accept-Language header says the reader's language.
+    body = client.get("/api/search/", {"q": "two people"}, HTTP_ACCEPT_LANGUAGE="es", **bearer(imported)).json()
+    assert body["explanation"] == "exactamente 2 personas"
+    error = client.get("/api/search/", {"q": "mindestens Hunde", "lang": "fr"}, **bearer(imported)).json()
+    assert error["error"] == "« mindestens » demande un nombre, par exemple « mindestens 2 Hunde »."

@@ -67,3 +67,19 @@ def test_did_you_mean_links_the_corrected_search(client, imported) -> None:  # n
     client.force_login(imported)
     html = client.get("/search/", {"q": "elefants"}).content.decode()
     assert 'href="/search/?q=elephants"' in html or 'href="/search/?q=elephant"' in html
+
+
+def test_a_german_reader_reads_what_search_understood_in_german(client, imported) -> None:  # noqa: ANN001
+    client.force_login(imported)
+    for query in ("two people", "zwei Personen", "deux personnes"):
+        response = client.get(reverse("search:search"), {"q": query}, HTTP_ACCEPT_LANGUAGE="de")
+        html = response.content.decode()
+        assert '<html lang="de">' in html
+        assert re.search(r'id="search-explanation">[^<]*<span>genau 2 Personen</span>', html), query
+        assert {h.photo.original_name for h in response.context["result"].hits} == {
+            "000000442450.jpg",
+            "000000488571.jpg",
+        }
+    response = client.get(reverse("search:search"), {"q": "au moins chiens"}, HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 400
+    assert "„au moins“ braucht eine Zahl, zum Beispiel „au moins 2 chiens“." in response.content.decode()

@@ -55,7 +55,7 @@ def random_node(rng: random.Random, depth: int) -> Node:
     if depth == 0 or roll < 0.4:
         low = rng.choice((0, 1, 1, 2))
         high = rng.choice((None, low, low + 1)) if low else rng.choice((0, 1, None))
-        return Atom(rng.choice([*KEYS, "o:horse"]), low, high, "")
+        return Atom(rng.choice([*KEYS, "o:horse"]), low, high)
     if roll < 0.55:
         return Not(random_node(rng, depth - 1))
     children = tuple(random_node(rng, depth - 1) for _ in range(rng.randint(2, 3)))

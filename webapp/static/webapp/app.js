@@ -1,6 +1,11 @@
 // Progressive enhancement only: every page works without this script.
 (function () {
   "use strict";
+  // The interface language's words come from Django's JavaScript catalogue (/jsi18n/, loaded
+  // before this script); without it, the English source text.
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  function fmt(text, values) { return text.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); }); }
 
   // --- Upload: client-side checks (the server checks again), drag-and-drop as an extra. ---
   function initUpload(form) {
@@ -29,13 +34,13 @@
     function check() {
       var errors = [];
       var files = Array.prototype.slice.call(input.files || []);
-      if (!files.length) { errors.push("Choose at least one photo to upload."); }
-      if (files.length > maxFiles) { errors.push("You chose " + files.length + " files; upload at most " + maxFiles + " at a time."); }
+      if (!files.length) { errors.push(gettext("Choose at least one photo to upload.")); }
+      if (files.length > maxFiles) { errors.push(fmt(gettext("You chose %(count)s files; upload at most %(max)s at a time."), { count: files.length, max: maxFiles })); }
       files.forEach(function (f) {
         var looksLikeImage = /^image\//.test(f.type) || /\.(heic|heif)$/i.test(f.name);
-        if (f.size === 0) { errors.push(f.name + ": the file is empty."); }
-        else if (f.size > maxBytes) { errors.push(f.name + ": the file is larger than " + Math.round(maxBytes / 1048576) + " MB."); }
-        else if (!looksLikeImage) { errors.push(f.name + ": this is not an image file."); }
+        if (f.size === 0) { errors.push(fmt(gettext("%(name)s: the file is empty."), { name: f.name })); }
+        else if (f.size > maxBytes) { errors.push(fmt(gettext("%(name)s: the file is larger than %(mb)s MB."), { name: f.name, mb: Math.round(maxBytes / 1048576) })); }
+        else if (!looksLikeImage) { errors.push(fmt(gettext("%(name)s: this is not an image file."), { name: f.name })); }
       });
       return errors;
     }
@@ -48,7 +53,7 @@
       if (sending) { event.preventDefault(); return; }  // one upload per press
       sending = true;
       var n = input.files.length;
-      if (progress) { progress.textContent = "Uploading " + n + " photo" + (n === 1 ? "" : "s") + "…"; }
+      if (progress) { progress.textContent = fmt(ngettext("Uploading %(count)s photo…", "Uploading %(count)s photos…", n), { count: n }); }
     });
 
     if (zone && window.DataTransfer) {
@@ -102,26 +107,28 @@
       var img = node.querySelector("img");
       if (info.finished) {
         delete pending[info.id];
-        if (alt) { alt.textContent = info.status === "done" ? info.alt : info.message; }
-        if (img) { img.alt = info.alt; }
-        queue.push(info.status === "done" ? info.name + ": alt text ready." : info.name + ": " + info.status_label.toLowerCase() + ". " + info.message);
+        // The alt text may be in another language than the page: say so (WCAG 3.1.2).
+        var other = info.status === "done" && info.alt_lang && info.alt_lang !== document.documentElement.lang;
+        if (alt) { alt.textContent = info.status === "done" ? info.alt : info.message; if (other) { alt.lang = info.alt_lang; } }
+        if (img) { img.alt = info.alt; if (other) { img.lang = info.alt_lang; } }
+        queue.push(info.status === "done" ? fmt(gettext("%(name)s: alt text ready."), { name: info.name }) : info.name + ": " + info.status_label.toLowerCase() + ". " + info.message);
         if (node.id === "photo-status") { offerReload(); }
         if (!Object.keys(pending).length) { allDone(); }
       } else if (info.status === "processing") {
-        queue.push(info.name + ": processing.");
+        queue.push(fmt(gettext("%(name)s: processing."), { name: info.name }));
       }
     }
 
     function allDone() {
       var hint = document.getElementById("refresh-hint");
-      if (hint) { hint.textContent = "All photos are described."; }
+      if (hint) { hint.textContent = gettext("All photos are described."); }
     }
 
     function offerReload() {
       var p = document.createElement("p");
       var a = document.createElement("a");
       a.href = window.location.pathname;
-      a.textContent = "Show the alt text";
+      a.textContent = gettext("Show the alt text");
       p.appendChild(a);
       region.parentNode.insertBefore(p, region.nextSibling);
     }
@@ -143,7 +150,7 @@
     button.addEventListener("click", function () {
       var field = document.getElementById(button.dataset.copy);
       var region = document.getElementById("messages");
-      function done(ok) { if (region) { region.textContent = ok ? "Copied to the clipboard." : "Could not copy: select the text and copy it."; } }
+      function done(ok) { if (region) { region.textContent = ok ? gettext("Copied to the clipboard.") : gettext("Could not copy: select the text and copy it."); } }
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(field.value).then(function () { done(true); }, function () { field.select(); done(false); });
       } else {
@@ -156,7 +163,7 @@
   function initCount(node) {
     var area = document.getElementById("id_alt_text");
     if (!area) { return; }
-    function render() { node.textContent = area.value.length + " characters (aim for at most 125)."; }
+    function render() { var n = area.value.length; node.textContent = fmt(ngettext("%(count)s character (aim for at most 125).", "%(count)s characters (aim for at most 125).", n), { count: n }); }
     area.addEventListener("input", render);
     render();
   }

@@ -1,6 +1,6 @@
 """``manage.py learn_salience``: refit what the alt text names first with this deployment's reviewed
 alt texts (see ``webapp.photos.learning``), report whether it agrees with people better than the
-shipped model on held-out reviews, and write it where ``CAPTION_SALIENCE_FILE`` can point."""
+model in use on held-out reviews, and write it where ``CAPTION_SALIENCE_FILE`` can point."""
 
 from __future__ import annotations
 
@@ -45,13 +45,13 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(report.to_dict(), indent=1))
         cv = report.cross_validation
         verdict = (
-            "names what people keep better than the shipped model"
-            if cv["refit"]["f1"] > cv["shipped"]["f1"]
-            else "is no better than the shipped model on these reviews: keep the shipped one"
+            "names what people keep better than the model in use"
+            if cv["refit"]["f1"] > cv["in_use"]["f1"]
+            else "is no better than the model in use on these reviews: keep that one"
         )
         self.stdout.write(
             f"Held-out reviews ({cv['folds']} folds): F1 {cv['refit']['f1']} refitted vs "
-            f"{cv['shipped']['f1']} shipped; the refitted model {verdict}."
+            f"{cv['in_use']['f1']} in use ({', '.join(cv['in_use_models'])}); the refitted model {verdict}."
         )
         if target is not None:
             self.stdout.write(f"Wrote {target}. To use it: CAPTION_SALIENCE_FILE={target}, then restart the worker.")

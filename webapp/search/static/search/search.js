@@ -9,7 +9,7 @@
   if (!form || !results || !status || !window.fetch || !window.DOMParser) return;
 
   function load(url, push) {
-    status.textContent = "Searching…";
+    status.textContent = window.gettext ? window.gettext("Searching…") : "Searching…";
     fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.text(); })
       .then(function (html) {
