@@ -28,7 +28,7 @@ import json
 import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,9 @@ from captioning.calibration import (
 )
 from captioning.coco import category_names, instances_from_coco
 from captioning.describe import describe
-from captioning.evaluate import Image, images_from, load_captions, score
+from captioning.evaluate import Image, images_from, language_rows, load_captions, score
 from captioning.geometry import box_iou
+from captioning.lang import DEFAULT_LANGUAGE, realise
 from captioning.layout import compute_layout
 from captioning.learning import Sample, agreement_of, fit, load_samples, sample_from
 from captioning.model import Description, Relation
@@ -343,9 +344,12 @@ def cross_validate(
     folds: int = 5,
     seed: int = 0,
     options: FitOptions = FitOptions(),
+    langs: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The :func:`captioning.evaluate.score` report over ``target``'s photos, each described by
-    tables fitted without it (see the module docstring), plus the protocol."""
+    tables fitted without it (see the module docstring), plus the protocol. ``langs``: the same
+    held-out plans said and scored in each language too (``by_language`` and ``languages``, as
+    :func:`captioning.evaluate.evaluate` gives them)."""
     if folds < 2:
         raise ValueError("need at least 2 folds")
     chosen: dict[int, Tables] = {}
@@ -383,4 +387,27 @@ def cross_validate(
     }
     if target.exact and target.results is not None:
         report["relations"] = check_relations(held_images, said, target.coco["categories"])
+    if langs:
+        reports = {
+            lang: report if lang == DEFAULT_LANGUAGE else _in_language(held_images, target, said, lang)
+            for lang in langs
+        }
+        report["by_language"] = language_rows(reports)
+        report["languages"] = {lang: r for lang, r in reports.items() if r is not report}
     return {"protocol": protocol, **report}
+
+
+def _in_language(images: Sequence[Image], target: EvalSet, said: dict[int, Description], lang: str) -> dict[str, Any]:
+    """The score of the held-out descriptions' plans said in ``lang`` (no refitting: the same facts)."""
+
+    def alt_for(image: dict[str, Any], inst: Any, crowd: tuple[int, ...]) -> Description:
+        d = said[int(image["id"])]
+        assert d.plan is not None
+        text = realise(d.plan, lang)
+        return replace(
+            d, alt_text=text.alt_text, long_description=text.long_description, mentions=text.mentions, lang=lang
+        )
+
+    return score(
+        images, target.captions, category_names(target.coco["categories"]), alt_for, exact=target.exact, lang=lang
+    )

@@ -65,6 +65,7 @@ import numpy as np
 
 from captioning.coco import category_names, instances_from_coco
 from captioning.describe import describe
+from captioning.lang import DEFAULT_LANGUAGE, LANGUAGES, language, realise
 from captioning.lang.en import READING as EN
 from captioning.lang.en import count_noun, join_list, sentence
 from captioning.lang.read import ReadingWords
@@ -108,9 +109,13 @@ def stated_counts(text: str, words: ReadingWords = EN) -> dict[str, tuple[int, b
     for k, label, _ in words.find_objects(text):
         if label.startswith("family:") or label in out:
             continue
+        while k > 0 and tokens[k - 1] in words.count_gap:  # "ein fast bildfüllender Kühlschrank"
+            k -= 1
         before = tokens[max(0, k - 1 - len(floor)) : k]
-        if floor and len(before) == 1 + len(floor) and before[1:] == floor and before[0] in numbers:
-            out[label] = (numbers[before[0]], False)
+        # A floor of one is said with the article in some languages ("ein oder mehr", "un o más").
+        low = numbers.get(before[0], 1 if before[0] in words.articles else None) if before else None
+        if floor and len(before) == 1 + len(floor) and before[1:] == floor and low is not None:
+            out[label] = (low, False)
         elif before and before[-1] in numbers:
             out[label] = (numbers[before[-1]], True)
         elif before and before[-1] in words.articles:
@@ -215,7 +220,15 @@ def evaluate(
     min_score: float = 0.25,
     model: str | None = None,
     naive: float | None = None,
+    langs: Sequence[str] | None = None,
 ) -> dict[str, Any]:
+    """The report of the module docstring (English); with ``langs`` one report per language
+    (``languages``) of the same plans said in each, and a row per language (``by_language``, see
+    :func:`language_rows`)."""
+    for lang in langs or ():
+        language(lang)
+    if naive is not None and langs is not None:
+        raise ValueError("the naive baseline is English only")
     model = model or (DEFAULT_RESULTS_MODEL if results_path is not None else "coco-annotations")
     coco = json.loads(instances_path.read_text())
     names = category_names(coco["categories"])
@@ -233,16 +246,72 @@ def evaluate(
             described = describe(inst, crowd=crowd)
             return described.alt_text, described.long_description
 
-    report = score(images, captions, names, alt_for)
     mode = "naive" if naive is not None else ("oracle" if results_path is None else "model")
     head = {
         "mode": mode,
         "model": model,
-        "images": report.pop("images"),
+        "images": 0,
         "min_score": None if results_path is None else min_score,
         "naive_threshold": naive,
     }
-    return {**head, **report}
+    if langs is None:
+        report = score(images, captions, names, alt_for)
+        return {**head, "images": report.pop("images"), **report}
+    # One plan per photo, said in every language: the facts are the same, only the words differ.
+    plans = {int(image["id"]): describe(inst, crowd=crowd).plan for image, inst, crowd, _ in images}
+    reports: dict[str, dict[str, Any]] = {}
+    for lang in langs:
+
+        def said(image: dict[str, Any], inst: Instances, crowd: tuple[int, ...], lang: str = lang) -> tuple[str, str]:
+            plan = plans[int(image["id"])]
+            assert plan is not None
+            text = realise(plan, lang)
+            return text.alt_text, text.long_description
+
+        reports[lang] = score(images, captions, names, said, lang=lang)
+    head["images"] = next(iter(reports.values()))["images"]
+    return {**head, "by_language": language_rows(reports), "languages": reports}
+
+
+#: The figures compared across languages (issue 18: each within this much of English's).
+LANGUAGE_TOLERANCE = 0.02
+
+
+def language_rows(reports: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per language of :func:`score` reports: recall, hallucinated mentions (CHAIR-i),
+    count accuracy and errors over the alt text (and recall / hallucinations over the whole
+    description), each language's difference from English, and whether every shared-scale figure
+    (recall, CHAIR-i, count accuracy) is within :data:`LANGUAGE_TOLERANCE` of English's."""
+    rows = []
+    for lang, report in reports.items():
+        counts = report["counts"]["all"]
+        accuracy = counts["accuracy"]
+        row: dict[str, Any] = {
+            "lang": lang,
+            "recall": report["recall"],
+            "chair_i": report["chair_i"],
+            "mentions": report["mentions"],
+            "hallucinated_mentions": report["hallucinated_mentions"],
+            "counts": counts["n"],
+            "count_accuracy": accuracy,
+            "count_errors": None if accuracy is None else round(counts["n"] * (1 - accuracy)),
+            "alt_length_mean": report["alt_length"]["mean"],
+            "alt_over_125": report["alt_length"]["over_125"],
+        }
+        if "description" in report:
+            row["description_recall"] = report["description"]["recall"]
+            row["description_hallucinated_mentions"] = report["description"]["hallucinated_mentions"]
+        rows.append(row)
+    english = next((r for r in rows if r["lang"] == DEFAULT_LANGUAGE), None)
+    if english is not None:
+        for row in rows:
+            deltas = {
+                key: None if row[key] is None or english[key] is None else round(row[key] - english[key], 4)
+                for key in ("recall", "chair_i", "count_accuracy")
+            }
+            row["delta_vs_en"] = deltas
+            row["within_tolerance"] = all(d is None or abs(d) <= LANGUAGE_TOLERANCE for d in deltas.values())
+    return rows
 
 
 def load_captions(captions_path: Path) -> dict[int, list[str]]:
@@ -269,6 +338,7 @@ class _Tally:
     texts: int = 0
     relations: int = 0
     count_items: list[dict[str, Any]] = field(default_factory=list)
+    words: ReadingWords = EN  # the language of the texts tallied
 
     def add(
         self,
@@ -282,8 +352,8 @@ class _Tally:
     ) -> list[str]:
         """Tally one text; return its hallucinated objects. ``checkable``: only numbers of these
         classes are checked (a captions-only set: where captions agree on a number)."""
-        named = caption_objects(text)
-        self.relations += sum(verb in f" {text.lower()} " for verb in EN.relations)
+        named = caption_objects(text, self.words)
+        self.relations += sum(verb in f" {text.lower()} " for verb in self.words.relations)
         self.texts += 1
         self.recall_total += len(salient)
         self.recall_hits += len(salient & set(named))
@@ -291,14 +361,14 @@ class _Tally:
         self.mentions += len(named)
         self.hallucinated += len(wrong)
         self.texts_with_hallucination += bool(wrong)
-        hedges = hedged_objects(text)
+        hedges = hedged_objects(text, self.words)
         stated_wrong = [n for n, h in zip(named, hedges, strict=True) if not h and not _present(n, truth)]
         self.stated_mentions += sum(not h for h in hedges)
         self.stated_hallucinated += len(stated_wrong)
         self.texts_with_stated_hallucination += bool(stated_wrong)
         self.hedged_mentions += sum(hedges)
         self.hedged_hallucinated += len(wrong) - len(stated_wrong)
-        for label, (n, exact) in stated_counts(text).items():
+        for label, (n, exact) in stated_counts(text, self.words).items():
             if checkable is not None and label not in checkable:
                 continue
             true_n = gt_counts.get(label, 0)
@@ -344,6 +414,7 @@ def score(
     alt_for: AltFor,
     *,
     exact: bool = True,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """The metrics of the module docstring for ``alt_for(image record, instances, crowd)`` over the
     images that have captions (images without any are skipped: nothing to compare with).
@@ -354,9 +425,13 @@ def score(
     ``exact=False``: a captions-only set (no instance annotations): an object counts as there
     when at least two of the five captions name it, and a stated number is checked against the
     number at least two captions agree on (:func:`agreed_counts`; unchecked where they agree on
-    none)."""
+    none).
+
+    ``lang``: the language of the texts ``alt_for`` returns, read with that language's words
+    (:attr:`READING <captioning.lang.en.READING>` of its module); the human captions are English."""
+    words = language(lang).READING
     images = [im for im in images if captions.get(int(im[0]["id"]))]
-    alt_tally, full_tally = _Tally(), _Tally()
+    alt_tally, full_tally = _Tally(words=words), _Tally(words=words)
     has_long = False
     f1_alt: list[float] = []
     f1_human: list[float] = []
@@ -375,7 +450,7 @@ def score(
         else:
             alt, long = (out, None) if isinstance(out, str) else out
         lengths.append(len(alt))
-        named = caption_objects(alt)
+        named = caption_objects(alt, words)
         cap_named = [set(caption_objects(c)) for c in caps]
         votes = Counter(label for s in cap_named for label in s if not label.startswith("family:"))
         salient = {label for label, v in votes.items() if v >= 3}
@@ -459,6 +534,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="thresholds table to use for results")
     parser.add_argument("--naive", type=float, default=None, help="score the list-every-detection baseline")
     parser.add_argument("--per-image", action="store_true", help="include each image's alt and errors")
+    parser.add_argument(
+        "--lang",
+        default=None,
+        help=f"comma-separated languages to score ({', '.join(sorted(LANGUAGES))}): the same plans said in each, "
+        "read with that language's words: a row per language (by_language) and each one's report (languages)",
+    )
     cv = parser.add_argument_group(
         "out of sample (captioning.crossval)",
         "--folds K: fit thresholds, salience and count limits on K-1 folds (plus the whole --extra-* set), "
@@ -473,6 +554,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     cv.add_argument("--trainmini-groups", action="store_true", help="add coco-train-mini's ground-truth groups")
     cv.add_argument("--count-target", type=float, default=None, help="accuracy a plain number needs (default 0.8)")
     args = parser.parse_args(argv)
+    langs = None
+    if args.lang is not None:
+        langs = list(dict.fromkeys(code.strip() for code in args.lang.split(",") if code.strip()))
+        unknown = [code for code in langs if code not in LANGUAGES]
+        if unknown or not langs:
+            known = ", ".join(sorted(LANGUAGES))
+            parser.error(f"unknown language {', '.join(map(repr, unknown)) or '(none)'}; known: {known}")
+        if args.naive is not None:
+            parser.error("--naive scores the English baseline only")
     if args.folds:
         # Imported here: captioning.crossval builds on this module (score, images_from).
         from captioning.crossval import cross_validate, load_set, shipped_options
@@ -506,7 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = {
             "mode": "cross-validated",
             "model": model,
-            **cross_validate(target, extra, folds=args.folds, seed=args.seed, options=options),
+            **cross_validate(target, extra, folds=args.folds, seed=args.seed, options=options, langs=langs),
         }
     else:
         if args.instances is None:
@@ -515,10 +605,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             floor = score_floor(args.model or DEFAULT_RESULTS_MODEL) if args.results else None
             args.min_score = 0.25 if floor is None else floor
         report = evaluate(
-            args.instances, args.captions, args.results, min_score=args.min_score, model=args.model, naive=args.naive
+            args.instances,
+            args.captions,
+            args.results,
+            min_score=args.min_score,
+            model=args.model,
+            naive=args.naive,
+            langs=langs,
         )
     if not args.per_image:
-        report.pop("per_image")
+        report.pop("per_image", None)
+        for each in report.get("languages", {}).values():
+            each.pop("per_image", None)
     json.dump(report, sys.stdout, indent=1)
     print()
     return 0

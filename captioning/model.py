@@ -247,9 +247,6 @@ class Description:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Description:
         """The inverse of :meth:`to_dict`; KeyError, TypeError or ValueError: not a stored description."""
-        from captioning.plan import Plan  # captioning.plan builds on this module
-
-        plan = data.get("plan")
         return cls(
             alt_text=str(data["alt_text"]),
             long_description=str(data["long_description"]),
@@ -257,9 +254,23 @@ class Description:
             mentions=tuple(Mention.from_dict(m) for m in data.get("mentions") or ()),
             relations=tuple(Relation.from_dict(r) for r in data.get("relations") or ()),
             text=tuple(ReadText.from_dict(t) for t in data.get("text") or ()),
-            plan=None if plan is None else Plan.from_dict(plan),
+            plan=_plan(data.get("plan")),
             lang=str(data.get("lang") or "en"),
         )
+
+
+def _plan(data: Any) -> Plan | None:
+    """A stored plan, or ``None`` when there is none or it does not read (an older version): the
+    description keeps its texts and only loses the other languages, instead of the whole stored
+    result becoming unreadable."""
+    from captioning.plan import Plan  # captioning.plan builds on this module
+
+    if data is None:
+        return None
+    try:
+        return Plan.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:

@@ -395,11 +395,24 @@ def _check(plan: Plan) -> None:
             for position in (s.position, *(p.position for p in getattr(s, "parts", ()))):
                 if position is not None:
                     _one_of(position, POSITIONS, "position")
+            largest = getattr(s, "largest", None)
+            if largest is not None:
+                _one_of(largest.size, SIZES, "size")
+                _one_of(largest.position, POSITIONS, "position")
         elif isinstance(s, Crowd):
             _one_of(s.place, PLACES, "place")
         elif isinstance(s, RelationSentence):
             _one_of(s.predicate, PREDICATES, "predicate")
             for ref in (s.subject, s.object):
                 _one_of(ref.kind, get_args(RefKind), "reference")
+                if ref.position is not None:
+                    _one_of(ref.position, POSITIONS, "position")
         elif not isinstance(s, BoxesNote):
             raise ValueError(f"not a sentence: {s!r}")
+    if plan.text is not None:
+        holders = [q.holder for q in plan.text.quotes] + [n.holder for n in plan.text.notes]
+        for note in plan.text.notes:
+            _one_of(note.kind, get_args(TextKind), "text note")
+        for holder in holders:
+            if holder is not None and holder.position is not None:
+                _one_of(holder.position, POSITIONS, "position")

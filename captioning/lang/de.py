@@ -105,8 +105,8 @@ NOUNS: dict[str, Noun] = {
     "apple": _n("Apfel", "Äpfel", "m"),
     "sandwich": _n("Sandwich", "Sandwiches", "n"),
     "orange": _n("Orange", "Orangen", "f"),
-    # Broccoli is a mass noun in German too: "ein Stück Brokkoli", "drei Stück Brokkoli".
-    "broccoli": Noun("Stück Brokkoli", "Stück Brokkoli", "n", {"dat": ("Stück Brokkoli", "Stück Brokkoli")}),
+    # Broccoli is a mass noun in German too; one piece is a "Brokkolistück" ("drei Brokkolistücke").
+    "broccoli": _n("Brokkolistück", "Brokkolistücke", "n"),
     "carrot": _n("Karotte", "Karotten", "f"),
     "hot dog": _n("Hotdog", "Hotdogs", "m"),
     "pizza": _n("Pizza", "Pizzas", "f"),
@@ -157,7 +157,7 @@ FAMILY_NOUNS: dict[str, Noun] = {
 HEDGE = "möglicherweise"
 MANY = "viele"  # declined like a strong plural adjective: "viele Hunde", "vielen Hunden"
 SOME = "einige"
-OR_MORE = "oder mehr"  # "zwei oder mehr Hunde"
+AT_LEAST = "mindestens"  # "mindestens ein Hund", "mindestens zwei Hunde": English "one or more dogs"
 OTHER = "weitere"  # "weitere Gegenstände", "zwei weitere Hunde", "ein weiterer Hund"
 AND = "und"
 OR = "oder"
@@ -194,7 +194,8 @@ SIZES: dict[str, str] = {
 # place ("auf dem Tisch", "neben der Person", "vor dem Auto", "hinter dem Bus"); "halten" takes
 # a direct object in the accusative ("hält den Regenschirm"), the alt says "mit" + dative.
 RELATIONS: dict[str, RelationWords] = {
-    "riding": RelationWords("auf", ("fährt", "fahren"), "auf", "dat"),
+    # On a bicycle or motorcycle: "sitzt auf" (what the masks show; "fährt Fahrrad" has no article).
+    "riding": RelationWords("auf", ("sitzt", "sitzen"), "auf", "dat"),
     "on": RelationWords("auf", ("befindet sich", "befinden sich"), "auf", "dat"),
     "holding": RelationWords("mit", ("hält", "halten"), "", "acc"),
     "in front of": RelationWords("vor", ("befindet sich", "befinden sich"), "vor", "dat"),
@@ -372,7 +373,7 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys("Schale Schalen".split(), "bowl"),
     **dict.fromkeys("Burger Hamburger".split(), "sandwich"),
     **dict.fromkeys("Apfelsine Apfelsinen".split(), "orange"),
-    **dict.fromkeys("Brokkoli Broccoli".split(), "broccoli"),
+    **dict.fromkeys(["Brokkoli", "Broccoli", "Stück Brokkoli", "Brokkoliröschen"], "broccoli"),
     **dict.fromkeys("Möhre Möhren Mohrrübe".split(), "carrot"),
     **dict.fromkeys(["Hot Dog", "Hot Dogs", "Hot-Dog"], "hot dog"),
     **dict.fromkeys("Torte Torten Törtchen Muffin".split(), "cake"),
@@ -417,7 +418,9 @@ EMPTY_LONG = (
     EMPTY_ALT
     + " Das Modell kennt nur 80 häufige Arten alltäglicher Dinge; es beschreibt keine Szenen und liest keinen Text."
 )
-BOXES_NOTE = "Die Größen sind grob: Dieses Modell umreißt Objekte mit Rechtecken, nicht mit ihrer genauen Form."
+BOXES_NOTE = (
+    "Größenangaben sind grob geschätzt: Dieses Modell umrahmt Objekte mit Rechtecken statt mit ihrer genauen Form."
+)
 
 #: Text read in the photo (keys as captioning.lang.en.PHRASES); ``{thing}`` comes from :func:`holder`
 #: in the case the phrase needs (:data:`_HOLDER_CASE`). Quotes are German quotation marks.
@@ -499,20 +502,21 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     link = (mention.label, mention.ids)
     most = placed and mention.place == "most" and mention.relation is None
     segments: list[Segment] = []
-    if mention.certainty == "hedged":
+    if mention.certainty == "hedged":  # as in English: one, or "einige" (a number would claim too much)
         segments.append((f"{HEDGE} ", None))
-    if mention.quantity == "group":
+        one = _with_stem(word, _MOST[from_masks]) if most else indefinite(word)
+        segments.append((one if mention.count == 1 else f"{SOME} {word.plural}", link))
+        most = most and mention.count != 1
+    elif mention.quantity == "group":
         segments.append((_group(word, most=from_masks if most else None), link))
         most = False
-    elif mention.count == 1 and mention.quantity in ("exact", "some"):
-        segments.append((_with_stem(word, _MOST[from_masks]) if most else indefinite(word), link))
-        most = False
-    elif mention.certainty == "hedged" or mention.quantity == "some":
-        segments.append((f"{SOME} {word.plural}", link))
     elif mention.quantity == "many":
         segments.append((f"{MANY} {word.plural}", link))
     elif mention.quantity == "at_least":
-        segments.append((f"{_count(mention.count, word.gender)} {OR_MORE} {word.plural}", link))
+        segments.append((f"{AT_LEAST} {_counted(word, mention.count)}", link))
+    elif mention.count == 1 and most:
+        segments.append((_with_stem(word, _MOST[from_masks]), link))
+        most = False
     else:
         segments.append((_counted(word, mention.count), link))
     if mention.relation is not None:
@@ -552,7 +556,9 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     raise TypeError(f"not a sentence: {s!r}")
 
 
-sentence = long_sentence
+def _where(position: str | None) -> Segment:
+    """A place after a noun (" rechts"); nothing where the plan gives no place (never a made-up one)."""
+    return (" " + position_phrase(position) if position else "", None)
 
 
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
@@ -570,21 +576,19 @@ def _members(s: Members, from_masks: bool) -> list[Segment]:
     if s.count == 1:
         if s.size == "most":
             return [(_with_stem(word, _MOST[from_masks]), link)]
-        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+        return [(indefinite(word, size=s.size or ""), link), _where(s.position)]
     if not s.parts:
         return [
             (_counted(word, s.count, size=s.size or ""), link),
-            (" " + position_phrase(s.position or "centre"), None),
+            _where(s.position),
         ]
     if s.size is not None:  # "zwei kleine Personen: eine links und eine in der Mitte"
-        parts = [
-            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
-        ]
+        parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
         return [(_counted(word, s.count, size=s.size), link), (": ", None), *_join(parts)]
     if s.position is not None:  # "vier Elefanten in der Mitte: zwei große und ein kleiner"
         parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
         return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}: ", None), *_join(parts)]
-    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
     return [(_counted(word, s.count), link), (": ", None), *_join(parts)]
 
 
@@ -635,7 +639,7 @@ def _ref(ref: Ref, case: str) -> Segment:
     if ref.kind == "the":
         return (definite(word, case), link)
     if ref.kind == "placed":
-        return (f"{definite(word, case)} {position_phrase(ref.position or 'centre')}", link)
+        return (f"{definite(word, case)}{_where(ref.position)[0]}", link)
     plural_gen = word.plural  # the genitive plural is the nominative plural ("der Bären")
     if ref.kind == "one_of":
         return (f"{_ONE[case][word.gender]} der {plural_gen}", link)
@@ -669,16 +673,19 @@ READING = FoldedReadingWords(
         **family_table(FAMILY_NOUNS),
         **{fold(noun_form(w, "dat", plural=True)): f for f, w in FAMILY_NOUNS.items() if f != "object"},
     },
-    numbers={fold(num2words(n, lang=CODE)): n for n in range(2, 13)},
+    numbers={**dict.fromkeys(_ARTICLES, 1), **{fold(num2words(n, lang=CODE)): n for n in range(2, 13)}},
     articles=frozenset(_ARTICLES),
-    floor=("oder", "mehr"),
+    floor=("mindestens",),
+    floor_before=("mindestens",),
     hedges=frozenset([fold(HEDGE)]),
     # Words between "möglicherweise" and its noun: "möglicherweise eine kleine Tasse", "möglicherweise
     # zwei weitere Hunde", "möglicherweise eine Gruppe von Personen".
     hedge_gap=frozenset(
         _ARTICLES
-        | _declined("klein", "groß", "mittelgroß", "weiter", "bildfüllend", "viel", "einig")
-        | {"sehr", "fast", "oder", "mehr", "gruppe", "von"}
+        | _declined("klein", "groß", "mittelgroß", "weiter", "viel", "einig")
+        | {"sehr", "mindestens", "gruppe", "von"}
     ),
+    # "ein fast bildfüllender Hund" / "ein fast das ganze Foto überspannender Hund" count one dog.
+    ignore=frozenset({"fast", "das", "ganze", "foto"} | _declined("bildfüllend", "überspannend")),
     relations=(" auf einem ", " auf einer ", " mit einem ", " mit einer ", " neben ", " vor ", " hinter "),
 )

@@ -148,7 +148,7 @@ FAMILY_NOUNS: dict[str, Noun] = {
 HEDGE = "posiblemente"
 MANY = {"m": "muchos", "f": "muchas"}
 SOME = {"m": "varios", "f": "varias"}  # "posiblemente varios perros"
-OR_MORE = "o más"  # "dos o más perros"
+AT_LEAST = "al menos"  # "al menos un perro", "al menos dos perros": English "one or more dogs"
 OTHER = {"m": ("otro", "otros"), "f": ("otra", "otras")}  # "otro perro", "otros objetos"
 MORE = "más"  # "dos perros más"
 AND = "y"
@@ -451,18 +451,15 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     g = word.gender
     link = (mention.label, mention.ids)
     segments: list[Segment] = []
-    if mention.certainty == "hedged":
+    if mention.certainty == "hedged":  # as in English: one, or "varios" (a number would claim too much)
         segments.append((f"{HEDGE} ", None))
-    if mention.quantity == "group":
+        segments.append((indefinite(word) if mention.count == 1 else f"{SOME[g]} {word.plural}", link))
+    elif mention.quantity == "group":
         segments.append((f"{GROUP_OF} {word.plural}", link))
-    elif mention.count == 1 and mention.quantity in ("exact", "some"):
-        segments.append((indefinite(word), link))
-    elif mention.certainty == "hedged" or mention.quantity == "some":
-        segments.append((f"{SOME[g]} {word.plural}", link))
     elif mention.quantity == "many":
         segments.append((f"{MANY[g]} {word.plural}", link))
     elif mention.quantity == "at_least":
-        segments.append((f"{_count(mention.count, g)} {OR_MORE} {word.plural}", link))
+        segments.append((f"{AT_LEAST} {_counted(word, mention.count)}", link))
     else:
         segments.append((_counted(word, mention.count), link))
     if mention.relation is not None:
@@ -499,7 +496,9 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     raise TypeError(f"not a sentence: {s!r}")
 
 
-sentence = long_sentence
+def _where(position: str | None) -> Segment:
+    """A place after a noun; nothing where the plan gives no place (never a made-up one)."""
+    return (" " + position_phrase(position) if position else "", None)
 
 
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
@@ -517,21 +516,19 @@ def _members(s: Members, from_masks: bool) -> list[Segment]:
     if s.count == 1:
         if s.size == "most":
             return [(indefinite(word), link), (" " + _most(from_masks), None)]
-        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+        return [(indefinite(word, size=s.size or ""), link), _where(s.position)]
     if not s.parts:
         return [
             (_counted(word, s.count, size=s.size or ""), link),
-            (" " + position_phrase(s.position or "centre"), None),
+            _where(s.position),
         ]
     if s.size is not None:  # "dos personas pequeñas: una a la izquierda y una en el centro"
-        parts = [
-            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
-        ]
+        parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
         return [(_counted(word, s.count, size=s.size), link), (": ", None), *_join(parts)]
     if s.position is not None:  # "cuatro elefantes en el centro: dos grandes y uno pequeño"
         parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
         return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}: ", None), *_join(parts)]
-    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
     return [(_counted(word, s.count), link), (": ", None), *_join(parts)]
 
 
@@ -581,7 +578,7 @@ def _ref(ref: Ref) -> tuple[str, Link]:
     if ref.kind == "the":
         return definite(word), link
     if ref.kind == "placed":
-        return f"{definite(word)} {position_attributive(ref.position or 'centre')}", link
+        return f"{definite(word)} {position_attributive(ref.position)}" if ref.position else definite(word), link
     if ref.kind == "one_of":
         return f"{_pronoun_count(1, g)} de {the_plural} {word.plural}", link
     if ref.kind == "some_of":
@@ -605,12 +602,13 @@ def _relation(s: RelationSentence) -> list[Segment]:
 READING = FoldedReadingWords(
     objects=_OBJECTS,
     families=family_table(FAMILY_NOUNS),
-    numbers={fold(num2words(n, lang=CODE)): n for n in range(2, 13)},
+    numbers={"un": 1, "una": 1, "uno": 1, **{fold(num2words(n, lang=CODE)): n for n in range(2, 13)}},
     articles=frozenset(["un", "una"]),
-    floor=("o", "mas"),
+    floor=("al", "menos"),
+    floor_before=("al", "menos"),
     hedges=frozenset([fold(HEDGE)]),
     hedge_gap=frozenset(
-        {"un", "una", "varios", "varias", "otro", "otra", "otros", "otras", "muchos", "muchas", "muy", "o", "mas"}
+        {"un", "una", "varios", "varias", "otro", "otra", "otros", "otras", "muchos", "muchas", "muy", "al", "menos"}
         | {"grupo", "de"}
     ),
     relations=(

@@ -181,6 +181,16 @@ SIZES: dict[str, tuple[str, str, str, str, bool]] = {
     "small": ("petit", "petite", "petits", "petites", True),
     "very small": ("très petit", "très petite", "très petits", "très petites", True),
 }
+# A person's size in the photo goes after the noun with "taille": "une grande personne" means a
+# grown-up, "une petite personne" a child.
+SIZES_BY_HEIGHT: dict[str, str] = {
+    "most": "de très grande taille",
+    "large": "de grande taille",
+    "medium": "de taille moyenne",
+    "small": "de petite taille",
+    "very small": "de très petite taille",
+}
+_BY_HEIGHT = frozenset(["person"])
 FILLING = "qui remplit la majeure partie de la photo"
 SPANNING = "qui s'étend sur la majeure partie de la photo"
 
@@ -213,10 +223,17 @@ def elides_before(word: str, noun_: Noun | None = None) -> bool:
     return first in ("a", "e", "i", "o", "u", "y", "h")
 
 
-def size_adjective(size: str, gender: str, *, plural: bool = False) -> tuple[str, bool]:
-    """``(adjective, before the noun?)``: ("small", "f") -> ("petite", True)."""
+def size_adjective(size: str, gender: str, *, plural: bool = False, label: str = "") -> tuple[str, bool]:
+    """``(adjective, before the noun?)``: ("small", "f") -> ("petite", True); a person ("person")
+    -> ("de petite taille", False)."""
+    if label in _BY_HEIGHT:
+        return SIZES_BY_HEIGHT[size], False
     forms = SIZES[size]
     return forms[(2 if plural else 0) + (gender == "f")], forms[4]
+
+
+def _label_of(word: Noun) -> str:
+    return next((label for label, n in NOUNS.items() if n is word), "")
 
 
 def noun_group(word: Noun, *, plural: bool = False, size: str = "") -> str:
@@ -224,7 +241,7 @@ def noun_group(word: Noun, *, plural: bool = False, size: str = "") -> str:
     text = word.plural if plural else word.singular
     if not size:
         return text
-    adj, before = size_adjective(size, word.gender, plural=plural)
+    adj, before = size_adjective(size, word.gender, plural=plural, label=_label_of(word))
     return f"{adj} {text}" if before else f"{text} {adj}"
 
 
@@ -294,6 +311,15 @@ def position_phrase(key: str) -> str:
     if key.startswith("mostly "):
         return f"{MOSTLY} {position_phrase(key.removeprefix('mostly '))}"
     return POSITIONS[key]
+
+
+# A place after a noun it tells apart: "le bol de gauche", "la personne du centre", "le bol du
+# bas"; the corners keep the adverb ("la tasse en haut à droite").
+_ATTRIBUTIVE = {"left": "de gauche", "right": "de droite", "centre": "du centre", "top": "du haut", "bottom": "du bas"}
+
+
+def position_attributive(key: str) -> str:
+    return _ATTRIBUTIVE.get(key) or position_phrase(key)
 
 
 def relation_words(predicate: str, object_family: str | None = None) -> RelationWords:
@@ -383,10 +409,13 @@ EMPTY_ALT = (
     "ou des choses que le modèle ne connaît pas."
 )
 EMPTY_LONG = (
+    # "ne lit pas" would read as "lit" (a bed) to the reading words: "lire" instead.
     EMPTY_ALT + " Le modèle ne connaît que 80 sortes courantes de choses du quotidien ; "
-    "il ne décrit pas les scènes et ne lit pas le texte."
+    "il ne sait ni décrire les scènes ni lire le texte."
 )
-BOXES_NOTE = "Les tailles sont approximatives : ce modèle entoure les objets de rectangles, pas de leur forme exacte."
+BOXES_NOTE = (
+    "Les tailles sont approximatives : ce modèle encadre les objets par des rectangles, sans suivre leur forme exacte."
+)
 
 #: Text read in the photo (keys as captioning.lang.en.PHRASES). French quotation marks with
 #: no-break spaces; a space before the colon (French typography).
@@ -398,7 +427,8 @@ PHRASES = {
     "unclear_on": "{thing} porte un texte qui n'a pas pu être lu clairement.",
     "unclear_alone": "Il y a un texte qui n'a pas pu être lu clairement.",
     "plate": "La plaque d'immatriculation {thing} est visible (non transcrite).",
-    "mostly": "L'image est surtout du texte. On y lit : «\u00a0{text}\u00a0».",
+    # Not "on y lit": "lit" would read as a bed.
+    "mostly": "L'image est surtout du texte. Il dit : «\u00a0{text}\u00a0».",
     "row": " / ",
     "no_objects": "Aucun élément reconnaissable.",
 }
@@ -444,7 +474,7 @@ def holder(thing: Holder, key: str) -> str:
     """ "le bus" ("Texte sur le bus"), "du bus" ("La plaque d'immatriculation du bus")."""
     text = definite(noun(thing.label))
     if thing.position:
-        text = f"{text} {position_phrase(thing.position)}"
+        text = f"{text} {position_attributive(thing.position)}"
     return "".join(with_preposition("de", text)) if key == "plate" else text
 
 
@@ -453,18 +483,15 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     word = noun(mention.label)
     link = (mention.label, mention.ids)
     segments: list[Segment] = []
-    if mention.certainty == "hedged":
+    if mention.certainty == "hedged":  # as in English: one, or "plusieurs" (a number would claim too much)
         segments.append((f"{HEDGE} ", None))
-    if mention.quantity == "group":
+        segments.append((indefinite(word) if mention.count == 1 else f"{SOME[word.gender]} {word.plural}", link))
+    elif mention.quantity == "group":
         segments.append((f"{GROUP_OF} {_de(word.plural, word)}", link))
-    elif mention.count == 1 and mention.quantity in ("exact", "some"):
-        segments.append((indefinite(word), link))
-    elif mention.certainty == "hedged" or mention.quantity == "some":
-        segments.append((f"{SOME[word.gender]} {word.plural}", link))
     elif mention.quantity == "many":
         segments.append((f"beaucoup {_de(word.plural, word)}", link))
     elif mention.quantity == "at_least":
-        segments.append((f"{AT_LEAST} {_count(mention.count, word.gender)} {word.plural}", link))
+        segments.append((f"{AT_LEAST} {_counted(word, mention.count)}", link))
     else:
         segments.append((_counted(word, mention.count), link))
     if mention.relation is not None:
@@ -501,7 +528,9 @@ def long_sentence(s: Sentence, *, from_masks: bool, before: Sequence[Sequence[Se
     raise TypeError(f"not a sentence: {s!r}")
 
 
-sentence = long_sentence
+def _where(position: str | None) -> Segment:
+    """A place after a noun; nothing where the plan gives no place (never a made-up one)."""
+    return (" " + position_phrase(position) if position else "", None)
 
 
 def _hedged(hedged: bool, segments: list[Segment]) -> list[Segment]:
@@ -519,21 +548,19 @@ def _members(s: Members, from_masks: bool) -> list[Segment]:
     if s.count == 1:
         if s.size == "most":
             return [(indefinite(word), link), (" " + _most(from_masks), None)]
-        return [(indefinite(word, size=s.size or ""), link), (" " + position_phrase(s.position or "centre"), None)]
+        return [(indefinite(word, size=s.size or ""), link), _where(s.position)]
     if not s.parts:
         return [
             (_counted(word, s.count, size=s.size or ""), link),
-            (" " + position_phrase(s.position or "centre"), None),
+            _where(s.position),
         ]
     if s.size is not None:  # "deux petites personnes : une à gauche et une au centre"
-        parts = [
-            [(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts
-        ]
+        parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
         return [(_counted(word, s.count, size=s.size), link), (_COLON, None), *_join(parts)]
     if s.position is not None:  # "quatre éléphants au centre : deux grands et un petit"
         parts = [[(_one(p, word), (label, p.ids))] for p in s.parts]
         return [(_counted(word, s.count), link), (f" {position_phrase(s.position)}{_COLON}", None), *_join(parts)]
-    parts = [[(_one(p, word), (label, p.ids)), (" " + position_phrase(p.position or "centre"), None)] for p in s.parts]
+    parts = [[(_one(p, word), (label, p.ids)), _where(p.position)] for p in s.parts]
     return [(_counted(word, s.count), link), (_COLON, None), *_join(parts)]
 
 
@@ -542,7 +569,7 @@ def _one(part: Part, word: Noun) -> str:
     amount = _count(part.count, word.gender)
     if part.size is None:
         return amount
-    adj, _ = size_adjective(part.size, word.gender, plural=part.count > 1)
+    adj, _ = size_adjective(part.size, word.gender, plural=part.count > 1, label=_label_of(word))
     return f"{amount} {adj}"
 
 
@@ -561,7 +588,7 @@ def _summary(s: Summary) -> list[Segment]:
     """ "onze livres dans toute la photo, tous petits ; le plus grand est de taille moyenne et à gauche"."""
     word = noun(s.label)
     g = word.gender
-    adj, _ = size_adjective(s.size, g, plural=True)
+    adj, _ = size_adjective(s.size, g, plural=True, label=s.label)
     spread = ("toutes" if g == "f" else "tous") if s.all_same else "la plupart"
     segments: list[Segment] = [
         (_counted(word, s.count), (s.label, s.ids)),
@@ -569,7 +596,7 @@ def _summary(s: Summary) -> list[Segment]:
     ]
     if s.largest is not None:
         largest = "la plus grande" if g == "f" else "le plus grand"
-        size, _ = size_adjective(s.largest.size, g)
+        size, _ = size_adjective(s.largest.size, g, label=s.label)
         segments.append((" ; ", None))
         segments.append((largest, (s.label, (s.largest.id,))))
         segments.append((f" est {size} et {position_phrase(s.largest.position)}", None))
@@ -583,7 +610,7 @@ def _ref(ref: Ref) -> tuple[str, Link]:
     if ref.kind == "the":
         return definite(word), link
     if ref.kind == "placed":
-        return f"{definite(word)} {position_phrase(ref.position or 'centre')}", link
+        return f"{definite(word)} {position_attributive(ref.position)}" if ref.position else definite(word), link
     if ref.kind == "one_of":
         one = "l'une" if word.gender == "f" else "l'un"
         return f"{one} des {word.plural}", link
@@ -610,7 +637,7 @@ def _agreeing(*stems: str) -> set[str]:
 READING = FoldedReadingWords(
     objects=_OBJECTS,
     families=family_table(FAMILY_NOUNS),
-    numbers={fold(num2words(n, lang=CODE)): n for n in range(2, 13)},
+    numbers={"un": 1, "une": 1, **{fold(num2words(n, lang=CODE)): n for n in range(2, 13)}},
     articles=frozenset(["un", "une"]),
     floor=("au", "moins"),
     floor_before=("au", "moins"),

@@ -25,11 +25,15 @@ class ReadingWords:
         numbers: number words -> value ("two" -> 2).
         articles: words that count one ("a", "an").
         floor: words between a number and its noun that make the number a floor ("or more").
+        count_gap: words that may stand between a number or article and its noun in the alt text
+            (German "ein fast bildfüllender Kühlschrank"); English has none there.
         hedges: words that hedge what follows ("possibly").
         hedge_gap: words that may stand between a hedge and the noun it hedges (articles, sizes,
             "more", "another"); number words count too.
         ambiguous: word -> (label, following words that make it that object): "orange" is the
-            fruit only when no noun follows it (a colour is followed by its noun).
+            fruit only when no noun follows it (a colour is followed by its noun); so when a comma or
+            a full stop ends it and a number or a hedge starts what follows ("an orange, two cups",
+            "an orange, possibly a cup"; not "orange, white and black fish").
         relations: phrases that say a relation in the alt (" riding ", " next to "), for coverage.
         token: the regular expression of one word (on lower-cased text).
     """
@@ -39,6 +43,7 @@ class ReadingWords:
     numbers: Mapping[str, int] = field(default_factory=dict)
     articles: frozenset[str] = frozenset()
     floor: tuple[str, ...] = ()
+    count_gap: frozenset[str] = frozenset()
     hedges: frozenset[str] = frozenset()
     hedge_gap: frozenset[str] = frozenset()
     ambiguous: Mapping[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
@@ -60,6 +65,7 @@ class ReadingWords:
         """``(token index, label or "family:<name>", phrase)`` for every object word in ``text``,
         longest phrase first, left to right."""
         words = self.tokens(text)
+        stops: set[int] | None = None
         k = 0
         while k < len(words):
             for n in range(min(self._max_words, len(words) - k), 0, -1):
@@ -72,7 +78,10 @@ class ReadingWords:
                 if label is None and phrase in self.ambiguous:
                     nxt = words[k + n] if k + n < len(words) else ""
                     meant, before = self.ambiguous[phrase]
-                    label = meant if nxt in before else None
+                    if stops is None:
+                        stops = self._stops(text)
+                    listed = k + n - 1 in stops and (nxt in self.numbers or nxt in self.hedges)
+                    label = meant if nxt in before or listed else None
                 if label is not None:
                     if label:
                         yield k, label, phrase
@@ -80,6 +89,15 @@ class ReadingWords:
                     break
             else:
                 k += 1
+
+    def _stops(self, text: str) -> set[int]:
+        """Indices of the words of ``text`` that punctuation follows (the tokens drop it)."""
+        out: set[int] = set()
+        count = 0
+        for chunk in re.split(r"[,.;:!?]", text):
+            count += len(self.tokens(chunk))
+            out.add(count - 1)
+        return out
 
 
 def reading(lang: str = "en") -> ReadingWords:

@@ -4,6 +4,12 @@ A language module (``captioning/lang/<code>.py``) keeps all the words of its lan
 place: the nouns of the 80 COCO classes and of the back-off families, number words, hedges,
 positions, sizes and relation words. The captioner's realiser and search both read them from
 there, so each fact about a language lives once.
+
+Shared here: :class:`Noun` and :class:`RelationWords`; :func:`fold` (case- and accent-free look-up
+form); CLDR plural categories through babel (:func:`plural_category`, :func:`takes_plural`);
+and :class:`FoldedReadingWords`, reading words that fold text first (search and evaluation read
+"Baren" as "Bären"), with :func:`reading_table` and :func:`family_table` to build them from a
+language's nouns.
 """
 
 from __future__ import annotations
@@ -132,13 +138,18 @@ class FoldedReadingWords(ReadingWords):
     ``floor_before``: a floor said before its number ("au moins deux chiens"): the words are read
     as if they followed the number ("deux au moins chiens"), which is where
     :attr:`~captioning.lang.read.ReadingWords.floor` looks for them (set ``floor`` to the same words).
+
+    ``ignore``: words read as if they were not there: an adjective phrase between an article and
+    its noun that English says after the noun ("ein fast bildfüllender Kühlschrank" is read as
+    "ein Kühlschrank", one refrigerator, as "a refrigerator filling most of the photo" is).
     """
 
     floor_before: tuple[str, ...] = ()
+    ignore: frozenset[str] = frozenset()
     token: str = r"[a-z0-9]+"
 
     def tokens(self, text: str) -> list[str]:
-        words = re.findall(self.token, fold(text))
+        words = [w for w in re.findall(self.token, fold(text)) if w not in self.ignore]
         k = len(self.floor_before)
         if not k:
             return words

@@ -25,8 +25,10 @@ from captioning.plan import (
     RelationSentence,
     Summary,
 )
+from segmentation.result import Instances
 from tests.captioning.conftest import MakeInstances
 from tests.captioning.plans import plans
+from tests.captioning.test_captioning_properties import instance_sets
 
 CODES = sorted(LANGUAGES)
 
@@ -129,3 +131,28 @@ def test_english_from_a_hand_made_plan() -> None:
         "possibly other objects."
     )
     assert text.long_description == "A dog spanning most of the photo. Possibly two more dogs mostly on the right."
+
+
+@pytest.mark.parametrize("lang", CODES)
+@settings(max_examples=100, deadline=None)
+@given(instances=instance_sets())
+def test_described_photos_keep_their_promises_in_every_language(lang: str, instances: Instances) -> None:
+    """Whatever a backend returns, each language's text keeps the promises the English one does
+    (tests/captioning/test_captioning_properties.py): the bound, one sentence form, every object
+    that is not dropped in the long description, mentions where they say."""
+    d = describe(instances, lang=lang)
+    assert d.plan is not None and realise(d.plan, lang) == Text(lang, d.alt_text, d.long_description, d.mentions)
+    assert 0 < len(d.alt_text) <= ALT_LIMIT and d.long_description
+    assert d.alt_text[0].isupper() and d.alt_text.endswith("."), d.alt_text
+    for m in d.mentions:
+        assert getattr(d, m.field)[m.start : m.end] == m.text, m
+    long_ids = {i for m in d.mentions if m.field == "long_description" for i in m.instance_ids}
+    assert long_ids == {o.index for o in d.objects if o.certainty != "dropped"}
+
+
+def test_a_description_with_an_unreadable_plan_keeps_its_text(make: MakeInstances) -> None:
+    d = describe(make(["dog"], [[20, 200, 100, 280]]))
+    data = json.loads(json.dumps(d.to_dict(plan=True)))
+    data["plan"]["version"] = PLAN_VERSION + 1  # stored by a later release, or broken
+    back = type(d).from_dict(data)
+    assert back.plan is None and back.alt_text == d.alt_text and back.mentions == d.mentions

@@ -9,15 +9,20 @@ from captioning.plan import (
     AltMention,
     AltPlan,
     AltRelation,
+    BoxesNote,
     Crowd,
     Extra,
+    Holder,
     Largest,
     Members,
     Part,
     Plan,
+    Quote,
     Ref,
     RelationSentence,
     Summary,
+    TextNote,
+    TextPlan,
 )
 
 BOOKS = tuple(range(10, 31))  # 21 books
@@ -119,6 +124,28 @@ PLANS: dict[str, Plan] = {
             ),
             RelationSentence(Ref("bear", (6,), "one_of"), "behind", Ref("fire hydrant", (9,), "the")),
         ),
+    ),
+    # Text read in the photo: quoted as read (never translated), on a holder or alone; a number
+    # plate and unclear text only said.
+    "text": Plan(
+        AltPlan(
+            (
+                AltMention("bus", (0,), 1, "exact", "stated", "left", None, False),
+                AltMention("car", (1, 2), 2, "exact", "stated"),
+            )
+        ),
+        (Members("bus", (0,), 1, "large", "left"), Members("car", (1, 2), 2, "small", "right")),
+        True,
+        TextPlan(
+            (Quote(("NEXT STOP",), Holder("bus")), Quote(("Main St",), None)),
+            (TextNote("plate", Holder("car", "right")), TextNote("unclear", Holder("bus")), TextNote("unclear", None)),
+        ),
+    ),
+    # Boxes only: "spanning" rather than "filling", and the note that sizes are rough.
+    "boxes": Plan(
+        AltPlan((AltMention("bed", (0,), 1, "exact", "stated", "most", None, False),)),
+        (Members("bed", (0,), 1, "most", None), BoxesNote()),
+        False,
     ),
 }
 

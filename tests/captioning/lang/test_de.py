@@ -21,7 +21,7 @@ EXPECTED = {
         "Möglicherweise ein weiterer sehr kleiner Hund unten links.",
     ),
     "numbers": (
-        "Ein fast bildfüllender Elefant, zwei oder mehr Tassen links und viele Bücher.",
+        "Ein fast bildfüllender Elefant, mindestens zwei Tassen links und viele Bücher.",
         "Ein fast bildfüllender Elefant. Zwei Tassen links: eine kleine und eine mittelgroße. "
         "21 Bücher über das ganze Foto verteilt, die meisten klein; das größte ist mittelgroß und links. "
         "Beide Tassen befinden sich neben dem Elefanten.",
@@ -38,6 +38,17 @@ EXPECTED = {
         "Vier kleine Tassen in der Mitte. Ein großer Tisch unten. Möglicherweise zwei sehr kleine Bären rechts. "
         "Ein kleiner Hydrant rechts. Drei der Tassen befinden sich auf dem Tisch. "
         "Einer der Bären befindet sich hinter dem Hydranten.",
+    ),
+    "text": (
+        "Ein Bus links und zwei Autos. Text auf dem Bus: „NEXT STOP“. Text: „Main St“.",
+        "Ein großer Bus links. Zwei kleine Autos rechts. Text auf dem Bus: „NEXT STOP“. Text: „Main St“. "
+        "Das Auto rechts hat ein sichtbares Kennzeichen (nicht abgeschrieben). "
+        "Der Bus trägt Text, der nicht klar lesbar ist. Es gibt Text, der nicht klar lesbar ist.",
+    ),
+    "boxes": (
+        "Ein fast das ganze Foto überspannendes Bett.",
+        "Ein fast das ganze Foto überspannendes Bett. "
+        "Größenangaben sind grob geschätzt: Dieses Modell umrahmt Objekte mit Rechtecken statt mit ihrer genauen Form.",
     ),
 }
 

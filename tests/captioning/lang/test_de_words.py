@@ -128,7 +128,7 @@ def test_plural_category(n: int, category: str) -> None:
         ("dog", 5, "fünf Hunde"),
         ("cup", 21, "einundzwanzig Tassen"),
         ("skis", 2, "zwei Paar Ski"),
-        ("broccoli", 3, "drei Stück Brokkoli"),
+        ("broccoli", 3, "drei Brokkolistücke"),
     ],
 )
 def test_counted(label: str, n: int, expected: str) -> None:

@@ -21,7 +21,7 @@ EXPECTED = {
         "Posiblemente otro perro muy pequeño abajo a la izquierda.",
     ),
     "numbers": (
-        "Un elefante que ocupa la mayor parte de la foto, dos o más tazas a la izquierda y muchos libros.",
+        "Un elefante que ocupa la mayor parte de la foto, al menos dos tazas a la izquierda y muchos libros.",
         "Un elefante que ocupa la mayor parte de la foto. Dos tazas a la izquierda: una pequeña y una mediana. "
         "21 libros por toda la foto, la mayoría pequeños; el más grande es mediano y está a la izquierda. "
         "Ambas tazas están junto al elefante.",
@@ -37,6 +37,17 @@ EXPECTED = {
         "Cuatro tazas pequeñas en el centro. Una mesa grande abajo. Posiblemente dos osos muy pequeños a la derecha. "
         "Una boca de incendios pequeña a la derecha. Tres de las tazas están sobre la mesa. "
         "Uno de los osos está detrás de la boca de incendios.",
+    ),
+    "text": (
+        "Un autobús a la izquierda y dos coches. Texto en el autobús: «NEXT STOP». Texto: «Main St».",
+        "Un autobús grande a la izquierda. Dos coches pequeños a la derecha. Texto en el autobús: «NEXT STOP». "
+        "Texto: «Main St». La matrícula del coche de la derecha es visible (sin transcribir). "
+        "El autobús tiene texto que no se pudo leer con claridad. Hay texto que no se pudo leer con claridad.",
+    ),
+    "boxes": (
+        "Una cama que se extiende por la mayor parte de la foto.",
+        "Una cama que se extiende por la mayor parte de la foto. "
+        "Los tamaños son aproximados: este modelo delimita los objetos con rectángulos, no con su forma exacta.",
     ),
 }
 

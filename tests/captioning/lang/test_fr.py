@@ -28,15 +28,29 @@ EXPECTED = {
     ),
     "crowd": (
         "Un groupe de personnes et un parapluie en haut à droite.",
-        "Un groupe de personnes dans toute la photo. Parmi elles, deux petites personnes : une à gauche et une au "
-        "centre. Deux grands chevaux au centre. Un petit parapluie en haut à droite. Les deux personnes montent "
-        "chacune l'un des chevaux. La personne à gauche tient le parapluie.",
+        "Un groupe de personnes dans toute la photo. "
+        "Parmi elles, deux personnes de petite taille : une à gauche et une au centre. "
+        "Deux grands chevaux au centre. Un petit parapluie en haut à droite. Les deux personnes montent "
+        "chacune l'un des chevaux. La personne de gauche tient le parapluie.",
     ),
     "table": (
         "Quatre tasses, une table et peut-être plusieurs ours.",
         "Quatre petites tasses au centre. Une grande table en bas. Peut-être deux très petits ours à droite. "
         "Une petite bouche d'incendie à droite. Trois des tasses sont sur la table. "
         "L'un des ours est derrière la bouche d'incendie.",
+    ),
+    "text": (
+        "Un bus à gauche et deux voitures. Texte sur le bus : «\u00a0NEXT STOP\u00a0». Texte : «\u00a0Main St\u00a0».",
+        "Un grand bus à gauche. Deux petites voitures à droite. Texte sur le bus : «\u00a0NEXT STOP\u00a0». "
+        "Texte : «\u00a0Main St\u00a0». "
+        "La plaque d'immatriculation de la voiture de droite est visible (non transcrite). "
+        "Le bus porte un texte qui n'a pas pu être lu clairement. Il y a un texte qui n'a pas pu être lu clairement.",
+    ),
+    "boxes": (
+        "Un lit qui s'étend sur la majeure partie de la photo.",
+        "Un lit qui s'étend sur la majeure partie de la photo. "
+        "Les tailles sont approximatives : ce modèle encadre les objets par des rectangles, "
+        "sans suivre leur forme exacte.",
     ),
 }
 

@@ -145,3 +145,23 @@ def test_library_in_process_and_skip_existing_keeps_human_text(tmp_path):
     assert refused.returncode != 0 and "needs --user" in refused.stderr
     no_worker = run_describe(str(BUS_PHOTO), "--user", "archivist", "--via-queue", env_extra=env)
     assert no_worker.returncode != 0 and "no Celery worker answered" in no_worker.stderr
+
+
+def test_lang_says_the_text_in_that_language_and_refuses_an_unknown_one(tmp_path):
+    from captioning.lang import LANGUAGES
+
+    codes = sorted(LANGUAGES)
+    unknown = run_describe(str(BUS_PHOTO), "--json", "--lang", "xx", env_extra={"DATA_DIR": str(tmp_path)})
+    assert unknown.returncode != 0
+    assert "unknown language 'xx'" in unknown.stderr and ", ".join(codes) in unknown.stderr
+    plain = run_describe(str(BUS_PHOTO), "--json", env_extra={"DATA_DIR": str(tmp_path)})
+    assert plain.returncode == 0, plain.stderr
+    english = json.loads(plain.stdout)
+    # One other language (each language's text is tested in tests/captioning; this is the command).
+    lang = next((code for code in codes if code != "en"), "en")
+    result = run_describe(str(BUS_PHOTO), "--json", "--lang", lang, env_extra={"DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["lang"] == lang and 0 < len(record["alt_text"]) <= 125
+    assert record["objects"] == english["objects"]  # the same facts, said in another language
+    assert (record["alt_text"] != english["alt_text"]) == (lang != "en")

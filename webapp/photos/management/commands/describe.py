@@ -13,6 +13,10 @@ files whose record is an error are tried again and get a new record: the last on
 uploaded again; its record is the library's, including the alt text you reviewed, which a run
 never changes. Adding files, finding them in the library and following the queue are
 ``photos.bulk``; this module is arguments and output.
+
+``--lang CODE`` (default ``en``) says the suggested alt text and long description in that language
+(``captioning.lang.LANGUAGES``), rendered from the description's plan; records then carry ``lang``.
+A reviewed alt text keeps the language it was written in.
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from captioning.lang import LANGUAGES, UnknownLanguage, language, realise
 from segmentation.registry import WeightsUnavailable
 from webapp.photos import bulk, pipeline
 from webapp.photos.models import Photo
 from webapp.photos.records import for_records, photo_record
+from webapp.photos.results import read_description
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected
 from webapp.text import csv_writer, from_spreadsheet
 
@@ -168,7 +174,18 @@ def worker_available(timeout: float = 1.5) -> bool:
         return False
 
 
-def library_record(name: str, photo: Photo, *, existing: bool = False) -> dict[str, Any]:
+def in_language(record: dict[str, Any], plan: Any, lang: str | None) -> dict[str, Any]:
+    """``record`` with its suggested texts said in ``lang`` (``None``: as described, no ``lang``
+    key). Without a plan (a photo stored before plans were) the texts stay as stored, in English."""
+    if lang is None or "error" in record:
+        return record
+    if plan is None:
+        return {**record, "lang": "en"}
+    text = realise(plan, lang)
+    return {**record, "alt_text": text.alt_text, "long_description": text.long_description, "lang": lang}
+
+
+def library_record(name: str, photo: Photo, *, existing: bool = False, lang: str | None = None) -> dict[str, Any]:
     """A library photo's result as a describe record (the API's fields plus ``file`` as given)."""
     data = photo_record(photo)
     record: dict[str, Any] = {
@@ -186,6 +203,9 @@ def library_record(name: str, photo: Photo, *, existing: bool = False) -> dict[s
         record["existing"] = True
     if photo.status in {Photo.Status.FAILED, Photo.Status.REJECTED}:
         record["error"] = photo.status_message or f"The photo was {photo.status}."
+    if lang is not None:
+        description = read_description(photo.result)
+        record = in_language(record, description.plan if description is not None else None, lang)
     return record
 
 
@@ -211,6 +231,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=16, help="photos in the queue at once (default 16)")
         parser.add_argument("--wait", type=float, default=900, help="seconds to wait for one queued photo")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+        parser.add_argument(
+            "--lang", help=f"language of the alt text: {', '.join(sorted(LANGUAGES))} (default en)", default=None
+        )
         parser.add_argument("--model", help="backend name (default: SEGMENTER setting)")
         parser.add_argument(
             "--weights", help="weights file: a state dict or a YOLO-seg .tflite/.onnx (default: SEGMENTER_WEIGHTS)"
@@ -224,6 +247,12 @@ class Command(BaseCommand):
             else None
         )
         self.as_json = bool(options["as_json"])
+        self.lang: str | None = options["lang"]
+        if self.lang is not None:
+            try:
+                language(self.lang)
+            except UnknownLanguage as exc:
+                raise CommandError(str(exc)) from None
         owner = self.owner(options)
         files = find_files(options["photos"], recursive=options["recursive"])
         out_path: Path | None = options["out"]
@@ -299,7 +328,7 @@ class Command(BaseCommand):
             analysis = pipeline.analyse(path)
         except DECODE_ERRORS as exc:
             return {"file": name, "error": f"Not a readable image ({type(exc).__name__}: {exc})."}
-        return {"file": name, **analysis.to_json()}
+        return in_language({"file": name, **analysis.to_json()}, analysis.description.plan, self.lang)
 
     # -- a library: the same photo rows and task as uploads ---------------------------------------
     def add_photo(self, owner: Any, name: str, *, skip_existing: bool) -> tuple[Photo, bool] | dict[str, Any]:
@@ -324,7 +353,7 @@ class Command(BaseCommand):
                     self.emit(added)
                     continue
                 photo, existing = added
-                self.emit(library_record(name, reload(photo.pk), existing=existing))
+                self.emit(library_record(name, reload(photo.pk), existing=existing, lang=self.lang))
         finally:
             app.conf.task_always_eager = eager
 
@@ -343,7 +372,7 @@ class Command(BaseCommand):
                 watch.add(photo, name, existing=existing)
             finished, overdue = watch.poll()
             for waiting, photo in finished:
-                self.emit(library_record(waiting.name, photo, existing=waiting.existing))
+                self.emit(library_record(waiting.name, photo, existing=waiting.existing, lang=self.lang))
             for waiting in overdue:
                 self.emit(
                     {
