@@ -6,10 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from webapp.accounts.languages import LANG, UnsupportedLanguage, api_alt_language
 from webapp.api.shapes import errors, fail
 from webapp.ids import MAX_ID
+from webapp.photos.results import publishable
 from webapp.search import services
 
 router = Router()
@@ -19,7 +21,8 @@ class SearchHitOut(Schema):
     id: int
     score: float
     file: str
-    alt_text: str
+    alt_text: str = Field(..., description="What to publish: your reviewed text, else the suggestion in `lang`")
+    alt_lang: str = Field(..., description='The language alt_text is in ("" when decorative)')
     alt_source: str | None
 
 
@@ -41,11 +44,16 @@ def search(
     q: str = Query("", max_length=1000, description="For example `two dogs`, `bus or truck`, `person not car`"),
     page: int = Query(1, ge=1, le=MAX_ID),
     per_page: int = Query(services.PER_PAGE, ge=1, le=settings.PAGE_SIZE_MAX),
+    lang: str | None = LANG,
 ) -> Any:
     """The search page's answer as JSON, newest first; `did_you_mean` suggests a spelling when
     nothing matched."""
     if not q.strip():
         return fail(400, "Send a search in the 'q' parameter, for example ?q=two+dogs.", "invalid")
+    try:
+        alt_lang = api_alt_language(request)  # issue 18: the suggestions' language
+    except UnsupportedLanguage as exc:
+        return fail(400, str(exc), "unsupported_language")
     result = services.search(request.user, q, page=min(page, services.MAX_PAGE), per_page=per_page)
     if result.error:
         return fail(400, result.error, "bad_search")
@@ -60,7 +68,8 @@ def search(
                 "id": hit.photo.pk,
                 "score": hit.score,
                 "file": hit.photo.original_name,
-                "alt_text": hit.photo.current_alt,
+                "alt_text": (alt := publishable(hit.photo, alt_lang)).text,
+                "alt_lang": alt.lang,
                 "alt_source": hit.photo.alt_source or None,
             }
             for hit in result.hits
