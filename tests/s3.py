@@ -61,11 +61,17 @@ class S3Server:
         }
         self.process = subprocess.Popen(
             [
-                str(rclone_path()), "serve", "s3", str(self.root),
-                "--addr", f"{self.host}:{self.port}",
+                str(rclone_path()),
+                "serve",
+                "s3",
+                str(self.root),
+                "--addr",
+                f"{self.host}:{self.port}",
                 # Writes go straight to the folder: a restart loses nothing that was acknowledged.
-                "--vfs-cache-mode", "off",
-                "--log-level", "INFO",
+                "--vfs-cache-mode",
+                "off",
+                "--log-level",
+                "INFO",
             ],  # fmt: skip
             env=env,
             stdout=log,
