@@ -74,11 +74,16 @@ class S3Server:
         }
         self.process = subprocess.Popen(
             [
-                str(rclone_path()), "serve", "s3", str(self.root),
+                str(rclone_path()),
+                "serve",
+                "s3",
+                str(self.root),
                 *(f"--addr={host}:{self.port}" for host in (self.host, *self.also_listen)),
                 # Writes go straight to the folder: a restart loses nothing that was acknowledged.
-                "--vfs-cache-mode", "off",
-                "--log-level", self.log_level,
+                "--vfs-cache-mode",
+                "off",
+                "--log-level",
+                self.log_level,
             ],  # fmt: skip
             env=env,
             stdout=log,

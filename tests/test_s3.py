@@ -91,4 +91,3 @@ def test_restart_keeps_objects_port_and_keys(s3: S3Server) -> None:
     s3.restart()
     assert s3.port == port
     assert s3.client().get_object(Bucket=BUCKET, Key=KEY)["Body"].read() == b"the photo"
-

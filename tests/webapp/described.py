@@ -60,6 +60,6 @@ ALT = {
 LONG = {
     "en": "A large person on the right. A medium-sized dog in the lower left.",
     "de": "Eine große Person rechts. Ein mittelgroßer Hund unten links.",
-    "fr": "Une grande personne à droite. Un chien de taille moyenne en bas à gauche.",
+    "fr": "Une personne de grande taille à droite. Un chien de taille moyenne en bas à gauche.",
     "es": "Una persona grande a la derecha. Un perro mediano abajo a la izquierda.",
 }

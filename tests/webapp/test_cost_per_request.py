@@ -28,7 +28,7 @@ BOUNDS = {
     "status": 4,
     "api list": 4,  # token+user, photos, their objects (prefetched) + language (none with ?lang=)
     "api photo": 4,
-    "api search": 5,
+    "api search": 6,
 }
 
 

@@ -10,11 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 
-from tests.webapp.browser.helpers import ui
-
-# English and German on every run (German is the longest of the four: it finds layouts that do
-# not reflow); French and Spanish share every template and catalogue check with them.
-BROWSER_LANGUAGES = ["en", "de"]
+from tests.webapp.browser.helpers import BROWSER_LANGUAGES, ui
 
 
 @pytest.fixture(params=BROWSER_LANGUAGES)

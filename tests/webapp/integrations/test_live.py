@@ -5,12 +5,14 @@ schema), the bulk command goes through the queue when a worker runs, and the new
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import pytest
 import requests
+from django.conf import settings
 
 from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO
-from tests.webapp.browser.helpers import audit, sign_up
+from tests.webapp.browser.helpers import BROWSER_LANGUAGES, audit, sign_up, ui
 from tests.webapp.stack import Browser
 from webapp.devstack import Stack
 
@@ -18,23 +20,26 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 EXAMPLES = 20  # per operation: about a minute for all of them on two busy cores
 
 
-def test_export_webhook_and_docs_pages_pass_axe(page: object, stack: Stack) -> None:
-    sign_up(page, "chromium-export")
+@pytest.mark.parametrize("lang", BROWSER_LANGUAGES)
+def test_export_webhook_and_docs_pages_pass_axe(page: object, stack: Stack, lang: str) -> None:
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": stack.url}])
+    t = partial(ui, lang)
+    sign_up(page, f"chromium-export-{lang}")
     page.goto("/export/")
-    assert page.locator("h1").inner_text() == "Export your library"
-    assert audit(page, "export") == []
+    assert page.locator("h1").inner_text() == t("Export your library")
+    assert audit(page, f"export-{lang}") == []
     page.goto("/webhook/")
-    assert audit(page, "webhook") == []
-    page.get_by_label("Address (URL)").fill("not a web address")
-    page.get_by_role("button", name="Save webhook").click()
-    assert "There is a problem" in page.locator("[data-error-summary]").inner_text()
-    assert audit(page, "webhook-error") == []
-    page.get_by_label("Address (URL)").fill("https://cms.example.org/hooks/alt")
-    page.get_by_role("button", name="Save webhook").click()
-    assert page.get_by_label("Signing secret", exact=True).input_value().startswith("whsec_")
-    assert audit(page, "webhook-saved") == []
+    assert audit(page, f"webhook-{lang}") == []
+    page.get_by_label(t("Address (URL)")).fill("not a web address")
+    page.get_by_role("button", name=t("Save webhook")).click()
+    assert t("There is a problem") in page.locator("[data-error-summary]").inner_text()
+    assert audit(page, f"webhook-error-{lang}") == []
+    page.get_by_label(t("Address (URL)")).fill("https://cms.example.org/hooks/alt")
+    page.get_by_role("button", name=t("Save webhook")).click()
+    assert page.get_by_label(t("Signing secret"), exact=True).input_value().startswith("whsec_")
+    assert audit(page, f"webhook-saved-{lang}") == []
     page.goto("/api/docs")
-    assert audit(page, "api-docs") == []
+    assert audit(page, f"api-docs-{lang}") == []
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(stack: Stack) -> None:

@@ -21,5 +21,3 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def broker(settings, redis_url: str) -> str:  # noqa: ANN001
     settings.CELERY_BROKER_URL = redis_url
     return redis_url
-
-

@@ -51,7 +51,10 @@ def test_any_language_in_and_the_readers_language_out(client, imported) -> None:
         body = client.get("/api/search/", {"q": query}, **bearer(imported)).json()
         assert body["results"] == english["results"] and body["explanation"] == "exactly 2 people"
     german = client.get("/api/search/", {"q": "deux personnes", "lang": "de"}, **bearer(imported)).json()
-    assert german["explanation"] == "genau 2 Personen" and german["results"] == english["results"]
+    # The same photos; the reader's language also renders their suggested alt texts.
+    assert german["explanation"] == "genau 2 Personen"
+    assert [(h["id"], h["score"]) for h in german["results"]] == [(h["id"], h["score"]) for h in english["results"]]
+    assert {h["alt_lang"] for h in german["results"]} == {"de"}
     # Without ?lang=, the Accept-Language header says the reader's language.
     body = client.get("/api/search/", {"q": "two people"}, HTTP_ACCEPT_LANGUAGE="es", **bearer(imported)).json()
     assert body["explanation"] == "exactamente 2 personas"

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.webapp.described import ALT, described_photo
+from tests.webapp.stored import bearer, token  # noqa: F401 - a fixture for these tests
 from webapp.accounts.models import Profile
 from webapp.search.services import index_photo
 
@@ -34,3 +35,11 @@ def test_thumbnails_in_the_alt_text_language_without_a_query_each(logged_in, use
     many, queries_many = search(logged_in)
     assert many == [(ALT["de"], 'lang="de"')] * 4
     assert queries_many == queries_few
+
+
+def test_the_search_api_answers_in_the_asked_language(client, user, token: str) -> None:  # noqa: ANN001, F811
+    index_photo(described_photo(user, "a.jpg"))
+    hits = client.get("/api/search/", {"q": "dog", "lang": "fr"}, **bearer(token)).json()["results"]
+    assert [(h["alt_text"], h["alt_lang"]) for h in hits] == [(ALT["fr"], "fr")]
+    refused = client.get("/api/search/", {"q": "dog", "lang": "xx"}, **bearer(token))
+    assert refused.status_code == 400 and refused.json()["code"] == "unsupported_language"
