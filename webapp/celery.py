@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
+from django.db import close_old_connections
 from kombu.transport import redis as kombu_redis
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
@@ -58,6 +59,14 @@ class RedisTransport(kombu_redis.Transport):
 app = Celery("webapp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_connections(**kwargs: Any) -> None:
+    """Django's request-time rule for a worker that keeps its connection (``CELERY_DB_REUSE_MAX``):
+    close it if it broke (a database restart) or outlived ``CONN_MAX_AGE`` (0 for SQLite: always)."""
+    close_old_connections()
 
 
 # --- Messages stranded in Redis's unacked hash ---------------------------------------------------

@@ -367,6 +367,11 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tests and `describe` may run tasks in-process instead.
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
+# Keep a worker's database connection between tasks (Celery's Django fixup otherwise closes it
+# after every task: one new PostgreSQL connection per photo, half the server's CPU per photo in
+# bench/scale_out.py). webapp/celery.py still drops a broken or CONN_MAX_AGE-old one around each
+# task, as Django does around a request.
+CELERY_DB_REUSE_MAX = 1_000_000
 # Publishing a photo's message while Redis is down: give up after a few seconds (the upload still
 # succeeds; the row stays 'queued' and the sweeper sends it again) instead of hanging the request.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 1, "interval_max": 2}
