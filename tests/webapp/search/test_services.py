@@ -299,6 +299,25 @@ def test_key_totals_follow_every_change(imported, other_user) -> None:  # noqa: 
     assert key_totals(imported) == rows_per_key(imported)
 
 
+def test_key_totals_move_in_one_statement_per_chunk(imported, monkeypatch) -> None:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    keys = [f"w:word{i}" for i in range(5)]
+    services.adjust_key_counts(imported.pk, set(keys), set())
+    with CaptureQueriesContext(connection) as one:
+        services.adjust_key_counts(imported.pk, set(keys), set())
+    assert len(one.captured_queries) == 1  # one round trip for a photo's keys, not one per key
+    monkeypatch.setattr(services, "KEY_CHUNK", 2)
+    with CaptureQueriesContext(connection) as chunked:
+        services.adjust_key_counts(imported.pk, {"w:word0", "w:word5", "w:word6"}, {"w:word1", "w:word2", "w:word3"})
+    assert len(chunked.captured_queries) == 4
+    totals = key_totals(imported)
+    assert [totals.get(k, 0) for k in (*keys, "w:word5", "w:word6")] == [3, 1, 1, 1, 2, 1, 1]
+    # The photos' own keys are untouched.
+    assert {k: n for k, n in totals.items() if not k.startswith("w:word")} == rows_per_key(imported)
+
+
 def test_pages(imported) -> None:  # noqa: ANN001
     first = services.search(imported, "no bicycles", per_page=4)
     assert (first.total, first.pages, len(first.hits)) == (10, 3, 4)
