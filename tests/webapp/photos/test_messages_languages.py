@@ -157,3 +157,12 @@ def test_english_pages_keep_the_stored_details(logged_in, user) -> None:  # noqa
     photo = failed(user, Photo.FailureReason.MODEL_ERROR, "The model failed on this photo (RuntimeError). Try again.")
     body = detail(logged_in, photo)
     assert re.search(r'<p class="message message-error">The model failed on this photo \(RuntimeError\)', body)
+
+
+def test_too_many_files_in_german(logged_in, settings) -> None:  # noqa: ANN001
+    settings.UPLOAD_MAX_FILES = 2
+    choose_ui(logged_in, "de")
+    files = [SimpleUploadedFile(f"{i}.jpg", jpeg_bytes()) for i in range(3)]
+    response = logged_in.post(UPLOAD, {"images": files})
+    assert response.status_code == 400
+    assert "Sie haben 3 Dateien gewählt; laden Sie höchstens 2 auf einmal hoch." in response.content.decode()
