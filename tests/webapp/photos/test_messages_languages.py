@@ -166,3 +166,16 @@ def test_too_many_files_in_german(logged_in, settings) -> None:  # noqa: ANN001
     response = logged_in.post(UPLOAD, {"images": files})
     assert response.status_code == 400
     assert "Sie haben 3 Dateien gewählt; laden Sie höchstens 2 auf einmal hoch." in response.content.decode()
+
+
+def test_the_polling_status_says_the_failure_in_the_pages_language(logged_in, user) -> None:  # noqa: ANN001
+    photo = failed(user, Photo.FailureReason.MODEL_ERROR, "The model failed on this photo (RuntimeError). Try again.")
+    url = reverse("photos:status")
+    english = logged_in.get(url, {"ids": str(photo.pk)}).json()["photos"][0]
+    assert (english["message"], english["message_lang"]) == (photo.status_message, "en")
+    choose_ui(logged_in, "de")
+    german = logged_in.get(url, {"ids": str(photo.pk)}).json()["photos"][0]
+    assert (german["message"], german["message_lang"]) == (
+        "Das Modell ist an diesem Foto gescheitert. Versuchen Sie es erneut.",
+        "de",
+    )
