@@ -22,7 +22,7 @@ import numpy as np
 from babel.numbers import format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from captioning import Description
@@ -294,9 +294,11 @@ def overlay_alt(region_list: list[Region], from_masks: bool) -> str:
     regions' language (English when there are none)."""
     if not region_list:
         return "The photo with no regions marked: the model found nothing it could name."
-    names = "; ".join(f"{r.number} {r.name}" for r in region_list)
     count = len(region_list)
     with translation.override(region_list[0].lang):
+        names = pgettext("between the regions of the overlay's alt", "; ").join(
+            f"{r.number} {r.name}" for r in region_list
+        )
         if from_masks:
             text = ngettext(
                 "The photo with %(count)s numbered region shaded in colour: %(names)s.",

@@ -30,7 +30,7 @@ SENTENCES = {
 ALTS = {
     "en": "The photo with 2 numbered regions shaded in colour: 1 dog; 2 person.",
     "de": "Das Foto mit 2 nummerierten Bereichen, farbig hinterlegt: 1 Hund; 2 Person.",
-    "fr": "La photo avec 2 zones numérotées, colorées : 1 chien; 2 personne.",
+    "fr": "La photo avec 2 zones numérotées, colorées : 1 chien ; 2 personne.",
     "es": "La foto con 2 zonas numeradas, sombreadas en color: 1 perro; 2 persona.",
 }
 
