@@ -33,6 +33,8 @@ SAME_IN = {
     "%(counter)s photo": {"fr"},
     "Photo %(name)s, %(status)s": {"fr"},
     "Error:": {"es"},
+    "%(number)s: %(name)s": {"de", "es"},  # a region of the overlay: only French spaces its colon
+    "; ": {"de", "es"},  # between the regions of the overlay's alt: French spaces its semicolon
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import pydantic
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
@@ -126,7 +127,7 @@ def upload_photos(request: HttpRequest, image: list[UploadedFile] | None = IMAGE
         if any(o.unavailable for o in outcomes):
             # Not the files' fault: the same request succeeds once the storage is back.
             body = {
-                "error": services.STORAGE_DOWN_MESSAGE,
+                "error": gettext(services.STORAGE_DOWN_MESSAGE),  # English unless the request asks
                 "code": "storage_unavailable",
                 "photos": [],
                 "rejected": rejected,

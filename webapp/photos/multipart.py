@@ -23,6 +23,7 @@ from typing import IO
 
 from django.http import HttpRequest
 from django.http.multipartparser import MAX_TOTAL_HEADER_SIZE
+from django.utils.translation import gettext_noop
 
 CHUNK = 64 * 1024
 SCAN_LIMIT = 64 * 1024  # a header block longer than this is left to the parser to refuse
@@ -30,8 +31,11 @@ SCAN_LIMIT = 64 * 1024  # a header block longer than this is left to the parser 
 HEADER_BUDGET = MAX_TOTAL_HEADER_SIZE - 64
 FILENAME = re.compile(rb'(;\s*filename\*?\s*=\s*)("(?:[^"\\]|\\.)*"|[^;\r\n]*)', re.IGNORECASE)
 
-NOT_UTF8 = "The file name is not in UTF-8 encoding, so it could not be read; rename the file and upload it again."
-TOO_LONG = (
+# English here; the upload service says them in the request's language (``gettext``).
+NOT_UTF8 = gettext_noop(
+    "The file name is not in UTF-8 encoding, so it could not be read; rename the file and upload it again."
+)
+TOO_LONG = gettext_noop(
     "The file name is too long (the whole name must fit in about 900 bytes); rename the file and upload it again."
 )
 

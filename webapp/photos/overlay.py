@@ -7,7 +7,10 @@ and the phrases of the description that name it. ``linked_text`` splits the alt 
 description into plain and linked pieces. ``draw_overlay`` paints the regions on the photo with
 Pillow: filled translucent shapes when the model made masks, outlined boxes when it made boxes
 only; each region carries its number in a tag, so the picture, the legend and the list agree.
-No Django here except through the callers.
+The region sentences and the overlay's alt are said in the language of the result's description
+(the page's alt text language): the nouns, hedge and position phrases from that language's
+captioning module, the percentages in its locale's format (babel), the few framing words from
+the message catalogues (``translation.override``: they follow the alt text, not the interface).
 """
 
 from __future__ import annotations
@@ -16,9 +19,15 @@ import io
 from dataclasses import dataclass, field
 
 import numpy as np
+from babel.numbers import format_percent
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from captioning import Description
+from captioning.lang import DEFAULT_LANGUAGE, language
+from captioning.lang.words import Noun
 from segmentation.result import Instances
 from webapp.photos.results import StoredResult
 
@@ -71,28 +80,49 @@ class Region:
     # Text read in the photo (``Description.text``): the string when quoted, "" when it could not
     # be read clearly; ``None`` for an object. Text regions are outlined boxes, never masks.
     text: str | None = None
+    lang: str = DEFAULT_LANGUAGE  # the language of ``name``, ``sentence`` and ``percent``
 
     @property
     def percent(self) -> str:
-        share = self.area_fraction * 100
-        if share < 1:
-            return "under 1 %"
-        return f"{round(share)} %"
+        """The region's share of the photo, whole per cent, in the locale's format ("12 %", "12%")."""
+        share = round(self.area_fraction * 100)
+        if self.area_fraction * 100 < 1:
+            with translation.override(self.lang):
+                return _("under %(percent)s") % {"percent": format_percent(0.01, locale=self.lang)}
+        return format_percent(share / 100, locale=self.lang)
 
     @property
     def name(self) -> str:
+        words = language(self.lang)
         if self.text is not None:
-            return f"Text: '{self.text}'" if self.text else "Text that could not be read clearly"
-        return f"{self.label} (possibly)" if self.possible else self.label
+            with translation.override(self.lang):
+                if self.text:
+                    return _("Text: '%(text)s'") % {"text": self.text}
+                return _("Text that could not be read clearly")
+        noun = _noun(words, self.label)
+        return f"{noun} ({words.HEDGE})" if self.possible else noun
 
     @property
     def sentence(self) -> str:
-        """``"2: dog, lower left, 12 % of the photo"``; boxes-only results say it is the box;
-        ``"3: Text: 'GLADYS'"`` for text read in the photo."""
+        """``"2: dog, in the lower left, 12% of the photo"`` ("2: Hund, unten links, 12 % des
+        Fotos"); boxes-only results say it is the box; ``"3: Text: 'GLADYS'"`` for text read in
+        the photo."""
         if self.text is not None:
-            return f"{self.number}: {self.name}"
-        share = f"{self.percent} of the photo" if self.from_masks else f"its box covers {self.percent} of the photo"
-        return f"{self.number}: {self.name}, {self.position}, {share}"
+            with translation.override(self.lang):
+                return _("%(number)s: %(name)s") % {"number": self.number, "name": self.name}
+        where = language(self.lang).position_phrase(self.position)
+        values = {"number": self.number, "name": self.name, "position": where, "share": self.percent}
+        with translation.override(self.lang):
+            if self.from_masks:
+                return _("%(number)s: %(name)s, %(position)s, %(share)s of the photo") % values
+            return _("%(number)s: %(name)s, %(position)s, its box covers %(share)s of the photo") % values
+
+
+def _noun(words: object, label: str) -> str:
+    """``label``'s noun (singular) in a captioning language module; the label itself when the
+    language has no noun for it."""
+    noun: Noun | None = words.NOUNS.get(label) or words.FAMILY_NOUNS.get(label)  # type: ignore[attr-defined]
+    return noun.singular if noun is not None else label
 
 
 def _luminance(hex_colour: str) -> float:
@@ -139,6 +169,7 @@ def regions(result: StoredResult | None) -> list[Region]:
     if result is None:
         return []
     width, height = result.image_size
+    lang = result.description.lang or DEFAULT_LANGUAGE
     shown = sorted((o for o in result.description.objects if o.certainty != "dropped"), key=lambda o: o.index)
     out: list[Region] = []
     for number, obj in enumerate(shown, start=1):
@@ -158,6 +189,7 @@ def regions(result: StoredResult | None) -> list[Region]:
                 text_colour=text_colour_on(colour),
                 box_percent=_box_percent((x0, y0, x1, y1), width, height),
                 from_masks=result.has_masks,
+                lang=lang,
             )
         )
     by_index = {r.index: r for r in out}
@@ -186,6 +218,7 @@ def regions(result: StoredResult | None) -> list[Region]:
                 box_percent=_box_percent((x0, y0, x1, y1), width, height),
                 from_masks=False,
                 text=piece.text if piece.status == "quoted" else "",
+                lang=lang,
             )
         )
     return out
@@ -257,13 +290,28 @@ def linked_text(text: str, field_name: str, region_list: list[Region]) -> list[P
 
 
 def overlay_alt(region_list: list[Region], from_masks: bool) -> str:
-    """Alt text of the overlay picture itself: what is drawn, not what the photo shows."""
+    """Alt text of the overlay picture itself: what is drawn, not what the photo shows; in the
+    regions' language (English when there are none)."""
     if not region_list:
         return "The photo with no regions marked: the model found nothing it could name."
-    how = "shaded in colour" if from_masks else "outlined with coloured boxes"
-    names = "; ".join(f"{r.number} {r.name}" for r in region_list)
     count = len(region_list)
-    return f"The photo with {count} numbered region{'s' if count != 1 else ''} {how}: {names}."
+    with translation.override(region_list[0].lang):
+        names = pgettext("between the regions of the overlay's alt", "; ").join(
+            f"{r.number} {r.name}" for r in region_list
+        )
+        if from_masks:
+            text = ngettext(
+                "The photo with %(count)s numbered region shaded in colour: %(names)s.",
+                "The photo with %(count)s numbered regions shaded in colour: %(names)s.",
+                count,
+            )
+        else:
+            text = ngettext(
+                "The photo with %(count)s numbered region outlined with a coloured box: %(names)s.",
+                "The photo with %(count)s numbered regions outlined with coloured boxes: %(names)s.",
+                count,
+            )
+    return text % {"count": count, "names": names}
 
 
 # -- drawing ------------------------------------------------------------------------------------

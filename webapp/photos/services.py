@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from captioning import Description
 from segmentation.interface import Segmenter
@@ -40,7 +42,8 @@ class UploadOutcome:
     unavailable: bool = False
 
 
-STORAGE_DOWN_MESSAGE = (
+# English here (logs, tests); ``gettext`` it where a person reads it.
+STORAGE_DOWN_MESSAGE = gettext_noop(
     "The photo could not be stored just now (the storage is not answering); upload it again in a minute."
 )
 
@@ -90,7 +93,7 @@ def create_photo(owner: Any, upload: UploadedFile | File) -> Photo:
     """
     problem = getattr(upload, "name_problem", "")  # set by photos.multipart for an unreadable name
     if problem:
-        raise UploadRejected(problem)
+        raise UploadRejected(_(problem))  # in the request's language
     photo = new_photo(owner, upload, name=upload.name, size=upload.size or 0, enqueued_at=timezone.now())
     enqueue(photo)
     return photo
@@ -99,7 +102,10 @@ def create_photo(owner: Any, upload: UploadedFile | File) -> Photo:
 def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome]:
     """One outcome per file, in order; a bad file never stops the others."""
     if len(uploads) > settings.UPLOAD_MAX_FILES:
-        raise UploadRejected(f"You chose {len(uploads)} files; upload at most {settings.UPLOAD_MAX_FILES} at a time.")
+        raise UploadRejected(
+            _("You chose %(count)s files; upload at most %(max)s at a time.")
+            % {"count": len(uploads), "max": settings.UPLOAD_MAX_FILES}
+        )
     outcomes = []
     for upload in uploads:
         name = clean_filename(upload.name)
@@ -109,7 +115,7 @@ def create_photos(owner: Any, uploads: list[UploadedFile]) -> list[UploadOutcome
             outcomes.append(UploadOutcome(name=name, error=str(exc)))
         except files.StorageUnavailable as exc:
             log.warning("Upload %r not stored: %s", name, exc)
-            outcomes.append(UploadOutcome(name=name, error=STORAGE_DOWN_MESSAGE, unavailable=True))
+            outcomes.append(UploadOutcome(name=name, error=_(STORAGE_DOWN_MESSAGE), unavailable=True))
     return outcomes
 
 

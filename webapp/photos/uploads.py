@@ -21,6 +21,9 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from webapp.photos import multipart
@@ -38,7 +41,7 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 Image.init()  # register every plugin now, so the allowlist below only names loaded ones
 ALLOWED_FORMATS = [f for f in ("JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF", *HEIF_FORMATS) if f in Image.OPEN]
-ALLOWED_DESCRIPTION = "JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP"
+ALLOWED_DESCRIPTION = gettext_lazy("JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP")
 # Errors Pillow raises on damaged input (the same list Pillow's own fuzzers accept).
 DECODE_ERRORS = (
     OSError,
@@ -60,7 +63,9 @@ MAX_SIDE = 65_500
 
 
 class UploadRejected(ValueError):
-    """The file is not a photo we accept; ``str(exc)`` is a message for the person."""
+    """The file is not a photo we accept; ``str(exc)`` is a message for the person, in the
+    request's language: it is raised while a request is handled, so ``gettext`` (not lazy) picks
+    the language that request activated (English for the API unless it asks for another)."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,12 @@ def normalise_upload(
     max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     max_pixels = settings.UPLOAD_MAX_PIXELS if max_pixels is None else max_pixels
     if size == 0:
-        raise UploadRejected("The file is empty (0 bytes).")
+        raise UploadRejected(_("The file is empty (0 bytes)."))
     if size > max_bytes:
-        raise UploadRejected(f"The file is {_human_size(size)}; the limit is {_human_size(max_bytes)}.")
+        raise UploadRejected(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": _human_size(size), "limit": _human_size(max_bytes)}
+        )
     fileobj.seek(0)
     with warnings.catch_warnings():
         # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that: make every bomb an error.
@@ -98,21 +106,32 @@ def normalise_upload(
         try:
             image = Image.open(fileobj, formats=ALLOWED_FORMATS)
         except UnidentifiedImageError:
-            raise UploadRejected(f"This is not an image we can read. Upload a {ALLOWED_DESCRIPTION} file.") from None
+            raise UploadRejected(
+                _("This is not an image we can read. Upload a %(formats)s file.") % {"formats": ALLOWED_DESCRIPTION}
+            ) from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise UploadRejected("The image has too many pixels to be a photo.") from None
+            raise UploadRejected(_("The image has too many pixels to be a photo.")) from None
         except DECODE_ERRORS:
-            raise UploadRejected("The image file is damaged and cannot be read.") from None
+            raise UploadRejected(_("The image file is damaged and cannot be read.")) from None
         with image:
             width, height = image.size
             if max(width, height) > MAX_SIDE:
                 raise UploadRejected(
-                    f"The image is {width}×{height} pixels; each side may be at most {MAX_SIDE:,} pixels."
+                    _("The image is %(width)s×%(height)s pixels; each side may be at most %(max)s pixels.")
+                    % {"width": width, "height": height, "max": number_format(MAX_SIDE, force_grouping=True)}
                 )
             if width * height > max_pixels:
                 raise UploadRejected(
-                    f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
-                    f"the limit is {max_pixels / 1e6:.0f} megapixels."
+                    _(
+                        "The image is %(width)s×%(height)s pixels (%(megapixels)s megapixels); "
+                        "the limit is %(limit)s megapixels."
+                    )
+                    % {
+                        "width": width,
+                        "height": height,
+                        "megapixels": f"{width * height / 1e6:.0f}",
+                        "limit": f"{max_pixels / 1e6:.0f}",
+                    }
                 )
             source_format = image.format or "unknown"
             # Memory: one full-size pixel buffer at a time (a 7000 x 7000 photo is 147 MB of RGB).
@@ -124,12 +143,12 @@ def normalise_upload(
                 ImageOps.exif_transpose(image, in_place=True)
                 rgb = _to_rgb(image)
             except DECODE_ERRORS:
-                raise UploadRejected("The image file is damaged or incomplete and cannot be read.") from None
+                raise UploadRejected(_("The image file is damaged or incomplete and cannot be read.")) from None
             try:
                 jpeg, thumbnail = _encode_jpeg(rgb), _encode_jpeg(_thumbnail(rgb))
             except DECODE_ERRORS:
                 raise UploadRejected(
-                    "The image could not be converted to a JPEG; save it as a JPEG and try again."
+                    _("The image could not be converted to a JPEG; save it as a JPEG and try again.")
                 ) from None
             width, height = rgb.size
             del rgb

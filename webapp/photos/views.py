@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from webapp.accounts.languages import page_alt_language
 from webapp.ids import parse_ids
-from webapp.photos import files, overlay, services
+from webapp.photos import failures, files, overlay, services
 from webapp.photos.forms import AltTextForm
 from webapp.photos.models import Photo
 from webapp.photos.results import publishable, read_result, suggestion, thumbnail_alt, with_plans
@@ -285,7 +285,9 @@ def status(request: HttpRequest) -> JsonResponse:
                     "name": p.original_name,
                     "status": p.status,
                     "status_label": p.get_status_display(),
-                    "message": p.status_message,
+                    # issue 18: by its failure code in the interface language, else the stored English
+                    "message": (said := failures.status_message(p)).text,
+                    "message_lang": said.lang,
                     "attempts": p.attempts,
                     "last_error": p.last_error,
                     "alt": (alt := thumbnail_alt(p, lang)).text,

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
+from captioning.lang import en
 from tests.conftest import BUS_PHOTO
 from tests.webapp.conftest import upload_file
 from webapp.photos import services
@@ -47,7 +48,8 @@ def test_shows_suggestion_description_regions_and_snippet(logged_in, done_photo)
     assert '<li id="region-1"' in html
     # A share of the photo: the mask's, or (boxes-only model) its box's, said so.
     boxes_only = done_photo.result["instances"]["masks"] is None
-    assert f"1: {first.label}, {first.position}, {'its box covers ' if boxes_only else ''}" in html
+    where = en.position_phrase(first.position)
+    assert f"1: {first.label}, {where}, {'its box covers ' if boxes_only else ''}" in html
     overlay_url = reverse("photos:overlay", args=[done_photo.pk])
     alt = re.search(rf'<img src="{overlay_url}" alt="([^"]+)"', html).group(1)
     assert alt.startswith(f"The photo with {len(shown)} numbered region") and f"1 {first.label}" in alt

@@ -62,13 +62,13 @@ def test_regions_are_numbered_with_sentences_and_colours():
     assert [r.label for r in regions] == ["dog", "person"]
     dog = regions[0]
     assert dog.sentence.startswith("1: dog, ")
-    assert "lower left" in dog.sentence
+    assert "in the lower left" in dog.sentence
     # Boxes only: the share is honest about being a box.
-    assert dog.sentence.endswith(f"its box covers {round(120 * 90 / (400 * 200) * 100)} % of the photo")
+    assert dog.sentence.endswith(f"its box covers {round(120 * 90 / (400 * 200) * 100)}% of the photo")
     assert dog.box_percent == (5.0, 50.0, 30.0, 45.0)
     assert dog.colour != regions[1].colour
     with_mask = overlay.regions(read_result(result_dict(with_masks())))[0]
-    assert with_mask.from_masks and with_mask.sentence.endswith(" % of the photo")
+    assert with_mask.from_masks and with_mask.sentence.endswith("% of the photo")
     assert "its box" not in with_mask.sentence
 
 

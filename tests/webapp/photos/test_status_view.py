@@ -21,6 +21,7 @@ def test_reports_own_photos_only(client, logged_in, user, other_user):
         "status": "queued",
         "status_label": "Queued",
         "message": "",
+        "message_lang": "",
         "attempts": 0,
         "last_error": "",
         "alt": None,

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from webapp.photos import results
+from webapp.photos import failures, results
 from webapp.photos.models import Photo
 from webapp.photos.overlay import Piece
 from webapp.photos.results import AltText, publishable
@@ -27,6 +27,18 @@ def shown_alt(context: template.Context, photo: Photo) -> AltText:
 def thumbnail_alt(context: template.Context, photo: Photo) -> AltText:
     """``alt`` of ``photo``'s thumbnail inside the app (see ``results.thumbnail_alt``)."""
     return results.thumbnail_alt(photo, str(context["alt_language"]))
+
+
+@register.simple_tag
+def failure_message(photo: Photo) -> failures.Said:
+    """``photo.status_message`` in the interface language when its code has a message."""
+    return failures.status_message(photo)
+
+
+@register.simple_tag
+def last_problem(photo: Photo) -> failures.Said:
+    """``photo.last_error`` in the interface language when it is the coded message."""
+    return failures.last_problem(photo)
 
 
 @register.simple_tag

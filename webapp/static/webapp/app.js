@@ -109,7 +109,8 @@
         delete pending[info.id];
         // The alt text may be in another language than the page: say so (WCAG 3.1.2).
         var other = info.status === "done" && info.alt_lang && info.alt_lang !== document.documentElement.lang;
-        if (alt) { alt.textContent = info.status === "done" ? info.alt : info.message; if (other) { alt.lang = info.alt_lang; } }
+        var messageOther = info.status !== "done" && info.message_lang && info.message_lang !== document.documentElement.lang;
+        if (alt) { alt.textContent = info.status === "done" ? info.alt : info.message; if (other) { alt.lang = info.alt_lang; } else if (messageOther) { alt.lang = info.message_lang; } }
         if (img) { img.alt = info.alt; if (other) { img.lang = info.alt_lang; } }
         queue.push(info.status === "done" ? fmt(gettext("%(name)s: alt text ready."), { name: info.name }) : info.name + ": " + info.status_label.toLowerCase() + ". " + info.message);
         if (node.id === "photo-status") { offerReload(); }
