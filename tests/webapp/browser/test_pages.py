@@ -150,11 +150,20 @@ def test_done_photos_photo_page_edit_errors_accept_and_search(page: object, lang
     assert page.evaluate("document.getElementById('overlay-image').naturalWidth") == 640
     # Mask shapes from a mask model (the development YOLO-seg file), boxes from a boxes-only one.
     boxes_only = DEV_WEIGHTS == SSDLITE_WEIGHTS
-    how = "outlined with (?:a coloured box|coloured boxes)" if boxes_only else "shaded in colour"
-    assert re.match(rf"The photo with \d+ numbered regions? {how}: 1 bus", overlay.get_attribute("alt"))
+    # The overlay speaks the account's alt text language, which follows the interface at sign-up.
+    if lang == "de":
+        how = "mit (?:einem farbigen Rahmen|farbigen Rahmen) umrandet" if boxes_only else "farbig hinterlegt"
+        alt = rf"Das Foto mit \d+ nummerierten Bereich(?:en)?, {how}: 1 Bus"
+        share = "der Rahmen umfasst " if boxes_only else ""
+        region = rf"1: Bus, [\w ]+, {share}\d+\s?% des Fotos"
+    else:
+        how = "outlined with (?:a coloured box|coloured boxes)" if boxes_only else "shaded in colour"
+        alt = rf"The photo with \d+ numbered regions? {how}: 1 bus"
+        share = "its box covers " if boxes_only else ""
+        region = rf"1: bus, [a-z ]+, {share}\d+% of the photo"
+    assert re.match(alt, overlay.get_attribute("alt")), overlay.get_attribute("alt")
     first_region = page.locator("#region-1")
-    share = "its box covers " if boxes_only else ""
-    assert re.match(rf"1: bus, [a-z ]+, {share}\d+% of the photo", first_region.locator(".region-link").inner_text())
+    assert re.match(region, first_region.locator(".region-link").inner_text())
     # Focus on a region picks it out on the picture; the words of the text link to it.
     first_region.locator(".region-link").focus()
     assert page.locator("[data-highlight='1']").is_visible()
