@@ -63,9 +63,13 @@ app.autodiscover_tasks()
 
 @signals.task_prerun.connect
 @signals.task_postrun.connect
-def _close_old_connections(**kwargs: Any) -> None:
+def _close_old_connections(task: Any = None, **kwargs: Any) -> None:
     """Django's request-time rule for a worker that keeps its connection (``CELERY_DB_REUSE_MAX``):
-    close it if it broke (a database restart) or outlived ``CONN_MAX_AGE`` (0 for SQLite: always)."""
+    close it if it broke (a database restart) or outlived ``CONN_MAX_AGE`` (0 for SQLite: always).
+    Not for a task run eagerly inside the caller (tests, ``CELERY_TASK_ALWAYS_EAGER``): that
+    connection is the caller's, perhaps inside its transaction (Celery's own fixup skips it too)."""
+    if getattr(getattr(task, "request", None), "is_eager", False):
+        return
     close_old_connections()
 
 
