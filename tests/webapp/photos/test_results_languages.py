@@ -81,3 +81,15 @@ def test_a_not_reviewed_photo_publishes_the_suggestion_in_the_readers_language(u
     photo = described_photo(user)
     alt = publishable(photo, "de")
     assert (alt.text, alt.lang, alt.source) == (ALT["de"], "de", "suggested")
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_describe_library_records_render_the_stored_plan(user, lang: str) -> None:  # noqa: ANN001
+    from webapp.photos.management.commands.describe import library_record
+
+    photo = described_photo(user)
+    record = library_record("park.jpg", photo, lang=lang)
+    assert (record["alt_text"], record["long_description"], record["lang"]) == (ALT[lang], LONG[lang], lang)
+    assert "lang" not in library_record("park.jpg", photo)  # as the owner reads it
+    old = described_photo(user, "old.jpg", with_plan=False)  # stored before plans: English
+    assert library_record("old.jpg", old, lang="fr")["lang"] == "en"

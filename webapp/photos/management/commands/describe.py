@@ -38,7 +38,6 @@ from segmentation.registry import WeightsUnavailable
 from webapp.photos import bulk, pipeline
 from webapp.photos.models import Photo
 from webapp.photos.records import for_records, photo_record
-from webapp.photos.results import read_description
 from webapp.photos.uploads import DECODE_ERRORS, UploadRejected
 from webapp.text import csv_writer, from_spreadsheet
 
@@ -187,7 +186,9 @@ def in_language(record: dict[str, Any], plan: Any, lang: str | None) -> dict[str
 
 def library_record(name: str, photo: Photo, *, existing: bool = False, lang: str | None = None) -> dict[str, Any]:
     """A library photo's result as a describe record (the API's fields plus ``file`` as given)."""
-    data = photo_record(photo)
+    # ``lang`` None: as the owner reads it (no ``lang`` key); else rendered from the stored plan by
+    # photo_record (results.suggestion), English for a photo stored before plans were.
+    data = photo_record(photo, lang)
     record: dict[str, Any] = {
         "file": name,
         "photo_id": photo.pk,
@@ -203,9 +204,8 @@ def library_record(name: str, photo: Photo, *, existing: bool = False, lang: str
         record["existing"] = True
     if photo.status in {Photo.Status.FAILED, Photo.Status.REJECTED}:
         record["error"] = photo.status_message or f"The photo was {photo.status}."
-    if lang is not None:
-        description = read_description(photo.result)
-        record = in_language(record, description.plan if description is not None else None, lang)
+    if lang is not None and "error" not in record:
+        record["lang"] = data["lang"]
     return record
 
 
