@@ -189,6 +189,13 @@ class Cluster:
                 start_new_session=True,
             )
 
+    def pause_worker(self, index: int, *, paused: bool) -> None:
+        """Freeze (SIGSTOP) or resume (SIGCONT) a worker host's every process: while frozen it can
+        neither finish nor acknowledge a photo, so what its log says it holds is what it holds."""
+        proc = self.workers[index].process
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGSTOP if paused else signal.SIGCONT)
+
     def kill_worker(self, index: int, sig: int = signal.SIGKILL) -> None:
         """The whole worker host goes: its main process and its pool, at once (power loss)."""
         proc = self.workers[index].process
