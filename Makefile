@@ -59,7 +59,7 @@ test: venv system-deps messages lint
 # on the shared 2-core dev box (330 s measured), next to about 14 for `make test`. The browser suite drives
 # the views the end-to-end one does and captioning/segmentation use no database: once, on SQLite.
 PG_SUITES := tests/test_pg.py tests/webapp/test_end_to_end.py tests/webapp/search tests/webapp/security \
-	tests/webapp/ops tests/webapp/reliability/test_faults.py
+	tests/webapp/ops tests/webapp/reliability/test_faults.py tests/webapp/photos/test_plans_migration.py
 test-postgres: venv system-deps messages
 	TEST_DATABASE=postgres $(PY) -m pytest $(PG_SUITES)
 

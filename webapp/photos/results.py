@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -157,8 +157,9 @@ def _stored_plan(photo: Photo) -> tuple[Mapping[str, Any] | None, str]:
 
 def suggestion(photo: Photo, lang: str) -> Suggestion:
     """``photo``'s suggestion in ``lang``: the stored texts when they are in ``lang``, else
-    rendered from the stored plan. A photo stored without a plan keeps its stored (English) text,
-    said to be in its own language; an unreadable plan is logged and does the same."""
+    rendered from the stored plan. A photo stored without a plan (before plans were, and not given
+    one by :func:`add_missing_plans`) keeps its stored (English) text, said to be in its own
+    language; an unreadable plan is logged and does the same."""
     if lang == SUGGESTION_LANGUAGE:  # the stored texts: no plan to read
         return Suggestion(photo.suggested_alt, photo.long_description, SUGGESTION_LANGUAGE)
     plan_data, stored_lang = _stored_plan(photo)
@@ -170,6 +171,48 @@ def suggestion(photo: Photo, lang: str) -> Suggestion:
         else:
             return Suggestion(text.alt_text, text.long_description, text.lang)
     return Suggestion(photo.suggested_alt, photo.long_description, stored_lang)
+
+
+def add_missing_plans(photos: QuerySet[Photo], caption: Callable[[Instances], Description]) -> int:
+    """Give every result of ``photos`` stored without a readable plan (before plans were, or of
+    an older plan version) the plan ``caption`` makes from its stored instances: no model runs,
+    and the photo's suggestion then exists in every language. The stored texts stay as they are
+    (a reader of the stored language sees what they saw before); a result that does not read is
+    left alone. Works on a migration's historical model too; returns how many were given one.
+    Idempotent: a result with a readable plan is not written."""
+    given = 0
+    candidates = photos.filter(result__description__isnull=False).only("pk", "result")
+    for photo in candidates.iterator(chunk_size=200):
+        data = photo.result
+        if not isinstance(data, dict) or not isinstance(data.get("description"), dict):
+            continue
+        if _readable_plan(data["description"].get("plan")):
+            continue
+        stored = read_result(data)
+        if stored is None:
+            continue
+        try:
+            plan = caption(stored.instances).plan
+        except (KeyError, TypeError, ValueError) as exc:  # stored instances that do not decode
+            log.warning("Photo %s: no plan made from its stored result: %s", photo.pk, exc)
+            continue
+        if plan is None:
+            continue
+        data["description"]["plan"] = plan.to_dict()
+        # Written alone (a queryset update): a review saved meanwhile is not overwritten.
+        type(photo).objects.filter(pk=photo.pk).update(result=data)
+        given += 1
+    return given
+
+
+def _readable_plan(data: Any) -> bool:
+    if data is None:
+        return False
+    try:
+        Plan.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)
