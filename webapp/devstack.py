@@ -10,6 +10,7 @@ broker that needs nothing installed (fine for one machine, not for production).
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -35,10 +36,38 @@ def render_nginx_conf(*, listen: str, upstream: str, run_dir: Path, max_body: st
     return text
 
 
+_handed_out: set[int] = set()
+_handed_out_lock = threading.Lock()
+
+
+def _ephemeral_floor() -> int:
+    """The lowest port the kernel gives outgoing connections (Linux: 32768 unless configured)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port that is free now and was not handed out before by this process. Picked
+    below the kernel's ephemeral range: a port from ``bind(0)`` is an ephemeral one, which an
+    outgoing connection (or the next ``bind(0)``) can take between this call and the server's
+    bind, or after a server restarts on it; and two calls before either port is bound must not
+    answer the same port."""
+    low, high = 20000, max(20000 + 1000, _ephemeral_floor() - 1)
+    with _handed_out_lock:
+        for _ in range(2000):
+            port = random.randint(low, high)
+            if port in _handed_out:
+                continue
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue  # in use (or in TIME_WAIT): another
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"no free loopback port in {low}-{high}")
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
@@ -199,7 +228,11 @@ class Stack:
 
     def worker_children(self) -> list[int]:
         """Process ids of the worker's pool processes (the ones that run photos)."""
-        proc = self.processes.get("worker")
+        return self.children("worker")
+
+    def children(self, name: str) -> list[int]:
+        """Process ids of the children of process ``name`` (gunicorn's workers for ``"web"``)."""
+        proc = self.processes.get(name)
         if proc is None or proc.poll() is not None:
             return []
         children = []

@@ -53,6 +53,20 @@ class Worker:
         return f"host{self.host.index}"
 
 
+def group_states(pgid: int) -> list[str]:
+    """The state letters (``R``, ``S``, ``T`` stopped, ...) of the processes in group ``pgid``."""
+    states = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ")".
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            states.append(fields[0])
+    return states
+
+
 @dataclass
 class Cluster:
     """``start()`` / ``stop()``; ``workers`` as many as namespaces. ``env`` goes to every app
@@ -193,8 +207,11 @@ class Cluster:
         """Freeze (SIGSTOP) or resume (SIGCONT) a worker host's every process: while frozen it can
         neither finish nor acknowledge a photo, so what its log says it holds is what it holds."""
         proc = self.workers[index].process
-        if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGSTOP if paused else signal.SIGCONT)
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, signal.SIGSTOP if paused else signal.SIGCONT)
+        if paused:  # the signal is sent, not yet taken: wait until every process is stopped
+            wait_for(lambda: all(state in "tTZX" for state in group_states(proc.pid)), timeout=10, what="frozen worker")
 
     def kill_worker(self, index: int, sig: int = signal.SIGKILL) -> None:
         """The whole worker host goes: its main process and its pool, at once (power loss)."""

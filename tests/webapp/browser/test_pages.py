@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import BUS_PHOTO, DEV_WEIGHTS, ELEPHANT_PHOTO, SSDLITE_WEIGHTS
 from tests.webapp.browser.helpers import announcements, audit, focused, sign_up
+from webapp.devstack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -106,24 +107,33 @@ def test_empty_library_upload_errors_account_404_and_403(
     assert audit(page, f"404-{lang}") == []
 
 
-def test_done_photos_photo_page_edit_errors_accept_and_search(page: object, lang: str, t: Callable[..., str]) -> None:
+def test_done_photos_photo_page_edit_errors_accept_and_search(
+    page: object, stack: Stack, lang: str, t: Callable[..., str]
+) -> None:
     sign_up(page, f"pages-done-{lang}")
-    page.get_by_label(t("Photos to describe")).set_input_files([BUS_PHOTO, ELEPHANT_PHOTO])
-    page.get_by_role("button", name=t("Upload and describe")).click()
-    page.wait_for_url("**/")
-    # Focus goes to the message that says what happened.
-    assert page.evaluate("document.activeElement.id") == "messages"
-    queued = t(
-        "%(count)d photo uploaded and queued for description.",
-        plural="%(count)d photos uploaded and queued for description.",
-        n=2,
-    )
-    assert queued % {"count": 2} in page.locator("#messages").inner_text()
-    uploading = t("Uploading %(count)s photo…", plural="Uploading %(count)s photos…", n=2) % {"count": 2}
-    assert uploading in " ".join(text for _, text in announcements(page))
-    region = page.locator("#poll-status")
-    assert region.get_attribute("role") == "status"  # present before its text changes
-    page.evaluate("window.__sameDocument = true")
+    # The worker waits until the library shows both photos queued: a fast worker could otherwise
+    # finish them before the page loads, and then no card is pending and nothing is announced.
+    stack.stop_process("worker")
+    try:
+        page.get_by_label(t("Photos to describe")).set_input_files([BUS_PHOTO, ELEPHANT_PHOTO])
+        page.get_by_role("button", name=t("Upload and describe")).click()
+        page.wait_for_url("**/")
+        page.wait_for_function("document.querySelectorAll('[data-photo-id][data-status=\"queued\"]').length === 2")
+        # Focus goes to the message that says what happened.
+        assert page.evaluate("document.activeElement.id") == "messages"
+        queued = t(
+            "%(count)d photo uploaded and queued for description.",
+            plural="%(count)d photos uploaded and queued for description.",
+            n=2,
+        )
+        assert queued % {"count": 2} in page.locator("#messages").inner_text()
+        uploading = t("Uploading %(count)s photo…", plural="Uploading %(count)s photos…", n=2) % {"count": 2}
+        assert uploading in " ".join(text for _, text in announcements(page))
+        region = page.locator("#poll-status")
+        assert region.get_attribute("role") == "status"  # present before its text changes
+        page.evaluate("window.__sameDocument = true")
+    finally:
+        stack.start_worker()
     page.wait_for_function(
         "document.querySelectorAll('[data-photo-id][data-status=\"done\"]').length === 2", timeout=240_000
     )

@@ -10,6 +10,7 @@ clocks, the SQLite busy timeout), so the tests take seconds, not the production 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -194,6 +195,26 @@ def kill_pool_children(stack: Stack) -> list[int]:
     return children
 
 
+def signal_each(pids: list[int], sig: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+def freeze(pids: list[int]) -> list[int]:
+    """SIGSTOP ``pids`` and wait until each is stopped (a signal is sent at once, taken later)."""
+    signal_each(pids, signal.SIGSTOP)
+
+    def stopped(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] in "tTZX"
+        except OSError:
+            return True  # gone
+
+    wait_for(lambda: all(stopped(pid) for pid in pids), timeout=10, what="frozen pool processes")
+    return pids
+
+
 # --- the faults ----------------------------------------------------------------------------------
 
 
@@ -292,8 +313,15 @@ def test_poison_photo_is_dead_lettered(fault_stack: Stack, api: ApiClient) -> No
         if row["status"] in FINAL:
             break
         if row["status"] == "processing" and row["attempts"] > kills:
-            if kill_pool_children(fault_stack):
+            # Frozen, then checked again, then killed: the attempt cannot end in between (as it
+            # could between a check and a kill of a running process).
+            children = freeze(fault_stack.worker_children())
+            row = rows(fault_stack, [poison])[poison]
+            if children and row["status"] == "processing" and row["attempts"] > kills:
+                signal_each(children, signal.SIGKILL)
                 kills = row["attempts"]
+            else:
+                signal_each(children, signal.SIGCONT)
         time.sleep(0.02)
     final = wait_final(fault_stack, [poison, *others])
     assert_one_result_each(fault_stack, [poison, *others])

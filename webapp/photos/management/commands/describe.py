@@ -161,14 +161,16 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- the queue -------------------------------------------------------------------------------------
-def worker_available(timeout: float = 1.5) -> bool:
-    """Whether a Celery worker answers a ping on the configured broker (never raises)."""
+def worker_available(timeout: float = 1.5, tries: int = 2) -> bool:
+    """Whether a Celery worker answers a ping on the configured broker (never raises). Asked
+    ``tries`` times: a worker on a loaded machine can miss one ping's window, and photos that
+    workers would describe must not fall back to this process for that."""
     from webapp.celery import app
 
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
-            return bool(app.control.ping(timeout=timeout, connection=connection))
+            return any(app.control.ping(timeout=timeout, connection=connection) for _ in range(tries))
     except Exception:  # noqa: BLE001 - no broker, refused, timeout: no worker to use
         return False
 
