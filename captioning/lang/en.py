@@ -290,11 +290,12 @@ def _place(place: str, from_masks: bool) -> str:
 
 
 def holder(thing: Holder, key: str) -> str:
-    """The object text is written on: "the bus", "the bus on the left" (the label as it is:
-    this is how the text has always named it)."""
+    """The object text is written on: "the bus", "the phone on the left" (its English noun, as
+    the alt text names it: "phone", not COCO's "cell phone")."""
+    noun = singular(thing.label)
     if thing.position:
-        return f"the {thing.label} {position_phrase(thing.position)}"
-    return f"the {thing.label}"
+        return f"the {noun} {position_phrase(thing.position)}"
+    return f"the {noun}"
 
 
 # -- the alt text ------------------------------------------------------------------------------

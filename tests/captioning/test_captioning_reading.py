@@ -38,6 +38,14 @@ def test_text_on_an_object_is_quoted_exactly_and_attached(make: MakeInstances) -
     check_mentions(d)
 
 
+def test_the_holder_is_named_by_its_english_noun_not_its_coco_label(make: MakeInstances) -> None:
+    phone = make(["cell phone"], [(100, 100, 500, 380)])
+    d = describe(with_text(phone, line("CALL MOM", (180, 200, 420, 240))))
+    assert "Text on the phone: 'CALL MOM'." in d.alt_text, d.alt_text
+    screen = make(["tv"], [(100, 100, 500, 380)])
+    assert "Text on the TV: 'NEWS'." in describe(with_text(screen, line("NEWS", (180, 200, 420, 240)))).alt_text
+
+
 def test_smallest_holding_object_wins_and_outside_text_stands_alone(make: MakeInstances) -> None:
     scene = make(["bus", "stop sign"], [(50, 50, 600, 450), (200, 100, 300, 200)])
     d = describe(with_text(scene, line("GLADYS", (210, 130, 290, 160)), line("OPEN LATE", (5 + 10, 455, 200, 470))))
