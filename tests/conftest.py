@@ -7,6 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: by default each run checks the same examples (derandomized), so a red run is a
+# regression anyone can reproduce, not a new random draw; nor is slow data generation on a
+# loaded machine a failure. HYPOTHESIS_PROFILE=explore draws new examples every run, to hunt.
+hypothesis_settings.register_profile("repeatable", derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("explore", derandomize=False, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
