@@ -12,7 +12,10 @@ A language module ``captioning/lang/<code>.py`` (registered in :data:`LANGUAGES`
 * ``CODE`` (``"en"``) and ``NAME`` (the language's own name: ``"English"``, ``"Deutsch"``);
 * ``NOUNS``: a :class:`~captioning.lang.words.Noun` for each of the 80 COCO labels, and
   ``FAMILY_NOUNS`` for each back-off family (the values of :data:`captioning.vocabulary.FAMILY`);
-* ``SEPARATOR`` (``", "``) and ``CONJUNCTION`` (``" and "``) for lists;
+* ``SEPARATOR`` (``", "``) and ``CONJUNCTION`` (``" and "``) for lists, and
+  ``group_conjunction(following) -> str`` (``", and "``, ``" sowie "``) before the last item of
+  an alt list one of whose items shares a place ("a person and a snowboard in the centre, and
+  other objects");
 * ``EMPTY_ALT`` and ``EMPTY_LONG``: the texts when nothing is recognised;
 * ``PHRASES``: the text read in the photo, keys as :data:`captioning.lang.en.PHRASES`
   (``{text}`` the quoted text, ``{thing}`` the holder) and ``holder(holder, key) -> str``: the

@@ -11,7 +11,7 @@ from dataclasses import replace
 from types import ModuleType
 
 from captioning.model import Mention, TextField
-from captioning.plan import ALT_LIMIT, AltPlan, TextPlan
+from captioning.plan import ALT_LIMIT, AltMention, AltPlan, TextPlan
 
 Link = tuple[str, tuple[int, ...]]
 Segment = tuple[str, Link | None]
@@ -114,15 +114,47 @@ def fit_alt(alt: AltPlan, words: ModuleType, *, from_masks: bool) -> tuple[str, 
         placeable = [n for n, m in enumerate(said) if m.place is not None and m.relation is None]
         for placed in range(len(placeable), -1, -1):
             chosen = set(placeable[:placed])
-            phrases = [phrase(n, n in chosen) for n in range(count)]
+            runs = shared_places(said, chosen)
+            # A run that shares a place says it once, after its last member.
+            phrases = [
+                joined([phrase(n, n == run[-1] and n in chosen) for n in run], words.SEPARATOR, words.CONJUNCTION)
+                for run in runs
+            ]
             if alt.unnamed != "none" or dropped:
                 stated = alt.unnamed == "stated" or any(m.certainty == "stated" for m in dropped)
                 phrases.append(words.other_objects(hedged=not stated))
-            segments = joined(phrases, words.SEPARATOR, words.CONJUNCTION)
+            if len(phrases) > 1 and any(len(run) > 1 for run in runs):
+                # The list holds a list of its own ("a person and a snowboard in the centre"): its
+                # last item gets the language's outer conjunction (", and", "sowie", ...).
+                last = (words.group_conjunction(text_of(phrases[-1])), None)
+                segments = [*joined(phrases[:-1], words.SEPARATOR, words.SEPARATOR), last, *phrases[-1]]
+            else:
+                segments = joined(phrases, words.SEPARATOR, words.CONJUNCTION)
             if length(segments) <= ALT_LIMIT:
                 return assemble([segments], "alt_text")
     cut = fit_words(text_of(phrase(0, False)), ALT_LIMIT - 1)
     return assemble([[(cut, None)]], "alt_text")
+
+
+def shared_places(mentions: Sequence[AltMention], placed: set[int]) -> list[list[int]]:
+    """``mentions``' indices in runs: consecutive mentions ``placed`` at the same place form one
+    run, so the place is said once ("a person and a snowboard in the centre", not "a person in
+    the centre and a snowboard in the centre"); every other mention is a run of its own. Not
+    for "filling most of the photo", which each object does on its own."""
+    runs: list[list[int]] = []
+    for n, mention in enumerate(mentions):
+        previous = runs[-1][-1] if runs else None
+        if (
+            previous is not None
+            and n in placed
+            and previous in placed
+            and mention.place == mentions[previous].place
+            and mention.place != "most"
+        ):
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
 
 
 # -- text read in the photo --------------------------------------------------------------------

@@ -579,6 +579,12 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     return segments
 
 
+def group_conjunction(following: str) -> str:  # noqa: ARG001 - the same before any word
+    """Before the last item of a list whose items include a list: "eine Person und ein Snowboard
+    in der Mitte sowie weitere Gegenstände" ("sowie" joins the outer list, Duden)."""
+    return " sowie "
+
+
 def other_objects(*, hedged: bool) -> list[Segment]:
     others = f"{OTHER} {FAMILY_NOUNS['object'].plural}"
     return [(f"{HEDGE} {others}" if hedged else others, None)]

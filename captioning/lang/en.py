@@ -327,6 +327,12 @@ def _count_text(mention: AltMention) -> str:
     return count_noun(label, n)
 
 
+def group_conjunction(following: str) -> str:  # noqa: ARG001 - the same before any word
+    """Before the last item of a list whose items include a list: "a person and a snowboard in
+    the centre, and other objects" (the comma shows where the inner list ends)."""
+    return ", and "
+
+
 def other_objects(*, hedged: bool) -> list[Segment]:
     return [(f"{HEDGE} other objects" if hedged else "other objects", None)]
 

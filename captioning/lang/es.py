@@ -492,6 +492,13 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     return segments
 
 
+def group_conjunction(following: str) -> str:  # noqa: ARG001 - the same before any word
+    """Before the last item of a list whose items include a list: "una persona y una tabla de
+    snowboard en el centro, además de otros objetos" (a second "y" would blur where the inner
+    list ends)."""
+    return ", además de "
+
+
 def other_objects(*, hedged: bool) -> list[Segment]:
     others = f"{OTHER['m'][1]} {FAMILY_NOUNS['object'].plural}"
     return [(f"{HEDGE} {others}" if hedged else others, None)]

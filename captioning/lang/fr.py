@@ -518,6 +518,16 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     return segments
 
 
+def group_conjunction(following: str) -> str:
+    """Before the last item of a list whose items include a list: "une personne et un snowboard
+    au centre, ainsi que d'autres objets" ("ainsi qu'un chien": "que" elides, not before
+    "huit" or "onze")."""
+    first = following.split(" ", 1)[0]
+    if elides_before(first) and fold(first) not in ("huit", "onze"):
+        return ", ainsi qu'"
+    return ", ainsi que "
+
+
 def other_objects(*, hedged: bool) -> list[Segment]:
     others = f"d'autres {FAMILY_NOUNS['object'].plural}"
     return [(f"{HEDGE} {others}" if hedged else others, None)]

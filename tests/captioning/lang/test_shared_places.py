@@ -1,0 +1,82 @@
+"""Alt mentions that follow each other at the same place say it once, in every language: "a person
+and a snowboard in the centre", not "a person in the centre and a snowboard in the centre"; a list
+holding such a pair ends with the language's outer conjunction (", and", "sowie", ", ainsi que",
+", además de"). Expected sentences written by hand (Duden: "sowie" joins the outer list; Grevisse:
+"que" elides before a vowel, not before "huit" or "onze")."""
+
+from __future__ import annotations
+
+import pytest
+
+from captioning.lang import realise
+from captioning.plan import AltMention, AltPlan, Plan
+
+
+def mention(label: str, first: int, count: int, place: str | None) -> AltMention:
+    return AltMention(label, tuple(range(first, first + count)), count, "exact", "stated", place)
+
+
+PLANS = {
+    "pair": Plan(AltPlan((mention("person", 0, 1, "centre"), mention("snowboard", 1, 1, "centre"))), ()),
+    "pair, others": Plan(AltPlan((mention("cat", 0, 1, "centre"), mention("laptop", 1, 1, "centre")), "stated"), ()),
+    "pair, a chair": Plan(
+        AltPlan((mention("cat", 0, 1, "left"), mention("laptop", 1, 1, "left"), mention("chair", 2, 1, None))), ()
+    ),
+    "pair, eight chairs": Plan(
+        AltPlan((mention("cat", 0, 1, "right"), mention("laptop", 1, 1, "right"), mention("chair", 2, 8, None))), ()
+    ),
+    "apart": Plan(
+        AltPlan((mention("person", 0, 1, "centre"), mention("dog", 1, 1, "left"), mention("cup", 2, 1, "centre"))), ()
+    ),
+}
+
+EXPECTED = {
+    "en": {
+        "pair": "A person and a snowboard in the centre.",
+        "pair, others": "A cat and a laptop in the centre, and other objects.",
+        "pair, a chair": "A cat and a laptop on the left, and a chair.",
+        "pair, eight chairs": "A cat and a laptop on the right, and eight chairs.",
+        "apart": "A person in the centre, a dog on the left and a cup in the centre.",
+    },
+    "de": {
+        "pair": "Eine Person und ein Snowboard in der Mitte.",
+        "pair, others": "Eine Katze und ein Laptop in der Mitte sowie weitere Gegenstände.",
+        "pair, a chair": "Eine Katze und ein Laptop links sowie ein Stuhl.",
+        "pair, eight chairs": "Eine Katze und ein Laptop rechts sowie acht Stühle.",
+        "apart": "Eine Person in der Mitte, ein Hund links und eine Tasse in der Mitte.",
+    },
+    "fr": {
+        "pair": "Une personne et un snowboard au centre.",
+        "pair, others": "Un chat et un ordinateur portable au centre, ainsi que d'autres objets.",
+        "pair, a chair": "Un chat et un ordinateur portable à gauche, ainsi qu'une chaise.",
+        "pair, eight chairs": "Un chat et un ordinateur portable à droite, ainsi que huit chaises.",
+        "apart": "Une personne au centre, un chien à gauche et une tasse au centre.",
+    },
+    "es": {
+        "pair": "Una persona y una tabla de snowboard en el centro.",
+        "pair, others": "Un gato y un portátil en el centro, además de otros objetos.",
+        "pair, a chair": "Un gato y un portátil a la izquierda, además de una silla.",
+        "pair, eight chairs": "Un gato y un portátil a la derecha, además de ocho sillas.",
+        "apart": "Una persona en el centro, un perro a la izquierda y una taza en el centro.",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_a_shared_place_is_said_once(lang: str, name: str) -> None:
+    text = realise(PLANS[name], lang)
+    assert text.alt_text == EXPECTED[lang][name]
+    # Every object is still linked to its words.
+    linked = {m.label for m in text.mentions if m.field == "alt_text"}
+    assert linked == {m.label for m in PLANS[name].alt.mentions}
+
+
+@pytest.mark.parametrize("lang", sorted(EXPECTED))
+def test_filling_most_of_the_photo_is_said_for_each(lang: str) -> None:
+    plan = Plan(AltPlan((mention("bed", 0, 1, "most"), mention("dining table", 1, 1, "most"))), ())
+    english = realise(plan, "en").alt_text
+    assert english == "A bed filling most of the photo and a table filling most of the photo."
+    # Both keep their place: the text is longer than with the second one unplaced.
+    unplaced = Plan(AltPlan((plan.alt.mentions[0], mention("dining table", 1, 1, None))), ())
+    assert len(realise(plan, lang).alt_text) > len(realise(unplaced, lang).alt_text)
