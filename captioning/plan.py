@@ -234,13 +234,16 @@ class Ref:
 class RelationSentence:
     """``subject`` <predicate> ``object``: "The person is riding the horse." ``plural``: the
     subject is several ("Three of the cups are on the table."); ``each``: pairs ("The two
-    people are each riding one of the horses.")."""
+    people are each riding one of the horses."); ``also``: more subjects in the same relation
+    to the same object, said in one sentence ("The sandwich, the bowl and the knife are on the
+    table."; ``plural`` then)."""
 
     subject: Ref
     predicate: Predicate
     object: Ref
     plural: bool = False
     each: bool = False
+    also: tuple[Ref, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -403,7 +406,7 @@ def _check(plan: Plan) -> None:
             _one_of(s.place, PLACES, "place")
         elif isinstance(s, RelationSentence):
             _one_of(s.predicate, PREDICATES, "predicate")
-            for ref in (s.subject, s.object):
+            for ref in (s.subject, s.object, *s.also):
                 _one_of(ref.kind, get_args(RefKind), "reference")
                 if ref.position is not None:
                     _one_of(ref.position, POSITIONS, "position")

@@ -8,6 +8,7 @@ relation sentences are said together. A realiser (:mod:`captioning.lang`) only w
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 
 from captioning.analyse import Group
@@ -327,7 +328,25 @@ def _relation_sentences(
             )
         else:  # tangled pairs, too rare to word: one sentence each, as they come
             sentences.extend(worded[r] for r in found)
-    return sentences
+    return _shared_objects(sentences)
+
+
+def _shared_objects(sentences: Sequence[RelationSentence]) -> list[Sentence]:
+    """Sentences relating different subjects to the same object in the same way are said as one,
+    where the first of them stood: "The sandwich, the bowl and the knife are on the table." Three
+    "... is on the table." in a row read as a form, in every language."""
+    merged: list[RelationSentence] = []
+    at: dict[tuple[object, ...], int] = {}
+    for s in sentences:
+        key = (s.predicate, s.object.ids, _reads_as(s.object))
+        if s.each or key not in at:
+            if not s.each:
+                at[key] = len(merged)
+            merged.append(s)
+            continue
+        first = merged[at[key]]
+        merged[at[key]] = dataclasses.replace(first, also=(*first.also, s.subject), plural=True)
+    return list(merged)
 
 
 def _reads_as(ref: Ref) -> tuple[object, ...]:

@@ -719,11 +719,14 @@ def _relation(s: RelationSentence) -> list[Segment]:
     """ "Die linke Person reitet auf dem Pferd.", "Drei der Tassen stehen auf dem Tisch.",
     "Die zwei Personen reiten jeweils auf einem der Pferde."."""
     words = relation_words(s.predicate, _family(s.object.label))
-    if s.predicate == "on" and words is RELATIONS["on"] and s.subject.label in _POSTURE:
+    postures = {_POSTURE.get(r.label) for r in (s.subject, *s.also)}
+    if s.predicate == "on" and words is RELATIONS["on"] and len(postures) == 1 and None not in postures:
+        # "stehen" / "liegen" when every subject takes it, else "befinden sich".
         words = RelationWords(words.attributive, _POSTURE[s.subject.label], words.preposition, words.case)
     verb = words.verb[1 if (s.plural or s.each) else 0]
     middle = f" {verb} " + ("jeweils " if s.each else "") + (f"{words.preposition} " if words.preposition else "")
-    return [_ref(s.subject, "nom"), (middle, None), _ref(s.object, words.case)]
+    subjects = _join([[_ref(r, "nom")] for r in (s.subject, *s.also)])
+    return [*subjects, (middle, None), _ref(s.object, words.case)]
 
 
 def _declined(*stems: str) -> set[str]:

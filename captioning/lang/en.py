@@ -442,6 +442,9 @@ def _relation(s: RelationSentence, before: Sequence[Sequence[Segment]]) -> list[
     two people are each riding one of the horses."."""
     verb = "are each" if s.each else "are" if s.plural else "is"
     subject = _ref(s.subject)
+    if s.also:  # "The sandwich, the bowl and the knife are on the table."
+        subjects = joined([[subject], *([_ref(r)] for r in s.also)], SEPARATOR, CONJUNCTION)
+        return [*subjects, (f" {verb} {_VERBS[s.predicate]} ", None), _ref(s.object)]
     sentence = [subject, (f" {verb} {_VERBS[s.predicate]} ", None), _ref(s.object)]
     first, link = subject
     if first.startswith("one of the ") and _ends_with_one(before):

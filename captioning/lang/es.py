@@ -642,7 +642,8 @@ def _relation(s: RelationSentence) -> list[Segment]:
     if s.object.label in _PAIRS and s.object.kind in ("the", "placed"):
         place = position_attributive(s.object.position) if s.object.position else ""
         obj = f"los {_PAIRS[s.object.label]} {place}".strip()
-    return [_ref(s.subject), (f" {verb}{each}", None), *_prepositional(words.preposition, obj, link)]
+    subjects = _join([[_ref(r)] for r in (s.subject, *s.also)])
+    return [*subjects, (f" {verb}{each}", None), *_prepositional(words.preposition, obj, link)]
 
 
 READING = FoldedReadingWords(

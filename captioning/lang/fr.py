@@ -663,7 +663,8 @@ def _relation(s: RelationSentence) -> list[Segment]:
         # "une paire de skis": its article states the one pair English states.
         place = position_attributive(s.object.position) if s.object.position else ""
         obj = f"les skis {place}".strip()
-    return [_ref(s.subject), (f" {verb}{each}", None), *_prepositional(words.preposition, obj, link)]
+    subjects = _join([[_ref(r)] for r in (s.subject, *s.also)])
+    return [*subjects, (f" {verb}{each}", None), *_prepositional(words.preposition, obj, link)]
 
 
 def _agreeing(*stems: str) -> set[str]:

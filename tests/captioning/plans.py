@@ -143,9 +143,12 @@ def refs(draw: st.DrawFn, ids: _Ids, *, several: bool = False) -> Ref:
 @st.composite
 def relation_sentences(draw: st.DrawFn, ids: _Ids) -> RelationSentence:
     predicate = draw(st.sampled_from(PREDICATES))
-    shape = draw(st.sampled_from(["one", "one subject", "one object", "each"]))
+    shape = draw(st.sampled_from(["one", "one subject", "one object", "each", "shared object"]))
     if shape == "one":
         return RelationSentence(draw(refs(ids)), predicate, draw(refs(ids)))
+    if shape == "shared object":  # "The sandwich, the bowl and the knife are on the table."
+        also = tuple(draw(st.lists(refs(ids), min_size=1, max_size=3)))
+        return RelationSentence(draw(refs(ids)), predicate, draw(refs(ids)), plural=True, also=also)
     if shape == "one subject":
         return RelationSentence(draw(refs(ids)), predicate, draw(refs(ids, several=True)))
     if shape == "one object":

@@ -1,15 +1,17 @@
-"""Alt mentions that follow each other at the same place say it once, in every language: "a person
-and a snowboard in the centre", not "a person in the centre and a snowboard in the centre"; a list
-holding such a pair ends with the language's outer conjunction (", and", "sowie", ", ainsi que",
-", además de"). Expected sentences written by hand (Duden: "sowie" joins the outer list; Grevisse:
-"que" elides before a vowel, not before "huit" or "onze")."""
+"""What is shared is said once, in every language. Alt mentions that follow each other at the same
+place: "a person and a snowboard in the centre", not "a person in the centre and a snowboard in the
+centre"; a list holding such a pair ends with the language's outer conjunction (", and", "sowie",
+", ainsi que", ", además de"). Subjects on the same object in the long description: "The sandwich,
+the bowl and the knife are on the table.", with the verb in the plural. Expected sentences written
+by hand (Duden: "sowie" joins the outer list, "stehen"/"liegen" only when every subject takes it;
+Grevisse: "que" elides before a vowel, not before "huit" or "onze")."""
 
 from __future__ import annotations
 
 import pytest
 
 from captioning.lang import realise
-from captioning.plan import AltMention, AltPlan, Plan
+from captioning.plan import AltMention, AltPlan, Plan, Ref, RelationSentence
 
 
 def mention(label: str, first: int, count: int, place: str | None) -> AltMention:
@@ -80,3 +82,47 @@ def test_filling_most_of_the_photo_is_said_for_each(lang: str) -> None:
     # Both keep their place: the text is longer than with the second one unplaced.
     unplaced = Plan(AltPlan((plan.alt.mentions[0], mention("dining table", 1, 1, None))), ())
     assert len(realise(plan, lang).alt_text) > len(realise(unplaced, lang).alt_text)
+
+
+TABLE = Ref("dining table", (9,), "the")
+SHARED = {
+    "mixed": RelationSentence(
+        Ref("sandwich", (0,), "the"),
+        "on",
+        TABLE,
+        plural=True,
+        also=(Ref("bottle", (1, 2, 3), "all", None, 3), Ref("knife", (4,), "the")),
+    ),
+    "standing": RelationSentence(
+        Ref("cup", (5,), "placed", "left"), "on", TABLE, plural=True, also=(Ref("bottle", (6,), "the"),)
+    ),
+}
+SHARED_EXPECTED = {
+    "en": {
+        "mixed": "The sandwich, all three bottles and the knife are on the table.",
+        "standing": "The cup on the left and the bottle are on the table.",
+    },
+    "de": {
+        "mixed": "Das Sandwich, alle drei Flaschen und das Messer befinden sich auf dem Tisch.",
+        "standing": "Die linke Tasse und die Flasche stehen auf dem Tisch.",
+    },
+    "fr": {
+        "mixed": "Le sandwich, les trois bouteilles et le couteau sont sur la table.",
+        "standing": "La tasse de gauche et la bouteille sont sur la table.",
+    },
+    "es": {
+        "mixed": "El sándwich, las tres botellas y el cuchillo están sobre la mesa.",
+        "standing": "La taza de la izquierda y la botella están sobre la mesa.",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SHARED_EXPECTED))
+@pytest.mark.parametrize("name", sorted(SHARED))
+def test_subjects_on_the_same_object_share_one_sentence(lang: str, name: str) -> None:
+    plan = Plan(AltPlan((mention("sandwich", 0, 1, None),)), (SHARED[name],))
+    text = realise(plan, lang)
+    assert text.long_description == SHARED_EXPECTED[lang][name]
+    linked = {m.instance_ids for m in text.mentions if m.field == "long_description"}
+    sentence = SHARED[name]
+    assert linked == {r.ids for r in (sentence.subject, sentence.object, *sentence.also)}
