@@ -33,6 +33,10 @@ NO_PHOTO = "No such photo."
 # dictionaries, and a Schema validates every nested dictionary through ninja's ORM-attribute
 # getter (about 0.3 ms per photo: 17 of the API list's 28 ms of CPU for a page of 48). A BaseModel
 # validates the same dictionaries in pydantic-core, and the OpenAPI schema is the same.
+# The codes of Photo.FailureReason, for the schema (one list: the model's).
+FailureCode = Literal[tuple(Photo.FailureReason.values)]  # type: ignore[valid-type]
+
+
 class ObjectOut(pydantic.BaseModel):
     label: str
     score: float
@@ -46,7 +50,10 @@ class PhotoOut(pydantic.BaseModel):
     id: int
     file: str
     status: Literal["queued", "processing", "done", "failed", "rejected"]
-    message: str
+    message: str = Field(..., description="What happened, for people (English; the pages translate it)")
+    reason: FailureCode | None = Field(
+        ..., description="Why the photo failed or was rejected, as a stable code; null otherwise"
+    )
     width: int
     height: int
     model: str

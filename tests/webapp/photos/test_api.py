@@ -114,3 +114,20 @@ def test_the_list_answers_each_photo_as_the_photo_endpoint_does(client, user, to
     first = listed["photos"][-1]
     assert len(first["objects"]) == DetectedObject.objects.filter(photo=photos[0]).count() - 1
     assert all(o["certainty"] != "dropped" for o in first["objects"]) and first["objects"]
+
+
+def test_a_failed_photo_says_why_as_a_stable_code(client, user, token):
+    from tests.webapp.stored import stored_photo
+
+    photo = stored_photo(user, "described.jpg")
+    assert client.get(api_photo_url(photo.pk), **auth(token)).json()["reason"] is None
+    Photo.objects.filter(pk=photo.pk).update(
+        status=Photo.Status.FAILED,
+        failure_reason=Photo.FailureReason.UNDECODABLE,
+        status_message="The image could not be decoded.",
+    )
+    for url in (api_photo_url(photo.pk), LIST):
+        data = client.get(url, **auth(token)).json()
+        record = data if "id" in data else next(p for p in data["photos"] if p["id"] == photo.pk)
+        assert record["status"] == "failed" and record["reason"] == "undecodable"
+        assert record["message"] == "The image could not be decoded."
