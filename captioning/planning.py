@@ -328,13 +328,15 @@ def _relation_sentences(
             )
         else:  # tangled pairs, too rare to word: one sentence each, as they come
             sentences.extend(worded[r] for r in found)
-    return _shared_objects(sentences)
+    return _shared_objects(sentences, by_group)
 
 
-def _shared_objects(sentences: Sequence[RelationSentence]) -> list[Sentence]:
+def _shared_objects(sentences: Sequence[RelationSentence], by_group: Mapping[int, Group]) -> list[Sentence]:
     """Sentences relating different subjects to the same object in the same way are said as one,
     where the first of them stood: "The sandwich, the bowl and the knife are on the table." Three
-    "... is on the table." in a row read as a form, in every language."""
+    "... is on the table." in a row read as a form, in every language. Subjects from one group
+    become one counted subject ("all five pieces of broccoli", "seven of the cakes"): "the piece
+    on the left, three of the pieces and the piece on the right" could count some twice."""
     merged: list[RelationSentence] = []
     at: dict[tuple[object, ...], int] = {}
     for s in sentences:
@@ -346,7 +348,24 @@ def _shared_objects(sentences: Sequence[RelationSentence]) -> list[Sentence]:
             continue
         first = merged[at[key]]
         merged[at[key]] = dataclasses.replace(first, also=(*first.also, s.subject), plural=True)
-    return list(merged)
+    return [_one_per_group(s, by_group) if s.also else s for s in merged]
+
+
+def _one_per_group(s: RelationSentence, by_group: Mapping[int, Group]) -> RelationSentence:
+    """``s`` with the subjects of each group said once, where the group's first one stood."""
+    ids: dict[int, list[int]] = {}  # group (its first member) -> every subject id of it
+    for ref in (s.subject, *s.also):
+        ids.setdefault(id(by_group[ref.ids[0]]), []).extend(ref.ids)
+    subjects: list[Ref] = []
+    said: set[int] = set()
+    for ref in (s.subject, *s.also):
+        key = id(by_group[ref.ids[0]])
+        if key in said:
+            continue
+        said.add(key)
+        together = ids[key]
+        subjects.append(ref if len(together) == len(ref.ids) else _counted(sorted(together), by_group))
+    return dataclasses.replace(s, subject=subjects[0], also=tuple(subjects[1:]))
 
 
 def _reads_as(ref: Ref) -> tuple[object, ...]:

@@ -15,7 +15,7 @@ A language module ``captioning/lang/<code>.py`` (registered in :data:`LANGUAGES`
 * ``SEPARATOR`` (``", "``) and ``CONJUNCTION`` (``" and "``) for lists, and
   ``group_conjunction(following) -> str`` (``", and "``, ``" sowie "``) before the last item of
   an alt list one of whose items shares a place ("a person and a snowboard in the centre, and
-  other objects");
+  other objects"), with ``GROUP_REST`` (see :func:`captioning.lang.base.around_groups`);
 * ``EMPTY_ALT`` and ``EMPTY_LONG``: the texts when nothing is recognised;
 * ``PHRASES``: the text read in the photo, keys as :data:`captioning.lang.en.PHRASES`
   (``{text}`` the quoted text, ``{thing}`` the holder) and ``holder(holder, key) -> str``: the

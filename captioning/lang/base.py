@@ -123,17 +123,33 @@ def fit_alt(alt: AltPlan, words: ModuleType, *, from_masks: bool) -> tuple[str, 
             if alt.unnamed != "none" or dropped:
                 stated = alt.unnamed == "stated" or any(m.certainty == "stated" for m in dropped)
                 phrases.append(words.other_objects(hedged=not stated))
-            if len(phrases) > 1 and any(len(run) > 1 for run in runs):
-                # The list holds a list of its own ("a person and a snowboard in the centre"): its
-                # last item gets the language's outer conjunction (", and", "sowie", ...).
-                last = (words.group_conjunction(text_of(phrases[-1])), None)
-                segments = [*joined(phrases[:-1], words.SEPARATOR, words.SEPARATOR), last, *phrases[-1]]
+            grouped = [n for n, run in enumerate(runs) if len(run) > 1]
+            if len(phrases) > 1 and grouped:
+                segments = around_groups(phrases, grouped[-1], words)
             else:
                 segments = joined(phrases, words.SEPARATOR, words.CONJUNCTION)
             if length(segments) <= ALT_LIMIT:
                 return assemble([segments], "alt_text")
     cut = fit_words(text_of(phrase(0, False)), ALT_LIMIT - 1)
     return assemble([[(cut, None)]], "alt_text")
+
+
+def around_groups(phrases: Sequence[Sequence[Segment]], last_group: int, words: ModuleType) -> list[Segment]:
+    """An alt list one of whose items is a list of its own ("a person and a snowboard in the
+    centre"), joined so that the reader hears where that list ends. The language's
+    ``group_conjunction`` comes before the last item; when two or more items follow the last group,
+    ``GROUP_REST`` says how: ``"whole"``: before all of them, joined as a plain list ("…, ainsi
+    qu'un éléphant et d'autres objets"); ``"list"``: a plain list ("…, an elephant and other
+    objects"); ``"last"``: before the last one ("…, ein Elefant sowie weitere Gegenstände")."""
+    rest = phrases[last_group + 1 :]
+    if len(rest) >= 2 and words.GROUP_REST == "whole":
+        head = joined(phrases[: last_group + 1], words.SEPARATOR, words.SEPARATOR)
+        conjunction = (words.group_conjunction(text_of(rest[0])), None)
+        return [*head, conjunction, *joined(rest, words.SEPARATOR, words.CONJUNCTION)]
+    if len(rest) >= 2 and words.GROUP_REST == "list":
+        return joined(phrases, words.SEPARATOR, words.CONJUNCTION)
+    conjunction = (words.group_conjunction(text_of(phrases[-1])), None)
+    return [*joined(phrases[:-1], words.SEPARATOR, words.SEPARATOR), conjunction, *phrases[-1]]
 
 
 def shared_places(mentions: Sequence[AltMention], placed: set[int]) -> list[list[int]]:

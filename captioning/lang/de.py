@@ -225,7 +225,7 @@ _POSTURE = {
     **dict.fromkeys(
         [
             *"knife fork spoon book remote broccoli pizza sandwich banana apple".split(),
-            *"orange carrot donut cake scissors toothbrush".split(),
+            *"orange carrot donut scissors toothbrush".split(),
             "cell phone",
             "hot dog",
         ],
@@ -577,6 +577,10 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     elif most:  # a number with "most of the photo" (not planned today): said after the noun
         segments.append((", " + _MOST[from_masks], None))
     return segments
+
+
+#: How the items after a group of objects sharing a place are joined (lang/base.py ``around_groups``).
+GROUP_REST = "last"
 
 
 def group_conjunction(following: str) -> str:  # noqa: ARG001 - the same before any word

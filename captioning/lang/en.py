@@ -327,6 +327,10 @@ def _count_text(mention: AltMention) -> str:
     return count_noun(label, n)
 
 
+#: How the items after a group of objects sharing a place are joined (lang/base.py ``around_groups``).
+GROUP_REST = "list"
+
+
 def group_conjunction(following: str) -> str:  # noqa: ARG001 - the same before any word
     """Before the last item of a list whose items include a list: "a person and a snowboard in
     the centre, and other objects" (the comma shows where the inner list ends)."""

@@ -492,11 +492,15 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     return segments
 
 
+#: How the items after a group of objects sharing a place are joined (lang/base.py ``around_groups``).
+GROUP_REST = "whole"
+
+
 def group_conjunction(following: str) -> str:  # noqa: ARG001 - the same before any word
     """Before the last item of a list whose items include a list: "una persona y una tabla de
-    snowboard en el centro, además de otros objetos" (a second "y" would blur where the inner
-    list ends)."""
-    return ", además de "
+    snowboard en el centro, así como otros objetos" (a second "y" would blur where the inner list
+    ends; "así como" is the neutral "as well as", "además de" would say "besides")."""
+    return ", así como "
 
 
 def other_objects(*, hedged: bool) -> list[Segment]:

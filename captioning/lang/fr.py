@@ -518,6 +518,10 @@ def alt_mention(mention: AltMention, *, placed: bool, from_masks: bool) -> list[
     return segments
 
 
+#: How the items after a group of objects sharing a place are joined (lang/base.py ``around_groups``).
+GROUP_REST = "whole"
+
+
 def group_conjunction(following: str) -> str:
     """Before the last item of a list whose items include a list: "une personne et un snowboard
     au centre, ainsi que d'autres objets" ("ainsi qu'un chien": "que" elides, not before

@@ -12,6 +12,7 @@ import pytest
 
 from captioning.lang import realise
 from captioning.plan import AltMention, AltPlan, Plan, Ref, RelationSentence
+from tests.captioning.test_captioning_evaluate import needs_val
 
 
 def mention(label: str, first: int, count: int, place: str | None) -> AltMention:
@@ -27,6 +28,19 @@ PLANS = {
     "pair, eight chairs": Plan(
         AltPlan((mention("cat", 0, 1, "right"), mention("laptop", 1, 1, "right"), mention("chair", 2, 8, None))), ()
     ),
+    "pair, two more": Plan(
+        AltPlan(
+            (mention("cat", 0, 1, "centre"), mention("laptop", 1, 1, "centre"), mention("elephant", 2, 1, None)),
+            "stated",
+        ),
+        (),
+    ),
+    "pair last": Plan(
+        AltPlan(
+            (mention("dog", 0, 1, "left"), mention("person", 1, 1, "centre"), mention("snowboard", 2, 1, "centre"))
+        ),
+        (),
+    ),
     "apart": Plan(
         AltPlan((mention("person", 0, 1, "centre"), mention("dog", 1, 1, "left"), mention("cup", 2, 1, "centre"))), ()
     ),
@@ -39,6 +53,8 @@ EXPECTED = {
         "pair, a chair": "A cat and a laptop on the left, and a chair.",
         "pair, eight chairs": "A cat and a laptop on the right, and eight chairs.",
         "apart": "A person in the centre, a dog on the left and a cup in the centre.",
+        "pair, two more": "A cat and a laptop in the centre, an elephant and other objects.",
+        "pair last": "A dog on the left, and a person and a snowboard in the centre.",
     },
     "de": {
         "pair": "Eine Person und ein Snowboard in der Mitte.",
@@ -46,6 +62,8 @@ EXPECTED = {
         "pair, a chair": "Eine Katze und ein Laptop links sowie ein Stuhl.",
         "pair, eight chairs": "Eine Katze und ein Laptop rechts sowie acht Stühle.",
         "apart": "Eine Person in der Mitte, ein Hund links und eine Tasse in der Mitte.",
+        "pair, two more": "Eine Katze und ein Laptop in der Mitte, ein Elefant sowie weitere Gegenstände.",
+        "pair last": "Ein Hund links sowie eine Person und ein Snowboard in der Mitte.",
     },
     "fr": {
         "pair": "Une personne et un snowboard au centre.",
@@ -53,13 +71,17 @@ EXPECTED = {
         "pair, a chair": "Un chat et un ordinateur portable à gauche, ainsi qu'une chaise.",
         "pair, eight chairs": "Un chat et un ordinateur portable à droite, ainsi que huit chaises.",
         "apart": "Une personne au centre, un chien à gauche et une tasse au centre.",
+        "pair, two more": "Un chat et un ordinateur portable au centre, ainsi qu'un éléphant et d'autres objets.",
+        "pair last": "Un chien à gauche, ainsi qu'une personne et un snowboard au centre.",
     },
     "es": {
         "pair": "Una persona y una tabla de snowboard en el centro.",
-        "pair, others": "Un gato y un portátil en el centro, además de otros objetos.",
-        "pair, a chair": "Un gato y un portátil a la izquierda, además de una silla.",
-        "pair, eight chairs": "Un gato y un portátil a la derecha, además de ocho sillas.",
+        "pair, others": "Un gato y un portátil en el centro, así como otros objetos.",
+        "pair, a chair": "Un gato y un portátil a la izquierda, así como una silla.",
+        "pair, eight chairs": "Un gato y un portátil a la derecha, así como ocho sillas.",
         "apart": "Una persona en el centro, un perro a la izquierda y una taza en el centro.",
+        "pair, two more": "Un gato y un portátil en el centro, así como un elefante y otros objetos.",
+        "pair last": "Un perro a la izquierda, así como una persona y una tabla de snowboard en el centro.",
     },
 }
 
@@ -126,3 +148,37 @@ def test_subjects_on_the_same_object_share_one_sentence(lang: str, name: str) ->
     linked = {m.instance_ids for m in text.mentions if m.field == "long_description"}
     sentence = SHARED[name]
     assert linked == {r.ids for r in (sentence.subject, sentence.object, *sentence.also)}
+
+
+# -- on real annotations (COCO val2017, ../shared/coco-val-calib): subjects of one group said once ---
+def _described(image_id: int, lang: str) -> str:
+    import json
+
+    from captioning import describe
+    from captioning.coco import instances_from_coco
+    from tests.captioning.test_captioning_evaluate import VAL
+
+    coco = json.loads((VAL / "instances.json").read_text())
+    image = next(i for i in coco["images"] if i["id"] == image_id)
+    instances = instances_from_coco(coco["annotations"], image, coco["categories"], include_crowd=True)
+    return realise(describe(instances).plan, lang).long_description
+
+
+ONE_PER_GROUP = {
+    # Five pieces of broccoli named one by one and "three of the pieces" before: now counted once.
+    (99053, "en"): "The bowl, the fork and all five pieces of broccoli are on the table.",
+    (99053, "fr"): "Le bol, la fourchette et les cinq morceaux de brocoli sont sur la table.",
+    (350679, "en"): "Seven of the cakes are on the table.",
+    (350679, "de"): "Sieben der Kuchen befinden sich auf dem Tisch.",
+    # Two people: "the person in the centre" (German "die mittlere Person") implied a third.
+    (536038, "en"): "Both people and the book are on the bed.",
+    (536038, "de"): "Beide Personen und das Buch befinden sich auf dem Bett.",
+    (536038, "es"): "Ambas personas y el libro están sobre la cama.",
+}
+
+
+@needs_val
+@pytest.mark.parametrize(("image_id", "lang"), sorted(ONE_PER_GROUP))
+def test_subjects_of_one_group_are_counted_once(image_id: int, lang: str) -> None:
+    said = _described(image_id, lang)
+    assert ONE_PER_GROUP[image_id, lang] in said, said
