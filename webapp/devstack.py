@@ -36,6 +36,27 @@ def render_nginx_conf(*, listen: str, upstream: str, run_dir: Path, max_body: st
     return text
 
 
+@dataclass(frozen=True)
+class ProcessState:
+    pid: int
+    state: str  # "R" running, "S" sleeping, "T" stopped, "Z" zombie, ...
+    ppid: int
+    pgrp: int
+
+
+def process_table() -> list[ProcessState]:
+    """Every process on this machine, from ``/proc/<pid>/stat``."""
+    table = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ")".
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # gone meanwhile
+        table.append(ProcessState(int(stat.parent.name), fields[0], int(fields[1]), int(fields[2])))
+    return table
+
+
 _handed_out: set[int] = set()
 _handed_out_lock = threading.Lock()
 
@@ -235,16 +256,7 @@ class Stack:
         proc = self.processes.get(name)
         if proc is None or proc.poll() is not None:
             return []
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                # "pid (comm) state ppid ...": comm may hold spaces, so split after its ")".
-                fields = stat.read_text().rpartition(")")[2].split()
-            except OSError:
-                continue
-            if int(fields[1]) == proc.pid:
-                children.append(int(stat.parent.name))
-        return children
+        return [p.pid for p in process_table() if p.ppid == proc.pid]
 
     def start_web(self) -> None:
         proc = self._spawn(

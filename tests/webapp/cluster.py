@@ -28,7 +28,7 @@ from tests.conftest import DEV_WEIGHTS, ROOT
 from tests.netns import Host, Namespaces
 from tests.pg import PostgresCluster
 from tests.s3 import S3Server
-from webapp.devstack import Stack, free_port, port_open, wait_for
+from webapp.devstack import Stack, free_port, port_open, process_table, wait_for
 
 BUCKET = "alt-photos"
 DEPLOY = ROOT / "deploy"
@@ -55,16 +55,7 @@ class Worker:
 
 def group_states(pgid: int) -> list[str]:
     """The state letters (``R``, ``S``, ``T`` stopped, ...) of the processes in group ``pgid``."""
-    states = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ")".
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:
-            states.append(fields[0])
-    return states
+    return [p.state for p in process_table() if p.pgrp == pgid]
 
 
 @dataclass

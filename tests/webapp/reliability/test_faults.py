@@ -28,7 +28,7 @@ from psycopg.rows import dict_row
 from tests.conftest import BUS_PHOTO, ELEPHANT_PHOTO, ROOT, SSDLITE_WEIGHTS
 from tests.webapp.security.corpus import ACCEPT, KINDS
 from tests.webapp.stack import Browser, restart_redis, start_stack
-from webapp.devstack import Stack, wait_for
+from webapp.devstack import Stack, process_table, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(420)]
 
@@ -205,13 +205,11 @@ def freeze(pids: list[int]) -> list[int]:
     """SIGSTOP ``pids`` and wait until each is stopped (a signal is sent at once, taken later)."""
     signal_each(pids, signal.SIGSTOP)
 
-    def stopped(pid: int) -> bool:
-        try:
-            return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] in "tTZX"
-        except OSError:
-            return True  # gone
+    def stopped() -> bool:
+        running = {p.pid for p in process_table() if p.state not in "tTZX"}
+        return not running.intersection(pids)  # a process gone is not running either
 
-    wait_for(lambda: all(stopped(pid) for pid in pids), timeout=10, what="frozen pool processes")
+    wait_for(stopped, timeout=10, what="frozen pool processes")
     return pids
 
 
