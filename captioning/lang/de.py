@@ -534,7 +534,12 @@ PLACE_ADJECTIVES = {"left": "link", "right": "recht", "top": "ober", "bottom": "
 def placed(word: Noun, case: str, position: str | None, *, plural: bool = False) -> str:
     """ "die linke Fernbedienung", "dem mittleren Stuhl"; a corner has no adjective: "der Bus unten
     rechts", and an object (accusative) "die Handtasche unten rechts im Bild" so that the place
+    cannot be read as the verb's. A subject in the centre is "die Person in der Mitte": "die
+    mittlere" would say there are three or more (native review), and as the subject the place
     cannot be read as the verb's."""
+    if position == "centre" and case == "nom":
+        article = definite_article(word.gender, case, plural=plural)
+        return f"{article} {noun_form(word, case, plural=plural)} in der Mitte"
     if position in PLACE_ADJECTIVES:
         adj = adjective(PLACE_ADJECTIVES[position], word.gender, case, plural=plural, declension="weak")
         return f"{definite_article(word.gender, case, plural=plural)} {adj} {noun_form(word, case, plural=plural)}"

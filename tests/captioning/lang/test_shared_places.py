@@ -182,3 +182,10 @@ ONE_PER_GROUP = {
 def test_subjects_of_one_group_are_counted_once(image_id: int, lang: str) -> None:
     said = _described(image_id, lang)
     assert ONE_PER_GROUP[image_id, lang] in said, said
+
+
+def test_a_german_subject_in_the_centre_is_not_the_middle_one_of_three() -> None:
+    """ "die mittlere Person" says there are three or more; two people, one in the centre, are not."""
+    holding = RelationSentence(Ref("person", (0,), "placed", "centre"), "holding", Ref("cell phone", (1,), "the"))
+    plan = Plan(AltPlan((mention("person", 0, 2, None),)), (holding,))
+    assert realise(plan, "de").long_description == "Die Person in der Mitte hält das Handy."
