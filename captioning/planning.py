@@ -353,7 +353,7 @@ def _shared_objects(sentences: Sequence[RelationSentence], by_group: Mapping[int
 
 def _one_per_group(s: RelationSentence, by_group: Mapping[int, Group]) -> RelationSentence:
     """``s`` with the subjects of each group said once, where the group's first one stood."""
-    ids: dict[int, list[int]] = {}  # group (its first member) -> every subject id of it
+    ids: dict[int, list[int]] = {}  # a group (by identity) -> every subject id of it
     for ref in (s.subject, *s.also):
         ids.setdefault(id(by_group[ref.ids[0]]), []).extend(ref.ids)
     subjects: list[Ref] = []
