@@ -12,16 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests.webapp.stored import token  # noqa: F401 - a fixture for these tests
-from webapp.celery import app as celery_app
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    celery_app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = False
 
 
 @dataclass
