@@ -263,14 +263,9 @@ def _plan(data: Any) -> Plan | None:
     """A stored plan, or ``None`` when there is none or it does not read (an older version): the
     description keeps its texts and only loses the other languages, instead of the whole stored
     result becoming unreadable."""
-    from captioning.plan import Plan  # captioning.plan builds on this module
+    from captioning.plan import read_plan  # captioning.plan builds on this module
 
-    if data is None:
-        return None
-    try:
-        return Plan.from_dict(data)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
+    return read_plan(data)
 
 
 def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:

@@ -347,6 +347,17 @@ _TYPES: dict[str, type] = {
 }
 
 
+def read_plan(data: Any) -> Plan | None:
+    """A stored plan (:meth:`Plan.to_dict`'s form), or ``None`` when there is none or it does not
+    read (another version, broken data)."""
+    if data is None:
+        return None
+    try:
+        return Plan.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {"type": type(value).__name__}

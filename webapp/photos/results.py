@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from captioning import Description
 from captioning.lang import DEFAULT_LANGUAGE, LANGUAGES, realise
-from captioning.plan import Plan
+from captioning.plan import Plan, read_plan
 from segmentation.result import Instances
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ def add_missing_plans(photos: QuerySet[Photo], caption: Callable[[Instances], De
         data = photo.result
         if not isinstance(data, dict) or not isinstance(data.get("description"), dict):
             continue
-        if _readable_plan(data["description"].get("plan")):
+        if read_plan(data["description"].get("plan")) is not None:
             continue
         stored = read_result(data)
         if stored is None:
@@ -203,16 +203,6 @@ def add_missing_plans(photos: QuerySet[Photo], caption: Callable[[Instances], De
         type(photo).objects.filter(pk=photo.pk).update(result=data)
         given += 1
     return given
-
-
-def _readable_plan(data: Any) -> bool:
-    if data is None:
-        return False
-    try:
-        Plan.from_dict(data)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)
